@@ -1,0 +1,410 @@
+import {
+  addMinutes,
+  assertSessionSlot,
+  describeJst,
+  noShowDeadline,
+  SESSION_MINUTES,
+} from '../calendar/business-calendar';
+import { assertNever, Decider, DomainEvent } from '../shared/decider';
+import { NotFound, RuleViolation } from '../shared/errors';
+import { assertConfirmable, ConfirmationContext } from './confirmation-policy';
+
+/** A reservation (stream `reservation-<reservationId>`): requested → confirmed → invited → checked in → completed, or cancelled / missed. */
+export type Channel = 'phone' | 'counter' | 'during-session'; // A6.2
+export interface Attendance {
+  /** A12.3: an interpreter or an assistant will attend. */
+  interpreter: boolean;
+  assistant: boolean;
+}
+
+export type ReservationRequested = DomainEvent<
+  'ReservationRequested',
+  {
+    reservationId: string;
+    officeId: string;
+    jobSeekerId: string;
+    /** A6.2: the name and number as given by the caller. */
+    jobSeekerNo: string;
+    name: string;
+    email: string;
+    channel: Channel;
+    /** A6.2: the 1st and optional 2nd wished start (ISO instants). */
+    wishes: string[];
+    attendance: Attendance;
+    /** A6.4: the session during which this follow-up was booked. */
+    requestedDuring?: string;
+    requestedAt: string;
+  }
+>;
+export type SlotConfirmed = DomainEvent<
+  'SlotConfirmed',
+  {
+    reservationId: string;
+    officeId: string;
+    jobSeekerId: string;
+    counselorId: string;
+    start: string;
+    end: string;
+    /** A4: fixed here; a later change of the office's app does not rewrite it. */
+    meetingUrl: string;
+    designatedApp: string;
+    /** A2.3 / A13: the terms version in force on the session date, consented to. */
+    termsVersion: string;
+    holdId: string;
+    confirmedAt: string;
+  }
+>;
+export type InvitationSent = DomainEvent<'InvitationSent', { reservationId: string; to: string; messageId: string; sentAt: string }>;
+export type InvitationFailed = DomainEvent<'InvitationFailed', { reservationId: string; reason: string; failedAt: string }>;
+export type InterpreterNotified = DomainEvent<
+  'InterpreterNotified',
+  { reservationId: string; role: 'interpreter' | 'assistant'; note: string; notifiedAt: string }
+>;
+export type CheckedIn = DomainEvent<'CheckedIn', { reservationId: string; checkedInAt: string }>;
+export type SessionCompleted = DomainEvent<'SessionCompleted', { reservationId: string; completedAt: string }>;
+export type SessionStopped = DomainEvent<'SessionStopped', { reservationId: string; reason: string; stoppedAt: string }>;
+export type CancelChannel = 'phone' | 'counter' | 'staff';
+export type ReservationCancelled = DomainEvent<
+  'ReservationCancelled',
+  { reservationId: string; channel: CancelChannel; reason: string; cancelledAt: string; slot?: { counselorId: string; start: string } }
+>;
+export type SessionMissed = DomainEvent<
+  'SessionMissed',
+  { reservationId: string; jobSeekerId: string; counselorId: string; start: string; recordedAt: string }
+>;
+/** A confirmation that took the counselor's slot but did not finish (a crash); the slot is released after it. */
+export type ConfirmationAbandoned = DomainEvent<
+  'ConfirmationAbandoned',
+  { reservationId: string; counselorId: string; start: string; holdId: string; abandonedAt: string }
+>;
+
+export type ReservationEvent =
+  | ReservationRequested
+  | SlotConfirmed
+  | InvitationSent
+  | InvitationFailed
+  | InterpreterNotified
+  | CheckedIn
+  | SessionCompleted
+  | SessionStopped
+  | ReservationCancelled
+  | SessionMissed
+  | ConfirmationAbandoned;
+
+export interface ReservationBase {
+  reservationId: string;
+  officeId: string;
+  jobSeekerId: string;
+  email: string;
+  wishes: string[];
+  attendance: Attendance;
+  notified: Array<'interpreter' | 'assistant'>;
+}
+export interface Slot {
+  counselorId: string;
+  start: string;
+  meetingUrl: string;
+  holdId: string;
+}
+type SlotStatus = 'confirmed' | 'invited' | 'checked-in' | 'completed' | 'stopped' | 'missed';
+export type ReservationState =
+  | { status: 'none' }
+  | ({ status: 'requested' } & ReservationBase)
+  | { [S in SlotStatus]: { status: S; slot: Slot } & ReservationBase }[SlotStatus]
+  | ({ status: 'cancelled' } & ReservationBase);
+
+/** What staff confirm: the counselor, the start, and what the application made for it. */
+export interface Confirmation {
+  counselorId: string;
+  start: Date;
+  holdId: string;
+  /** A4: an unguessable token for per-session meeting URLs. */
+  sessionToken: string;
+}
+
+export type RequestReservation = {
+  type: 'RequestReservation';
+  reservationId: string;
+  officeId: string;
+  context: Pick<ConfirmationContext, 'jobSeeker' | 'office'>;
+  jobSeekerNo: string;
+  name: string;
+  email: string;
+  channel: 'phone' | 'counter';
+  wishes: Date[];
+  attendance: Attendance;
+  now: Date;
+};
+export type ConfirmSlot = { type: 'ConfirmSlot'; confirmation: Confirmation; context: ConfirmationContext; now: Date };
+/** A6.4: a follow-up with a fixed slot, booked during a session, is requested and confirmed at once. */
+export type BookFollowUp = {
+  type: 'BookFollowUp';
+  reservationId: string;
+  during: ReservationState;
+  jobSeekerNo: string;
+  name: string;
+  email: string;
+  attendance: Attendance;
+  confirmation: Confirmation;
+  context: ConfirmationContext;
+  now: Date;
+};
+export type RecordInvitationSent = { type: 'RecordInvitationSent'; messageId: string; now: Date };
+export type RecordInvitationFailed = { type: 'RecordInvitationFailed'; reason: string; now: Date };
+export type NotifyInterpreter = { type: 'NotifyInterpreter'; role: 'interpreter' | 'assistant'; note: string; now: Date };
+export type CheckIn = { type: 'CheckIn'; now: Date };
+export type CompleteSession = { type: 'CompleteSession'; now: Date };
+export type StopSession = { type: 'StopSession'; reason: string; now: Date };
+export type CancelReservation = { type: 'CancelReservation'; channel: CancelChannel; reason: string; now: Date };
+export type MarkMissed = { type: 'MarkMissed'; now: Date };
+export type AbandonConfirmation = { type: 'AbandonConfirmation'; holdId: string; counselorId: string; start: Date; now: Date };
+
+export type ReservationCommand =
+  | RequestReservation
+  | ConfirmSlot
+  | BookFollowUp
+  | RecordInvitationSent
+  | RecordInvitationFailed
+  | NotifyInterpreter
+  | CheckIn
+  | CompleteSession
+  | StopSession
+  | CancelReservation
+  | MarkMissed
+  | AbandonConfirmation;
+
+/** A check-in is accepted from this many minutes before the start. */
+export const CHECK_IN_OPENS_MINUTES = 15;
+
+type Existing = Exclude<ReservationState, { status: 'none' }>;
+type WithSlot = Extract<ReservationState, { slot: Slot }>;
+
+function existing(state: ReservationState): Existing {
+  if (state.status === 'none') throw new NotFound('Reservation', 'addressed');
+  return state;
+}
+
+function base(state: Existing): ReservationBase {
+  const { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified } = state;
+  return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified };
+}
+
+function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3', doing: string): Extract<Existing, { status: S }> {
+  if (!(allowed as readonly string[]).includes(state.status)) {
+    throw new RuleViolation(rule, `Cannot ${doing}: this reservation is ${state.status}.`);
+  }
+  return state as Extract<Existing, { status: S }>;
+}
+
+function assertWishes(wishes: Date[], now: Date, office: ConfirmationContext['office']): void {
+  if (wishes.length < 1 || wishes.length > 2) {
+    throw new RuleViolation('A6.2', 'Give a 1st wished date and time, and at most a 2nd.');
+  }
+  if (wishes.length === 2 && wishes[0].getTime() === wishes[1].getTime()) {
+    throw new RuleViolation('A6.2', 'The 2nd wish is the same as the 1st; leave it out or give another time.');
+  }
+  wishes.forEach((wish, i) => {
+    assertSessionSlot(wish, 'A6.2', office.closures);
+    if (wish.getTime() <= now.getTime()) {
+      throw new RuleViolation('A6.2', `The ${i === 0 ? '1st' : '2nd'} wish (${describeJst(wish)}) is in the past.`);
+    }
+  });
+}
+
+function assertBookable(context: Pick<ConfirmationContext, 'jobSeeker'>): void {
+  const jobSeeker = context.jobSeeker;
+  if (jobSeeker.status !== 'registered') {
+    throw new RuleViolation('A2.1', 'No registered job seeker has this job-seeker number. Online consultations need a completed registration (求職登録).');
+  }
+  if (jobSeeker.registration !== 'full') {
+    throw new RuleViolation('A2.1', 'This job seeker is only pre-registered. Complete the registration (本登録) before taking a reservation.');
+  }
+  if (jobSeeker.refusal) {
+    throw new RuleViolation('A12.1', `Service to this job seeker was refused on ${jobSeeker.refusal.since.slice(0, 10)} (${jobSeeker.refusal.article}); it must be lifted before booking.`);
+  }
+}
+
+function slotConfirmed(reservation: ReservationBase, command: { confirmation: Confirmation; context: ConfirmationContext; now: Date }): SlotConfirmed {
+  const { meetingUrl, termsVersion } = assertConfirmable(reservation, command.confirmation, command.context, command.now);
+  const { counselorId, start, holdId } = command.confirmation;
+  return {
+    type: 'SlotConfirmed',
+    data: {
+      reservationId: reservation.reservationId,
+      officeId: reservation.officeId,
+      jobSeekerId: reservation.jobSeekerId,
+      counselorId,
+      start: start.toISOString(),
+      end: addMinutes(start, SESSION_MINUTES).toISOString(),
+      meetingUrl,
+      designatedApp: command.context.office.designatedApp.name,
+      termsVersion,
+      holdId,
+      confirmedAt: command.now.toISOString(),
+    },
+  };
+}
+
+function decideExisting(command: Exclude<ReservationCommand, RequestReservation | BookFollowUp>, state: Existing): ReservationEvent[] {
+  const reservationId = state.reservationId;
+  const now = command.now;
+  const at = now.toISOString();
+  switch (command.type) {
+    case 'ConfirmSlot': {
+      const requested = requireStatus(state, ['requested'], 'RESERVATION', 'confirm a slot');
+      return [slotConfirmed(base(requested), command)];
+    }
+    case 'RecordInvitationSent': {
+      if (state.status === 'invited') return [];
+      const confirmed = requireStatus(state, ['confirmed'], 'A6.3', 'send an invitation');
+      return [{ type: 'InvitationSent', data: { reservationId, to: confirmed.email, messageId: command.messageId, sentAt: at } }];
+    }
+    case 'RecordInvitationFailed':
+      requireStatus(state, ['confirmed'], 'A6.3', 'record a failed invitation');
+      return [{ type: 'InvitationFailed', data: { reservationId, reason: command.reason, failedAt: at } }];
+    case 'NotifyInterpreter': {
+      const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'add an interpreter or assistant');
+      if (open.status !== 'requested' && now.getTime() >= Date.parse(open.slot.start)) {
+        throw new RuleViolation('A12.3', `An ${command.role} must be notified before the session starts (${describeJst(new Date(open.slot.start))}).`);
+      }
+      if (open.notified.includes(command.role)) return [];
+      return [{ type: 'InterpreterNotified', data: { reservationId, role: command.role, note: command.note, notifiedAt: at } }];
+    }
+    case 'CheckIn': {
+      const booked = requireStatus(state, ['confirmed', 'invited', 'missed'], 'RESERVATION', 'check in');
+      const start = new Date(booked.slot.start);
+      if (booked.status === 'missed' || now.getTime() >= noShowDeadline(start).getTime()) {
+        throw new RuleViolation('A6.5', `Check-in closed at ${describeJst(noShowDeadline(start))}: 10 minutes after the start without contact, the reservation counts as cancelled.`);
+      }
+      if (now.getTime() < addMinutes(start, -CHECK_IN_OPENS_MINUTES).getTime()) {
+        throw new RuleViolation('RESERVATION', `Check-in opens ${CHECK_IN_OPENS_MINUTES} minutes before the start (${describeJst(start)}).`);
+      }
+      return [{ type: 'CheckedIn', data: { reservationId, checkedInAt: at } }];
+    }
+    case 'CompleteSession':
+      requireStatus(state, ['checked-in'], 'RESERVATION', 'complete the session');
+      return [{ type: 'SessionCompleted', data: { reservationId, completedAt: at } }];
+    case 'StopSession':
+      requireStatus(state, ['checked-in'], 'RESERVATION', 'stop the session');
+      return [{ type: 'SessionStopped', data: { reservationId, reason: command.reason, stoppedAt: at } }];
+    case 'CancelReservation': {
+      const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'cancel');
+      const slot = open.status === 'requested' ? undefined : open.slot;
+      if (slot && now.getTime() >= noShowDeadline(new Date(slot.start)).getTime()) {
+        throw new RuleViolation('A6.5', 'More than 10 minutes have passed since the start without contact: the reservation already counts as cancelled (missed).');
+      }
+      return [
+        {
+          type: 'ReservationCancelled',
+          data: { reservationId, channel: command.channel, reason: command.reason, cancelledAt: at, ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}) },
+        },
+      ];
+    }
+    case 'MarkMissed': {
+      if (state.status !== 'confirmed' && state.status !== 'invited') return []; // missed once, or attended, or cancelled
+      const start = new Date(state.slot.start);
+      if (now.getTime() < noShowDeadline(start).getTime()) {
+        throw new RuleViolation('A6.5', `A session counts as missed only 10 minutes after its start (${describeJst(noShowDeadline(start))}).`);
+      }
+      return [
+        { type: 'SessionMissed', data: { reservationId, jobSeekerId: state.jobSeekerId, counselorId: state.slot.counselorId, start: state.slot.start, recordedAt: at } },
+      ];
+    }
+    case 'AbandonConfirmation':
+      if (state.status !== 'requested') return []; // the confirmation finished (or the reservation moved on)
+      return [
+        {
+          type: 'ConfirmationAbandoned',
+          data: { reservationId, counselorId: command.counselorId, start: command.start.toISOString(), holdId: command.holdId, abandonedAt: at },
+        },
+      ];
+    default:
+      return assertNever(command, 'reservation command');
+  }
+}
+
+function evolveExisting(state: Existing, event: Exclude<ReservationEvent, ReservationRequested>): ReservationState {
+  switch (event.type) {
+    case 'SlotConfirmed': {
+      const { counselorId, start, meetingUrl, holdId } = event.data;
+      return { ...base(state), status: 'confirmed', slot: { counselorId, start, meetingUrl, holdId } };
+    }
+    case 'InvitationSent':
+      return { ...(state as WithSlot), status: 'invited' };
+    case 'InvitationFailed':
+    case 'ConfirmationAbandoned':
+      return state;
+    case 'InterpreterNotified':
+      return { ...state, notified: [...state.notified, event.data.role] };
+    case 'CheckedIn':
+      return { ...(state as WithSlot), status: 'checked-in' };
+    case 'SessionCompleted':
+      return { ...(state as WithSlot), status: 'completed' };
+    case 'SessionStopped':
+      return { ...(state as WithSlot), status: 'stopped' };
+    case 'ReservationCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'SessionMissed':
+      return { ...(state as WithSlot), status: 'missed' };
+    default:
+      return assertNever(event, 'reservation event');
+  }
+}
+
+export const reservationDecider: Decider<ReservationCommand, ReservationEvent, ReservationState> = {
+  initialState: () => ({ status: 'none' }),
+  evolve: (state, event) => {
+    if (event.type === 'ReservationRequested') {
+      const { reservationId, officeId, jobSeekerId, email, wishes, attendance } = event.data;
+      return { status: 'requested', reservationId, officeId, jobSeekerId, email, wishes, attendance, notified: [] };
+    }
+    return state.status === 'none' ? state : evolveExisting(state, event);
+  },
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'RequestReservation': {
+        if (state.status !== 'none') return []; // the same request, re-sent
+        assertBookable(command.context);
+        assertWishes(command.wishes, command.now, command.context.office);
+        const { reservationId, officeId, jobSeekerNo, name, email, channel, attendance } = command;
+        const jobSeekerId = (command.context.jobSeeker as { jobSeekerId: string }).jobSeekerId;
+        return [
+          {
+            type: 'ReservationRequested',
+            data: { reservationId, officeId, jobSeekerId, jobSeekerNo, name, email, channel, wishes: command.wishes.map((w) => w.toISOString()), attendance, requestedAt: command.now.toISOString() },
+          },
+        ];
+      }
+      case 'BookFollowUp': {
+        if (state.status !== 'none') return [];
+        const during = existing(command.during);
+        if (during.status !== 'checked-in') {
+          throw new RuleViolation('A6.4', `A follow-up can be booked during a session only: the reservation it is booked from is ${during.status}.`);
+        }
+        assertBookable(command.context);
+        const { reservationId, jobSeekerNo, name, email, attendance, now } = command;
+        const start = command.confirmation.start.toISOString();
+        const requested: ReservationRequested = {
+          type: 'ReservationRequested',
+          data: {
+            reservationId,
+            officeId: during.officeId,
+            jobSeekerId: during.jobSeekerId,
+            jobSeekerNo,
+            name,
+            email,
+            channel: 'during-session',
+            wishes: [start],
+            attendance,
+            requestedDuring: during.reservationId,
+            requestedAt: now.toISOString(),
+          },
+        };
+        const reservation: ReservationBase = { reservationId, officeId: during.officeId, jobSeekerId: during.jobSeekerId, email, wishes: [start], attendance, notified: [] };
+        return [requested, slotConfirmed(reservation, command)];
+      }
+      default:
+        return decideExisting(command, existing(state));
+    }
+  },
+};
