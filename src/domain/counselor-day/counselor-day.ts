@@ -25,7 +25,8 @@ export interface CounselorDayState {
 }
 
 export type HoldSlot = { type: 'HoldSlot'; counselorId: string; start: Date; reservationId: string; holdId: string };
-export type ReleaseSlot = { type: 'ReleaseSlot'; counselorId: string; start: Date; reservationId: string; reason: SlotReleasedReason };
+/** Releases the reservation's hold of the slot; with `holdId`, only that very hold. */
+export type ReleaseSlot = { type: 'ReleaseSlot'; counselorId: string; start: Date; reservationId: string; holdId?: string; reason: SlotReleasedReason };
 export type CounselorDayCommand = HoldSlot | ReleaseSlot;
 
 export function counselorDayStream(counselorId: string, start: Date): string {
@@ -61,7 +62,9 @@ export const counselorDayDecider: Decider<CounselorDayCommand, CounselorDayEvent
         }
         return [{ type: 'SlotHeld', data: { counselorId: command.counselorId, date, start, reservationId: command.reservationId, holdId: command.holdId } }];
       case 'ReleaseSlot':
-        if (hold?.reservationId !== command.reservationId) return []; // already released, or never held by it
+        if (hold?.reservationId !== command.reservationId || (command.holdId !== undefined && hold.holdId !== command.holdId)) {
+          return []; // already released, or never held by it
+        }
         return [
           {
             type: 'SlotReleased',

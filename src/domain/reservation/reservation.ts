@@ -99,6 +99,8 @@ export interface ReservationBase {
   wishes: string[];
   attendance: Attendance;
   notified: Array<'interpreter' | 'assistant'>;
+  /** Holds of confirmations that crashed half-way: the same confirmation cannot finish later. */
+  abandonedHolds: string[];
 }
 export interface Slot {
   counselorId: string;
@@ -185,8 +187,8 @@ function existing(state: ReservationState): Existing {
 }
 
 function base(state: Existing): ReservationBase {
-  const { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified } = state;
-  return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified };
+  const { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified, abandonedHolds } = state;
+  return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified, abandonedHolds };
 }
 
 function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3', doing: string): Extract<Existing, { status: S }> {
@@ -252,6 +254,9 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
   switch (command.type) {
     case 'ConfirmSlot': {
       const requested = requireStatus(state, ['requested'], 'RESERVATION', 'confirm a slot');
+      if (requested.abandonedHolds.includes(command.confirmation.holdId)) {
+        throw new RuleViolation('SLOT', 'This confirmation did not finish in time and its slot was released. Confirm the reservation again.');
+      }
       return [slotConfirmed(base(requested), command)];
     }
     case 'RecordInvitationSent': {
@@ -311,7 +316,8 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       ];
     }
     case 'AbandonConfirmation':
-      if (state.status !== 'requested') return []; // the confirmation finished (or the reservation moved on)
+      // The confirmation finished (or the reservation moved on), or another instance recorded it already.
+      if (state.status !== 'requested' || state.abandonedHolds.includes(command.holdId)) return [];
       return [
         {
           type: 'ConfirmationAbandoned',
@@ -332,8 +338,9 @@ function evolveExisting(state: Existing, event: Exclude<ReservationEvent, Reserv
     case 'InvitationSent':
       return { ...(state as WithSlot), status: 'invited' };
     case 'InvitationFailed':
-    case 'ConfirmationAbandoned':
       return state;
+    case 'ConfirmationAbandoned':
+      return { ...state, abandonedHolds: [...state.abandonedHolds, event.data.holdId] };
     case 'InterpreterNotified':
       return { ...state, notified: [...state.notified, event.data.role] };
     case 'CheckedIn':
@@ -356,7 +363,7 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
   evolve: (state, event) => {
     if (event.type === 'ReservationRequested') {
       const { reservationId, officeId, jobSeekerId, email, wishes, attendance } = event.data;
-      return { status: 'requested', reservationId, officeId, jobSeekerId, email, wishes, attendance, notified: [] };
+      return { status: 'requested', reservationId, officeId, jobSeekerId, email, wishes, attendance, notified: [], abandonedHolds: [] };
     }
     return state.status === 'none' ? state : evolveExisting(state, event);
   },
@@ -400,7 +407,7 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
             requestedAt: now.toISOString(),
           },
         };
-        const reservation: ReservationBase = { reservationId, officeId: during.officeId, jobSeekerId: during.jobSeekerId, email, wishes: [start], attendance, notified: [] };
+        const reservation: ReservationBase = { reservationId, officeId: during.officeId, jobSeekerId: during.jobSeekerId, email, wishes: [start], attendance, notified: [], abandonedHolds: [] };
         return [requested, slotConfirmed(reservation, command)];
       }
       default:

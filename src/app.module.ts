@@ -1,0 +1,59 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventSourcing } from './application/event-sourcing/event-sourcing';
+import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
+import { jobSeekerCommandHandlers } from './application/job-seeker/job-seeker.commands';
+import { HeldSessions, officeCommandHandlers } from './application/office/office.commands';
+import { CLOCK, Clock } from './application/ports/clock';
+import type { EventStore } from './application/ports/event-store';
+import type { Pseudonymizer } from './application/ports/pseudonymizer';
+import { EVENT_STORE, PSEUDONYMIZER } from './application/ports/tokens';
+import { ContextLoader } from './application/reservation/confirmation-context';
+import { ConfirmationRecovery } from './application/reservation/confirmation-recovery';
+import { reservationCommandHandlers } from './application/reservation/reservation.commands';
+import { SlotBooking } from './application/reservation/slot-booking';
+import { PublishTermsVersionHandler } from './application/terms/terms.commands';
+import { ErrorFilter } from './infrastructure/http/error.filter';
+import { HealthController } from './infrastructure/http/health.controller';
+import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
+import { OfficesController } from './infrastructure/http/offices.controller';
+import { ReservationsController } from './infrastructure/http/reservations.controller';
+import { CalendarProjection } from './projections/calendar/calendar.projection';
+import { DirectoryProjection } from './projections/directory/directory.projection';
+
+/** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
+export interface Ports {
+  eventStore: EventStore;
+  clock: Clock;
+  pseudonymizer: Pseudonymizer;
+}
+
+@Module({})
+export class AppModule {
+  static with(ports: Ports): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController],
+      providers: [
+        { provide: EVENT_STORE, useValue: ports.eventStore },
+        { provide: CLOCK, useValue: ports.clock },
+        { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        EventSourcing,
+        JobSeekerIds,
+        ContextLoader,
+        SlotBooking,
+        ConfirmationRecovery,
+        CalendarProjection,
+        { provide: HeldSessions, useExisting: CalendarProjection },
+        DirectoryProjection,
+        PublishTermsVersionHandler,
+        ...jobSeekerCommandHandlers,
+        ...reservationCommandHandlers,
+        ...officeCommandHandlers,
+      ],
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isMadoguchiEvent, EVENT_SCHEMA_VERSIONS, MadoguchiEvent } from '../../domain/events';
+import { Decider, fold } from '../../domain/shared/decider';
+import { CLOCK, Clock } from '../ports/clock';
+import { EventStore, NewEvent, StoredEvent, WrongExpectedRevision } from '../ports/event-store';
+import { EVENT_STORE } from '../ports/tokens';
+import { CommandContext, deterministicUuid } from './command-context';
+
+/** What one stream gained from a command: the answer staff get, and what a re-send returns. */
+export interface StreamOutcome {
+  streamId: string;
+  /** Revision of the stream's last event after the command; null while the stream is empty. */
+  revision: string | null;
+  /** The event types this command appended (on a re-send: the ones the first send appended). */
+  appended: string[];
+  /** True when this command id had already been applied: nothing new was appended. */
+  replayed: boolean;
+}
+
+/** Raised when a stream kept changing under a command: mapped to HTTP 409. */
+export class ConcurrencyConflict extends Error {
+  constructor(readonly streamId: string) {
+    super(`Someone else changed ${streamId} at the same moment. Reload and try again.`);
+    this.name = 'ConcurrencyConflict';
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function toDomainEvent(stored: StoredEvent): MadoguchiEvent {
+  if (!isMadoguchiEvent(stored.type)) throw new Error(`Unknown event type ${stored.type} in ${stored.streamId}`);
+  if (stored.schemaVersion > EVENT_SCHEMA_VERSIONS[stored.type]) {
+    throw new Error(`${stored.type} v${stored.schemaVersion} in ${stored.streamId} is newer than this build understands`);
+  }
+  return { type: stored.type, data: stored.data } as MadoguchiEvent;
+}
+
+export interface Loaded<S> {
+  state: S;
+  events: StoredEvent[];
+  /** Last revision, or undefined when the stream does not exist. */
+  revision: bigint | undefined;
+}
+
+/**
+ * The write path of every command: load a stream, fold it, decide, append with the expected
+ * revision. A conflict re-runs the decision on the fresh stream (the decider then answers with
+ * the rule that now applies). Event ids derive from the command id and the revision appended
+ * at, so a retried append is deduplicated by the store.
+ */
+@Injectable()
+export class EventSourcing {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load<C, E extends MadoguchiEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<Loaded<S>> {
+    const events = await this.store.readStream(streamId);
+    const state = fold(decider, events.map((e) => toDomainEvent(e) as E));
+    return { state, events, revision: events.at(-1)?.revision };
+  }
+
+  /** True when this command id has already appended to the stream. */
+  async alreadyApplied(streamId: string, context: CommandContext): Promise<boolean> {
+    return (await this.store.readStream(streamId)).some((e) => e.metadata.commandId === context.commandId);
+  }
+
+  /** Decides without appending: throws the rule violation the command would meet now. */
+  async check<C, E extends MadoguchiEvent, S>(decider: Decider<C, E, S>, streamId: string, makeCommand: (state: S, now: Date) => C | Promise<C>): Promise<void> {
+    const { state } = await this.load(decider, streamId);
+    decider.decide(await makeCommand(state, this.clock.now()), state);
+  }
+
+  /**
+   * @param makeCommand builds the command from the loaded state and the clock's now (it may load
+   *   other streams: it runs again on every attempt).
+   * @param replay when true (the default), a command id already applied to this stream returns
+   *   its first outcome instead of deciding again. Steps whose decider is idempotent by itself
+   *   (taking or releasing a slot) pass false, so they re-check the current state.
+   */
+  async execute<C, E extends MadoguchiEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    makeCommand: (state: S, now: Date) => C | Promise<C>,
+    context: CommandContext,
+    replay = true,
+  ): Promise<StreamOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(decider, streamId);
+      const earlier = loaded.events.filter((e) => e.metadata.commandId === context.commandId);
+      if (replay && earlier.length > 0) {
+        return { streamId, revision: String(earlier.at(-1)!.revision), appended: earlier.map((e) => e.type), replayed: true };
+      }
+      const now = this.clock.now();
+      const decided = decider.decide(await makeCommand(loaded.state, now), loaded.state);
+      if (decided.length === 0) {
+        return { streamId, revision: loaded.revision === undefined ? null : String(loaded.revision), appended: [], replayed: false };
+      }
+      try {
+        const result = await this.store.append(streamId, this.toNewEvents(streamId, decided, loaded.revision, context, now), loaded.revision ?? 'no_stream');
+        return { streamId, revision: String(result.nextExpectedRevision), appended: decided.map((e) => e.type), replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(streamId);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  private toNewEvents(streamId: string, events: MadoguchiEvent[], revision: bigint | undefined, context: CommandContext, now: Date): NewEvent[] {
+    const at = revision === undefined ? 'new' : String(revision);
+    return events.map((event, index) => ({
+      eventId: deterministicUuid('event', context.commandId, streamId, at, String(index)),
+      type: event.type,
+      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
+      data: event.data as unknown as Record<string, unknown>,
+      metadata: { ...context, recordedAt: now.toISOString() },
+    }));
+  }
+}

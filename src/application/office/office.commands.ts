@@ -1,0 +1,119 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CounselorCommand, counselorDecider, HeldSession } from '../../domain/counselor/counselor';
+import { OfficeCommand, officeDecider } from '../../domain/office/office';
+import { NotFound } from '../../domain/shared/errors';
+import { CommandContext, entityId } from '../event-sourcing/command-context';
+import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { streams } from '../streams';
+
+export interface OfficeAnswer extends StreamOutcome {
+  officeId: string;
+}
+export interface CounselorAnswer extends StreamOutcome {
+  counselorId: string;
+}
+
+type WithoutType<C> = C extends unknown ? Omit<C, 'type'> : never;
+
+export class OpenOffice extends Command<OfficeAnswer> {
+  constructor(readonly input: WithoutType<Extract<OfficeCommand, { type: 'OpenOffice' }>> extends infer T ? Omit<T, 'officeId'> : never, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class ActOnOffice extends Command<OfficeAnswer> {
+  constructor(readonly officeId: string, readonly command: Exclude<OfficeCommand, { type: 'OpenOffice' }>, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(OpenOffice)
+export class OpenOfficeHandler implements ICommandHandler<OpenOffice> {
+  constructor(private readonly es: EventSourcing) {}
+
+  async execute({ input, context }: OpenOffice): Promise<OfficeAnswer> {
+    const officeId = entityId(context, 'office');
+    const outcome = await this.es.execute(officeDecider, streams.office(officeId), () => ({ type: 'OpenOffice' as const, ...input, officeId }), context);
+    return { officeId, ...outcome };
+  }
+}
+
+@CommandHandler(ActOnOffice)
+export class ActOnOfficeHandler implements ICommandHandler<ActOnOffice> {
+  constructor(private readonly es: EventSourcing) {}
+
+  async execute({ officeId, command, context }: ActOnOffice): Promise<OfficeAnswer> {
+    const outcome = await this.es.execute(
+      officeDecider,
+      streams.office(officeId),
+      (state) => {
+        if (state.status !== 'open') throw new NotFound('Office', officeId);
+        return command;
+      },
+      context,
+    );
+    return { officeId, ...outcome };
+  }
+}
+
+export class AddCounselor extends Command<CounselorAnswer> {
+  constructor(readonly officeId: string, readonly input: { name: string; roomUrl?: string }, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(AddCounselor)
+export class AddCounselorHandler implements ICommandHandler<AddCounselor> {
+  constructor(private readonly es: EventSourcing) {}
+
+  async execute({ officeId, input, context }: AddCounselor): Promise<CounselorAnswer> {
+    const counselorId = entityId(context, 'counselor');
+    const outcome = await this.es.execute(
+      counselorDecider,
+      streams.counselor(counselorId),
+      async () => ({
+        type: 'AddCounselor' as const,
+        counselorId,
+        officeId,
+        officeExists: (await this.es.load(officeDecider, streams.office(officeId))).state.status === 'open',
+        ...input,
+      }),
+      context,
+    );
+    return { counselorId, ...outcome };
+  }
+}
+
+/** Where the counselor's future sessions are known (the calendar read model). */
+export abstract class HeldSessions {
+  abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
+}
+
+export type CounselorStep = Exclude<CounselorCommand, { type: 'AddCounselor' } | { type: 'DeactivateCounselor' }> | { type: 'DeactivateCounselor'; reason: string };
+
+export class ActOnCounselor extends Command<CounselorAnswer> {
+  constructor(readonly counselorId: string, readonly step: CounselorStep, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(ActOnCounselor)
+export class ActOnCounselorHandler implements ICommandHandler<ActOnCounselor> {
+  constructor(private readonly es: EventSourcing, private readonly sessions: HeldSessions) {}
+
+  async execute({ counselorId, step, context }: ActOnCounselor): Promise<CounselorAnswer> {
+    const outcome = await this.es.execute(
+      counselorDecider,
+      streams.counselor(counselorId),
+      async (state, now): Promise<CounselorCommand> => {
+        if (state.status !== 'known') throw new NotFound('Counselor', counselorId);
+        if (step.type !== 'DeactivateCounselor') return step;
+        return { ...step, futureSessions: await this.sessions.futureSessionsOf(counselorId, now) };
+      },
+      context,
+    );
+    return { counselorId, ...outcome };
+  }
+}
+
+export const officeCommandHandlers = [OpenOfficeHandler, ActOnOfficeHandler, AddCounselorHandler, ActOnCounselorHandler];

@@ -1,0 +1,3 @@
+/** Nest injection tokens of the ports. */
+export const EVENT_STORE = Symbol('EventStore');
+export const PSEUDONYMIZER = Symbol('Pseudonymizer');

@@ -1,0 +1,143 @@
+import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
+import { Attendance, CancelChannel, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { NotFound } from '../../domain/shared/errors';
+import { CommandContext, entityId } from '../event-sourcing/command-context';
+import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { streams } from '../streams';
+import { JobSeekerIds } from '../job-seeker/job-seeker-ids';
+import { ContextLoader } from './confirmation-context';
+import { SlotBooking } from './slot-booking';
+
+export interface ReservationAnswer extends StreamOutcome {
+  reservationId: string;
+}
+
+export interface RequestInput {
+  officeId: string;
+  jobSeekerNo: string;
+  name: string;
+  email: string;
+  channel: 'phone' | 'counter';
+  wishes: Date[];
+  attendance: Attendance;
+}
+export class RequestReservation extends Command<ReservationAnswer> {
+  constructor(readonly input: RequestInput, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(RequestReservation)
+export class RequestReservationHandler implements ICommandHandler<RequestReservation> {
+  constructor(private readonly es: EventSourcing, private readonly contexts: ContextLoader, private readonly ids: JobSeekerIds) {}
+
+  async execute({ input, context }: RequestReservation): Promise<ReservationAnswer> {
+    const reservationId = entityId(context, 'reservation');
+    const jobSeekerId = this.ids.idOf(input.jobSeekerNo);
+    const outcome = await this.es.execute(
+      reservationDecider,
+      streams.reservation(reservationId),
+      async (_state, now) => ({
+        type: 'RequestReservation' as const,
+        reservationId,
+        officeId: input.officeId,
+        context: { office: await this.contexts.office(input.officeId), jobSeeker: await this.contexts.jobSeeker(jobSeekerId) },
+        jobSeekerNo: input.jobSeekerNo,
+        name: input.name,
+        email: input.email,
+        channel: input.channel,
+        wishes: input.wishes,
+        attendance: input.attendance,
+        now,
+      }),
+      context,
+    );
+    return { reservationId, ...outcome };
+  }
+}
+
+export class ConfirmSlot extends Command<ReservationAnswer> {
+  constructor(readonly reservationId: string, readonly counselorId: string, readonly start: Date, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(ConfirmSlot)
+export class ConfirmSlotHandler implements ICommandHandler<ConfirmSlot> {
+  constructor(private readonly booking: SlotBooking) {}
+
+  async execute({ reservationId, counselorId, start, context }: ConfirmSlot): Promise<ReservationAnswer> {
+    return { reservationId, ...(await this.booking.confirm(reservationId, counselorId, start, context)) };
+  }
+}
+
+export interface FollowUpInput {
+  jobSeekerNo: string;
+  name: string;
+  email: string;
+  attendance: Attendance;
+  counselorId: string;
+  start: Date;
+}
+export class BookFollowUp extends Command<ReservationAnswer> {
+  constructor(readonly duringReservationId: string, readonly input: FollowUpInput, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(BookFollowUp)
+export class BookFollowUpHandler implements ICommandHandler<BookFollowUp> {
+  constructor(private readonly booking: SlotBooking) {}
+
+  async execute({ duringReservationId, input, context }: BookFollowUp): Promise<ReservationAnswer> {
+    const reservationId = entityId(context, 'reservation');
+    const { counselorId, start, ...person } = input;
+    return { reservationId, ...(await this.booking.bookFollowUp({ duringReservationId, reservationId, ...person }, counselorId, start, context)) };
+  }
+}
+
+/** The staff commands on one reservation that touch only its own stream. */
+export type ReservationStep =
+  | { type: 'CheckIn' }
+  | { type: 'CompleteSession' }
+  | { type: 'StopSession'; reason: string }
+  | { type: 'NotifyInterpreter'; role: 'interpreter' | 'assistant'; note: string }
+  | { type: 'CancelReservation'; channel: CancelChannel; reason: string };
+
+export class ActOnReservation extends Command<ReservationAnswer> {
+  constructor(readonly reservationId: string, readonly step: ReservationStep, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(ActOnReservation)
+export class ActOnReservationHandler implements ICommandHandler<ActOnReservation> {
+  constructor(private readonly es: EventSourcing, private readonly booking: SlotBooking) {}
+
+  async execute({ reservationId, step, context }: ActOnReservation): Promise<ReservationAnswer> {
+    const stream = streams.reservation(reservationId);
+    let before: ReservationState = { status: 'none' };
+    const outcome = await this.es.execute(
+      reservationDecider,
+      stream,
+      (state, now) => {
+        if (state.status === 'none') throw new NotFound('Reservation', reservationId);
+        before = state;
+        return { ...step, now };
+      },
+      context,
+    );
+    if (step.type === 'CancelReservation') await this.releaseCancelledSlot(reservationId, before, context);
+    return { reservationId, ...outcome };
+  }
+
+  /** A cancelled session gives its slot back (also on a re-send, in case the first send stopped half-way). */
+  private async releaseCancelledSlot(reservationId: string, before: ReservationState, context: CommandContext): Promise<void> {
+    const { state } = await this.es.load(reservationDecider, streams.reservation(reservationId));
+    const slot = 'slot' in state ? state.slot : 'slot' in before ? before.slot : undefined;
+    if (state.status !== 'cancelled' || !slot) return;
+    await this.booking.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId, holdId: slot.holdId }, 'cancelled', context);
+  }
+}
+
+export const reservationCommandHandlers = [RequestReservationHandler, ConfirmSlotHandler, BookFollowUpHandler, ActOnReservationHandler];

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { counselorDayDecider, counselorDayStream, SlotReleasedReason } from '../../domain/counselor-day/counselor-day';
+import { Attendance, ReservationCommand, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { NotFound } from '../../domain/shared/errors';
+import { CommandContext, deterministicUuid } from '../event-sourcing/command-context';
+import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { streams } from '../streams';
+import { ContextLoader } from './confirmation-context';
+
+export interface FollowUp {
+  duringReservationId: string;
+  reservationId: string;
+  jobSeekerNo: string;
+  name: string;
+  email: string;
+  attendance: Attendance;
+}
+
+/**
+ * Confirming touches two boundaries: the counselor's day (the slot) and the reservation. The
+ * slot is taken first, then the reservation confirmed; if the second step fails the slot is
+ * released again. A crash between the two leaves a hold that `ConfirmationRecovery` releases,
+ * and a re-send of the same command (same Idempotency-Key) finishes it instead.
+ */
+@Injectable()
+export class SlotBooking {
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly contexts: ContextLoader,
+  ) {}
+
+  async confirm(reservationId: string, counselorId: string, start: Date, context: CommandContext): Promise<StreamOutcome> {
+    const stream = streams.reservation(reservationId);
+    const holdId = deterministicUuid('hold', context.commandId);
+    const confirmSlot = async (state: ReservationState, now: Date) => ({
+      type: 'ConfirmSlot' as const,
+      confirmation: { counselorId, start, holdId, sessionToken: deterministicUuid('session-token', holdId) },
+      context: await this.contexts.forConfirmation(this.existing(state, reservationId), counselorId),
+      now,
+    });
+    return this.holdThen(counselorId, start, reservationId, holdId, context, stream, confirmSlot);
+  }
+
+  /** A6.4: request and confirm a follow-up in one step, during a session. */
+  async bookFollowUp(followUp: FollowUp, counselorId: string, start: Date, context: CommandContext): Promise<StreamOutcome> {
+    const during = (await this.es.load(reservationDecider, streams.reservation(followUp.duringReservationId))).state;
+    const source = this.existing(during, followUp.duringReservationId);
+    const holdId = deterministicUuid('hold', context.commandId);
+    return this.holdThen(counselorId, start, followUp.reservationId, holdId, context, streams.reservation(followUp.reservationId), async (_state, now) => ({
+      type: 'BookFollowUp' as const,
+      reservationId: followUp.reservationId,
+      during,
+      jobSeekerNo: followUp.jobSeekerNo,
+      name: followUp.name,
+      email: followUp.email,
+      attendance: followUp.attendance,
+      confirmation: { counselorId, start, holdId, sessionToken: deterministicUuid('session-token', holdId) },
+      context: await this.contexts.forConfirmation(source, counselorId),
+      now,
+    }));
+  }
+
+  async release(
+    slot: { counselorId: string; start: Date; reservationId: string; holdId?: string },
+    reason: SlotReleasedReason,
+    context: CommandContext,
+  ): Promise<StreamOutcome> {
+    return this.es.execute(
+      counselorDayDecider,
+      counselorDayStream(slot.counselorId, slot.start),
+      () => ({ type: 'ReleaseSlot' as const, ...slot, reason }),
+      context,
+      false,
+    );
+  }
+
+  private async holdThen(
+    counselorId: string,
+    start: Date,
+    reservationId: string,
+    holdId: string,
+    context: CommandContext,
+    stream: string,
+    makeCommand: (state: ReservationState, now: Date) => Promise<ReservationCommand>,
+  ): Promise<StreamOutcome> {
+    // A re-send of a finished command answers as the first time; otherwise decide once before
+    // touching the slot, so a rule violation takes nothing.
+    if (!(await this.es.alreadyApplied(stream, context))) {
+      await this.es.check(reservationDecider, stream, makeCommand);
+      await this.es.execute(
+        counselorDayDecider,
+        counselorDayStream(counselorId, start),
+        () => ({ type: 'HoldSlot' as const, counselorId, start, reservationId, holdId }),
+        context,
+        false,
+      );
+    }
+    try {
+      return await this.es.execute(reservationDecider, stream, makeCommand, context);
+    } catch (error) {
+      await this.release({ counselorId, start, reservationId, holdId }, 'confirmation-failed', context);
+      throw error;
+    }
+  }
+
+  private existing(state: ReservationState, reservationId: string): Exclude<ReservationState, { status: 'none' }> {
+    if (state.status === 'none') throw new NotFound('Reservation', reservationId);
+    return state;
+  }
+}

@@ -1,0 +1,22 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { JstDate } from '../../domain/calendar/business-calendar';
+import { termsDecider } from '../../domain/terms/terms';
+import { CommandContext } from '../event-sourcing/command-context';
+import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { streams } from '../streams';
+
+export class PublishTermsVersion extends Command<StreamOutcome> {
+  constructor(readonly input: { version: string; effectiveFrom: JstDate; title: string; summary: string }, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** A13: publishes a terms version; notifying registered users is the mail process manager's job. */
+@CommandHandler(PublishTermsVersion)
+export class PublishTermsVersionHandler implements ICommandHandler<PublishTermsVersion> {
+  constructor(private readonly es: EventSourcing) {}
+
+  execute({ input, context }: PublishTermsVersion): Promise<StreamOutcome> {
+    return this.es.execute(termsDecider, streams.terms(), (_state, now) => ({ type: 'PublishTermsVersion' as const, ...input, now }), context);
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * EventStoreDB adapter. Everything it needs from the client is in `EventStoreDbClient`, so switching to the
+ * renamed `@kurrent/kurrentdb-client` (same API) is a change of the import below.
+ *
+ * Positions. EventStoreDB addresses an event in $all by `Position { commit, prepare }`. Every append through
+ * the gRPC API writes each event as its own implicitly committed prepare record, whose $all position has
+ * `commit === prepare === ` the record's log position (explicit transactions, the only source of distinct
+ * values, do not exist in the gRPC API). So the commit position alone is the port's global position, and
+ * `{ commit: p, prepare: p }` addresses the event at `p` exactly. `after` is exclusive in the port:
+ * - readAll: a forward read from a position includes the event at it, so events at or before `after` are
+ *   dropped after reading;
+ * - subscribeToAll: the server starts after the given position; the same check runs anyway, so a server
+ *   that delivered the event at the position again could not cause a duplicate.
+ */
+import { createHash } from 'node:crypto';
+import {
+  ANY,
+  type AllStreamRecordedEvent,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  type AppendResult as ClientAppendResult,
+  BACKWARDS,
+  type CurrentRevision,
+  END,
+  type EventData,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  jsonEvent,
+  NO_STREAM,
+  type Position,
+  type ReadPosition,
+  type RecordedEvent,
+  type ResolvedEvent,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  type StreamingRead,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  type AppendResult,
+  type EventHandler,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+  type Subscription,
+  WrongExpectedRevision,
+} from '../../../application/ports/event-store';
+import {
+  assertDistinctEventIds,
+  checkExpectedRevision,
+  originalAppendResult,
+  readAllLimit,
+  toError,
+} from '../port-rules';
+
+export type EventStoreDbClient = Pick<
+  EventStoreDBClient,
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+>;
+
+/** Port fields EventStoreDB has no place for travel in the event's metadata under these keys. */
+export const SCHEMA_VERSION_KEY = '$schemaVersion';
+export const EVENT_ID_KEY = '$eventId';
+
+const PAGE_SIZE = 500;
+/** What the server reports as the position of an event it has no position for (stream reads before 22.6). */
+const NO_POSITION = 2n ** 64n - 1n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Namespace of the name-based UUIDs derived from port event ids that are not UUIDs already. */
+const EVENT_ID_NAMESPACE = Buffer.from('2d0f5a8e6c1b4f3a9e7d41b6c8a05f93', 'hex');
+
+export class EventStoreDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<StreamedSubscription>();
+  private closing: Promise<void> | undefined;
+
+  static connect(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  constructor(private readonly client: EventStoreDbClient) {}
+
+  async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    assertDistinctEventIds(events);
+    if (events.length === 0) return this.currentEnd(streamId, expectedRevision);
+    try {
+      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toClientExpectedRevision(expectedRevision),
+      });
+      return toAppendResult(result);
+    } catch (thrown) {
+      if (!(thrown instanceof WrongExpectedVersionError)) throw thrown;
+      return this.retriedAppend(streamId, events, expectedRevision, thrown);
+    }
+  }
+
+  async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
+    const read = this.client.readStream(streamId, { fromRevision, direction: FORWARDS });
+    return (await readExistingStream(read)).map(fromStreamRead);
+  }
+
+  async readAll({ after, limit }: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const wanted = readAllLimit(limit);
+    const events: StoredEvent[] = [];
+    let floor = after ?? -1n;
+    for (;;) {
+      const page = await this.readAllPage(floor);
+      for (const event of recordedEvents(page)) {
+        const position = globalPosition(event);
+        if (position <= floor) continue;
+        floor = position;
+        if (!isSystemEvent(event)) events.push(toStoredEvent(event, position));
+        if (events.length === wanted) return events;
+      }
+      if (page.length < PAGE_SIZE) return events;
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    let from: ReadPosition = END;
+    for (;;) {
+      const page = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: PAGE_SIZE }));
+      const events = recordedEvents(page);
+      const last = events.find((event) => !isSystemEvent(event));
+      if (last !== undefined) return globalPosition(last);
+      const oldest = events.at(-1);
+      if (page.length < PAGE_SIZE || oldest === undefined) return -1n;
+      // A backward read starts strictly before the position it is given.
+      from = toReadPosition(globalPosition(oldest));
+    }
+  }
+
+  subscribeAll(handler: EventHandler, { after }: { after?: bigint } = {}): Subscription {
+    const source = this.client.subscribeToAll({
+      fromPosition: after === undefined || after < 0n ? START : toReadPosition(after),
+      filter: excludeSystemEvents(),
+    });
+    const subscription = new StreamedSubscription(source, handler, after ?? -1n);
+    this.subscriptions.add(subscription);
+    void subscription.ended.then(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.stopAndDispose();
+    return this.closing;
+  }
+
+  private async stopAndDispose(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.client.dispose();
+  }
+
+  /** An empty append writes nothing; it still checks the expected revision and reports where the stream ends. */
+  private async currentEnd(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+    const [last] = (await readExistingStream(read)).map(fromStreamRead);
+    checkExpectedRevision(streamId, expected, last?.revision);
+    return { nextExpectedRevision: last?.revision ?? -1n, position: last?.position ?? -1n };
+  }
+
+  /**
+   * The server only recognises a retry when it comes with the original expected revision (or 'any', from a
+   * bounded cache of recent ids). The port promises idempotency whatever the expected revision, so a rejected
+   * append is checked against the stream before it is reported as a conflict.
+   */
+  private async retriedAppend(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    rejection: WrongExpectedVersionError,
+  ): Promise<AppendResult> {
+    const eventIds = events.map((event) => event.eventId);
+    const wanted = new Set(eventIds);
+    const recorded = (await this.readStream(streamId)).filter((event) => wanted.has(event.eventId));
+    const original = originalAppendResult(streamId, eventIds, recorded);
+    if (original !== undefined) return original;
+    throw new WrongExpectedRevision(streamId, expected, toPortActualRevision(rejection.actualVersion));
+  }
+
+  /** A page of $all from `from` inclusive (the caller drops what it has seen), system events included. */
+  private readAllPage(from: bigint): Promise<AllStreamResolvedEvent[]> {
+    const fromPosition = from < 0n ? START : toReadPosition(from);
+    return collect(this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: PAGE_SIZE }));
+  }
+}
+
+/**
+ * Delivers a server subscription one event at a time. Async iteration pulls the next event only after the
+ * handler's promise settled, and back-pressure holds the rest on the server.
+ */
+class StreamedSubscription implements Subscription {
+  readonly ended: Promise<Error | undefined>;
+  private stopping = false;
+
+  constructor(
+    private readonly source: AllStreamSubscription,
+    handler: EventHandler,
+    after: bigint,
+  ) {
+    this.ended = this.deliverAfter(handler, after);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.release();
+    await this.ended;
+  }
+
+  private async deliverAfter(handler: EventHandler, after: bigint): Promise<Error | undefined> {
+    let floor = after;
+    try {
+      for await (const resolved of this.source) {
+        if (this.stopping) return undefined;
+        const event = resolved.event;
+        if (event === undefined || isSystemEvent(event)) continue;
+        const position = globalPosition(event);
+        if (position <= floor) continue;
+        await handler(toStoredEvent(event, position));
+        floor = position;
+      }
+      return this.stopping ? undefined : new Error('EventStoreDB ended the subscription to $all');
+    } catch (thrown) {
+      return this.stopping ? undefined : toError(thrown);
+    } finally {
+      if (!this.stopping) await this.release();
+    }
+  }
+
+  /**
+   * Cancelling the gRPC call does not end the readable it feeds (the client ignores its own cancellation), so
+   * the readable is destroyed as well: that is what makes a pending iteration return.
+   */
+  private async release(): Promise<void> {
+    await this.source.unsubscribe();
+    this.source.destroy();
+  }
+}
+
+export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    case 'any':
+      return ANY;
+    default:
+      return expected;
+  }
+}
+
+export function toPortActualRevision(actual: CurrentRevision): bigint | 'no_stream' {
+  return actual === NO_STREAM ? 'no_stream' : actual;
+}
+
+export function toEventData(event: NewEvent): EventData {
+  return jsonEvent({
+    id: toClientEventId(event.eventId),
+    type: event.type,
+    data: event.data,
+    metadata: { ...event.metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion, [EVENT_ID_KEY]: event.eventId },
+  });
+}
+
+/**
+ * EventStoreDB ids must be UUIDs; the port's are any string. Other strings map to a name-based (version 5)
+ * UUID, deterministic so that a retry still carries the same id; the port id itself is kept in metadata.
+ */
+export function toClientEventId(eventId: string): string {
+  if (UUID.test(eventId)) return eventId;
+  const hash = createHash('sha1').update(EVENT_ID_NAMESPACE).update(eventId, 'utf8').digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function toStoredEvent(event: RecordedEvent, position: bigint): StoredEvent {
+  if (!event.isJson || !isPlainObject(event.data) || !isPlainObject(event.metadata)) {
+    throw notWrittenHere(event, 'data and metadata are not JSON objects');
+  }
+  const { [SCHEMA_VERSION_KEY]: schemaVersion, [EVENT_ID_KEY]: eventId, ...metadata } = event.metadata;
+  if (typeof schemaVersion !== 'number' || typeof eventId !== 'string' || !isEventMetadata(metadata)) {
+    throw notWrittenHere(event, `metadata lacks ${SCHEMA_VERSION_KEY}, ${EVENT_ID_KEY} or the port's keys`);
+  }
+  return {
+    streamId: event.streamId,
+    revision: event.revision,
+    position,
+    eventId,
+    type: event.type,
+    schemaVersion,
+    data: event.data,
+    metadata,
+  };
+}
+
+/** The port's global position of an event read from $all (see the file comment). */
+export function globalPosition(event: AllStreamRecordedEvent): bigint {
+  if (event.position.commit !== event.position.prepare) {
+    throw new Error(
+      `Event ${event.id} in ${event.streamId} was written in an explicit transaction ` +
+        `(commit ${event.position.commit} ≠ prepare ${event.position.prepare}); such positions are not supported`,
+    );
+  }
+  return event.position.commit;
+}
+
+export function isSystemEvent(event: RecordedEvent): boolean {
+  return event.type.startsWith('$') || event.streamId.startsWith('$');
+}
+
+function toReadPosition(position: bigint): Position {
+  return { commit: position, prepare: position };
+}
+
+function toAppendResult(result: ClientAppendResult): AppendResult {
+  if (result.position === undefined) {
+    throw new Error('EventStoreDB reported no position for a successful append');
+  }
+  // The position of an append is the commit position of its last event.
+  return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
+}
+
+function fromStreamRead(event: RecordedEvent): StoredEvent {
+  const position = event.position?.commit;
+  if (position === undefined || position === NO_POSITION) {
+    throw new Error('EventStoreDB returned no event positions on a stream read; version 22.6 or later is required');
+  }
+  return toStoredEvent(event, position);
+}
+
+/** A stream that does not exist reads as empty. */
+async function readExistingStream(read: StreamingRead<ResolvedEvent>): Promise<RecordedEvent[]> {
+  try {
+    return recordedEvents(await collect(read));
+  } catch (thrown) {
+    if (thrown instanceof StreamNotFoundError) return [];
+    throw thrown;
+  }
+}
+
+async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of read) items.push(item);
+  return items;
+}
+
+/** Drops resolved links whose target is gone; this adapter never resolves links, so none are expected. */
+function recordedEvents<E extends RecordedEvent>(resolved: readonly { event?: E }[]): E[] {
+  return resolved.flatMap(({ event }) => (event === undefined ? [] : [event]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function isEventMetadata(metadata: Record<string, unknown>): metadata is EventMetadata {
+  const required = ['commandId', 'correlationId', 'causationId', 'actor', 'recordedAt'] as const;
+  return required.every((key) => typeof metadata[key] === 'string');
+}
+
+function notWrittenHere(event: RecordedEvent, reason: string): Error {
+  return new Error(`Event ${event.id} in ${event.streamId} was not written by this adapter: ${reason}`);
+}

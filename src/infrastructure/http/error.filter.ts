@@ -1,0 +1,42 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
+import { WrongExpectedRevision } from '../../application/ports/event-store';
+import { NotFound, RuleViolation } from '../../domain/shared/errors';
+import { BadInput } from './validation';
+
+/**
+ * The one place errors become HTTP answers. Staff read `message`; integrations read `rule` / `error`.
+ *   400 malformed input · 404 unknown id · 409 concurrent change · 422 a rule of the terms refuses it.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const [status, body] = this.map(error);
+    if (status >= 500) this.logger.error({ msg: 'unhandled error', error: error instanceof Error ? error.stack : String(error) });
+    void reply.status(status).send(body);
+  }
+
+  private map(error: unknown): [number, Record<string, unknown>] {
+    if (error instanceof RuleViolation) {
+      return [422, { error: 'rule_violation', rule: error.rule, message: error.message, ...(error.details ? { details: error.details } : {}) }];
+    }
+    if (error instanceof BadInput) return [400, { error: 'bad_request', message: error.message, problems: error.problems }];
+    if (error instanceof NotFound) return [404, { error: 'not_found', message: error.message }];
+    if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) {
+      return [409, { error: 'conflict', message: 'Someone else changed this at the same moment. Reload and try again.' }];
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      return [status, { error: status === 404 ? 'not_found' : 'http_error', message: error.message }];
+    }
+    const status = (error as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return [status, { error: 'bad_request', message: (error as Error).message }]; // e.g. Fastify: invalid JSON, body too large
+    }
+    return [500, { error: 'internal', message: 'Something went wrong on our side; nothing was recorded twice. Try again, and call support if it persists.' }];
+  }
+}

@@ -1,0 +1,88 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
+import { PublishTermsVersion } from '../../application/terms/terms.commands';
+import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import { Ctx } from './command-context.decorator';
+import { Documented } from './openapi';
+import { BodySchema, fields, Valid } from './validation';
+
+const registerSchema = z
+  .object({
+    jobSeekerNo: z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens'),
+    registration: z.enum(['pre', 'full']),
+    name: fields.text(100),
+    email: fields.email.optional(),
+    phone: fields.phone.optional(),
+    inPersonDifficulty: fields.text(1000).describe('A2.1: why coming to the office in person is difficult'),
+  })
+  .strict();
+const yes = z.boolean();
+const consentSchema = z
+  .object({
+    termsVersion: fields.text(50),
+    environment: z.object({ 'A5.1': yes, 'A5.2': yes, 'A5.3': yes, 'A5.4': yes, 'A5.5': yes, 'A5.6': yes }).strict(),
+    deviceReadiness: z.object({ device: z.enum(['smartphone', 'tablet', 'pc']), hasWebCamera: yes, appPrepared: yes }).strict(),
+    designatedApp: z.object({ name: fields.text(100), termsUrl: fields.url }).strict(),
+    recordingProhibitionAcknowledged: yes.describe('A12.2: recording the session by any means is prohibited'),
+  })
+  .strict();
+const refuseSchema = z.object({ article: z.enum(['A12.1', 'A6.5']), reason: fields.text(1000) }).strict();
+const liftSchema = z.object({ reason: fields.text(1000) }).strict();
+const termsSchema = z
+  .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
+  .strict();
+const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration'));
+
+@ApiTags('job seekers')
+@Controller('v1/job-seekers')
+export class JobSeekersController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @Documented('A2.1: register a job seeker, or update their details (same job-seeker number: same job seeker).')
+  @BodySchema(registerSchema)
+  register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+    return this.commands.execute(new RegisterJobSeeker(body, context));
+  }
+
+  @Post(':id/consents')
+  @Documented('A2.3 / A4 / A5 / A12.2: record consent to a terms version, with the environment declaration item by item.')
+  @BodySchema(consentSchema)
+  consent(@Param('id', idParam) id: string, @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+    return this.commands.execute(new ActOnJobSeeker(id, { type: 'GiveConsent', ...body }, context));
+  }
+
+  @Post(':id/refusal')
+  @HttpCode(200)
+  @Documented('A12.1 / A6.5: refuse service to a job seeker.')
+  @BodySchema(refuseSchema)
+  refuse(@Param('id', idParam) id: string, @Body(new Valid(refuseSchema)) body: z.infer<typeof refuseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+    return this.commands.execute(new ActOnJobSeeker(id, { type: 'RefuseService', ...body }, context));
+  }
+
+  @Post(':id/refusal/lift')
+  @HttpCode(200)
+  @Documented('A12.1: lift a refusal.')
+  @BodySchema(liftSchema)
+  lift(@Param('id', idParam) id: string, @Body(new Valid(liftSchema)) body: z.infer<typeof liftSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+    return this.commands.execute(new ActOnJobSeeker(id, { type: 'LiftRefusal', ...body }, context));
+  }
+}
+
+@ApiTags('terms')
+@Controller('v1/terms-versions')
+export class TermsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @Documented('A13: publish a terms version with its effective date (JST).')
+  @BodySchema(termsSchema)
+  publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome> {
+    return this.commands.execute(new PublishTermsVersion(body, context));
+  }
+}

@@ -1,0 +1,174 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { ActOnCounselor, ActOnOffice, AddCounselor, CounselorAnswer, CounselorStep, OfficeAnswer, OpenOffice } from '../../application/office/office.commands';
+import { NotFound } from '../../domain/shared/errors';
+import { CounselorView, DirectoryProjection, OfficeView, Page } from '../../projections/directory/directory.projection';
+import { Ctx } from './command-context.decorator';
+import { Documented } from './openapi';
+import { BodySchema, fields, pagination, Valid } from './validation';
+
+const app = z.object({ name: fields.text(100), termsUrl: fields.url }).strict();
+const meetingUrlPolicy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('counselor-room') }).strict(),
+  z.object({ kind: z.literal('per-session'), template: fields.url.refine((t) => t.includes('{token}'), 'must contain {token}') }).strict(),
+]);
+const profile = { name: fields.text(100), cancellationPhone: fields.phone, senderEmail: fields.email };
+const openSchema = z.object({ ...profile, designatedApp: app, meetingUrlPolicy }).strict();
+const profileSchema = z.object(profile).partial().strict();
+const appSchema = z.object({ designatedApp: app, meetingUrlPolicy }).strict();
+const closureSchema = z.object({ date: fields.date, reason: fields.text(200) }).strict();
+
+const counselorSchema = z.object({ name: fields.text(100), roomUrl: fields.url.optional() }).strict();
+const counselorPatchSchema = z
+  .object({ name: fields.text(100).optional(), roomUrl: fields.url.optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.roomUrl !== undefined, 'give a new name, a roomUrl, or both');
+const dayHours = z.object({ from: fields.hhmm, to: fields.hhmm }).strict().nullable();
+const weeklySchema = z.object({ '1': dayHours, '2': dayHours, '3': dayHours, '4': dayHours, '5': dayHours }).strict();
+const exceptionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('leave'), date: fields.date, reason: fields.text(200) }).strict(),
+  z.object({ kind: z.literal('blocked'), from: fields.instant, to: fields.instant, reason: fields.text(200) }).strict(),
+  z.object({ kind: z.literal('shorter-day'), date: fields.date, from: fields.hhmm, to: fields.hhmm, reason: fields.text(200) }).strict(),
+]);
+const deactivateSchema = z.object({ reason: fields.text(1000) }).strict();
+const counselorListQuery = pagination.extend({ includeInactive: z.enum(['true', 'false']).default('false') }).strict();
+const empty = z.object({}).strict().default({});
+const idParam = new Valid(fields.id);
+
+@ApiTags('offices and counselors')
+@Controller('v1')
+export class OfficesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: DirectoryProjection,
+  ) {}
+
+  @Post('offices')
+  @Documented('Open an office: name, cancellation phone (A6.5), sender address, designated app (A4) and how meeting URLs are made.')
+  @BodySchema(openSchema)
+  open(@Body(new Valid(openSchema)) body: z.infer<typeof openSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+    return this.commands.execute(new OpenOffice(body, context));
+  }
+
+  @Get('offices')
+  @ApiOperation({ summary: 'List offices (paginated: offset, limit ≤ 200).' })
+  offices(@Query(new Valid(pagination)) query: z.infer<typeof pagination>): Promise<Page<OfficeView>> {
+    return this.directory.listOffices(query.offset, query.limit);
+  }
+
+  @Get('offices/:id')
+  @ApiOperation({ summary: 'One office with its closure days.' })
+  async office(@Param('id', idParam) id: string): Promise<OfficeView> {
+    const office = await this.directory.office(id);
+    if (!office) throw new NotFound('Office', id);
+    return office;
+  }
+
+  @Patch('offices/:id')
+  @Documented("Change an office's name, cancellation phone or sender address.")
+  @BodySchema(profileSchema)
+  changeProfile(@Param('id', idParam) id: string, @Body(new Valid(profileSchema)) body: z.infer<typeof profileSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+    return this.commands.execute(new ActOnOffice(id, { type: 'ChangeOfficeProfile', ...body }, context));
+  }
+
+  @Put('offices/:id/designated-app')
+  @Documented('A4: change the designated app and how meeting URLs are made (applies to new confirmations only).')
+  @BodySchema(appSchema)
+  changeApp(@Param('id', idParam) id: string, @Body(new Valid(appSchema)) body: z.infer<typeof appSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+    return this.commands.execute(new ActOnOffice(id, { type: 'ChangeDesignatedApp', ...body }, context));
+  }
+
+  @Post('offices/:id/closure-days')
+  @Documented('Close the office on a day (on top of national holidays and 12/29–1/3).')
+  @BodySchema(closureSchema)
+  addClosure(@Param('id', idParam) id: string, @Body(new Valid(closureSchema)) body: z.infer<typeof closureSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+    return this.commands.execute(new ActOnOffice(id, { type: 'AddClosureDay', ...body }, context));
+  }
+
+  @Delete('offices/:id/closure-days/:date')
+  @HttpCode(200)
+  @Documented('Open the office again on a closure day.')
+  removeClosure(@Param('id', idParam) id: string, @Param('date', new Valid(fields.date)) date: string, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+    return this.commands.execute(new ActOnOffice(id, { type: 'RemoveClosureDay', date }, context));
+  }
+
+  @Post('offices/:id/counselors')
+  @Documented('Add a counselor to an office (available every business day 10:00–17:00 until told otherwise).')
+  @BodySchema(counselorSchema)
+  addCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorSchema)) body: z.infer<typeof counselorSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    return this.commands.execute(new AddCounselor(id, body, context));
+  }
+
+  @Get('offices/:id/counselors')
+  @ApiOperation({ summary: "List an office's counselors (paginated; includeInactive=true to see deactivated ones)." })
+  counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+    return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
+  }
+
+  @Get('counselors/:id')
+  @ApiOperation({ summary: 'One counselor with availability and exceptions.' })
+  async counselor(@Param('id', idParam) id: string): Promise<CounselorView> {
+    const counselor = await this.directory.counselor(id);
+    if (!counselor) throw new NotFound('Counselor', id);
+    return counselor;
+  }
+
+  @Patch('counselors/:id')
+  @HttpCode(200)
+  @Documented("Rename a counselor or set their fixed meeting room URL (A4).")
+  @BodySchema(counselorPatchSchema)
+  async changeCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    // Two decisions on one stream: each gets its own command id so a re-send replays both.
+    let answer: CounselorAnswer | undefined;
+    if (body.name !== undefined) answer = await this.act(id, { type: 'RenameCounselor', name: body.name }, { ...context, commandId: `${context.commandId}.name` });
+    if (body.roomUrl !== undefined) answer = await this.act(id, { type: 'SetRoomUrl', roomUrl: body.roomUrl }, { ...context, commandId: `${context.commandId}.room` });
+    return answer!;
+  }
+
+  @Put('counselors/:id/weekly-hours')
+  @HttpCode(200)
+  @Documented('Set working hours per weekday (1 = Monday … 5 = Friday; null = not working).')
+  @BodySchema(weeklySchema)
+  weeklyHours(@Param('id', idParam) id: string, @Body(new Valid(weeklySchema)) body: z.infer<typeof weeklySchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    return this.act(id, { type: 'SetWeeklyHours', weeklyHours: body }, context);
+  }
+
+  @Post('counselors/:id/exceptions')
+  @Documented('Add an availability exception: a leave day, a blocked period, or a shorter day.')
+  @BodySchema(exceptionSchema)
+  addException(@Param('id', idParam) id: string, @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    const exceptionId = context.commandId;
+    const exception = body.kind === 'blocked' ? { ...body, exceptionId, from: body.from.toISOString(), to: body.to.toISOString() } : { ...body, exceptionId };
+    return this.act(id, { type: 'AddAvailabilityException', exception }, context);
+  }
+
+  @Delete('counselors/:id/exceptions/:exceptionId')
+  @HttpCode(200)
+  @Documented('Remove an availability exception.')
+  removeException(@Param('id', idParam) id: string, @Param('exceptionId', new Valid(fields.text(128))) exceptionId: string, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    return this.act(id, { type: 'RemoveAvailabilityException', exceptionId }, context);
+  }
+
+  @Post('counselors/:id/deactivate')
+  @HttpCode(200)
+  @Documented('Deactivate a counselor; refused while they still hold future sessions (the answer lists them).')
+  @BodySchema(deactivateSchema)
+  deactivate(@Param('id', idParam) id: string, @Body(new Valid(deactivateSchema)) body: z.infer<typeof deactivateSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    return this.act(id, { type: 'DeactivateCounselor', reason: body.reason }, context);
+  }
+
+  @Post('counselors/:id/reactivate')
+  @HttpCode(200)
+  @Documented('Reactivate a counselor.')
+  @BodySchema(empty)
+  reactivate(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    return this.act(id, { type: 'ReactivateCounselor' }, context);
+  }
+
+  private act(id: string, step: CounselorStep, context: CommandContext): Promise<CounselorAnswer> {
+    return this.commands.execute(new ActOnCounselor(id, step, context));
+  }
+}

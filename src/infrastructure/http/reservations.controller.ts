@@ -1,0 +1,110 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, ReservationAnswer, ReservationStep } from '../../application/reservation/reservation.commands';
+import { Ctx } from './command-context.decorator';
+import { Documented } from './openapi';
+import { BodySchema, fields, Valid } from './validation';
+
+const attendance = z
+  .object({ interpreter: z.boolean().default(false), assistant: z.boolean().default(false) })
+  .strict()
+  .default({ interpreter: false, assistant: false });
+const jobSeekerNo = z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens');
+
+const requestSchema = z
+  .object({
+    officeId: fields.id,
+    jobSeekerNo,
+    name: fields.text(100),
+    email: fields.email,
+    channel: z.enum(['phone', 'counter']),
+    firstWish: fields.instant,
+    secondWish: fields.instant.optional(),
+    attendance,
+  })
+  .strict();
+const confirmSchema = z.object({ counselorId: fields.id, start: fields.instant }).strict();
+const followUpSchema = z
+  .object({ jobSeekerNo, name: fields.text(100), email: fields.email, attendance, counselorId: fields.id, start: fields.instant })
+  .strict();
+const reasonSchema = z.object({ reason: fields.text(1000) }).strict();
+const cancelSchema = z.object({ channel: z.enum(['phone', 'counter', 'staff']), reason: fields.text(1000) }).strict();
+const interpreterSchema = z.object({ role: z.enum(['interpreter', 'assistant']), note: fields.text(1000) }).strict();
+const empty = z.object({}).strict().default({});
+const idParam = new Valid(fields.id);
+
+@ApiTags('reservations')
+@Controller('v1/reservations')
+export class ReservationsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @Documented('A6.2: take a reservation request by phone or at the counter (1st and optional 2nd wish).')
+  @BodySchema(requestSchema)
+  request(@Body(new Valid(requestSchema)) body: z.infer<typeof requestSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    const { firstWish, secondWish, ...rest } = body;
+    return this.commands.execute(new RequestReservation({ ...rest, wishes: secondWish ? [firstWish, secondWish] : [firstWish] }, context));
+  }
+
+  @Post(':id/confirmation')
+  @HttpCode(200)
+  @Documented('A6.1: confirm a slot with a counselor, by the day before the session.')
+  @BodySchema(confirmSchema)
+  confirm(@Param('id', idParam) id: string, @Body(new Valid(confirmSchema)) body: z.infer<typeof confirmSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.commands.execute(new ConfirmSlot(id, body.counselorId, body.start, context));
+  }
+
+  @Post(':id/follow-ups')
+  @Documented('A6.4: during a session, book and confirm the next one in one step.')
+  @BodySchema(followUpSchema)
+  followUp(@Param('id', idParam) id: string, @Body(new Valid(followUpSchema)) body: z.infer<typeof followUpSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.commands.execute(new BookFollowUp(id, body, context));
+  }
+
+  @Post(':id/cancellation')
+  @HttpCode(200)
+  @Documented('A6.5: record a cancellation (job seekers cancel by phone).')
+  @BodySchema(cancelSchema)
+  cancel(@Param('id', idParam) id: string, @Body(new Valid(cancelSchema)) body: z.infer<typeof cancelSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'CancelReservation', ...body }, context);
+  }
+
+  @Post(':id/check-in')
+  @HttpCode(200)
+  @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start.')
+  @BodySchema(empty)
+  checkIn(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'CheckIn' }, context);
+  }
+
+  @Post(':id/completion')
+  @HttpCode(200)
+  @Documented('The session took place.')
+  @BodySchema(empty)
+  complete(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'CompleteSession' }, context);
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @Documented('A12.1: stop a session (threats, abuse, use for other purposes).')
+  @BodySchema(reasonSchema)
+  stop(@Param('id', idParam) id: string, @Body(new Valid(reasonSchema)) body: z.infer<typeof reasonSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'StopSession', reason: body.reason }, context);
+  }
+
+  @Post(':id/interpreter-notifications')
+  @HttpCode(200)
+  @Documented('A12.3: record that an interpreter or assistant will attend (before the session starts).')
+  @BodySchema(interpreterSchema)
+  notifyInterpreter(@Param('id', idParam) id: string, @Body(new Valid(interpreterSchema)) body: z.infer<typeof interpreterSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'NotifyInterpreter', ...body }, context);
+  }
+
+  private act(id: string, step: ReservationStep, context: CommandContext): Promise<ReservationAnswer> {
+    return this.commands.execute(new ActOnReservation(id, step, context));
+  }
+}
