@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
@@ -29,6 +29,14 @@ export interface Ports {
   pseudonymizer: Pseudonymizer;
 }
 
+/** The instance owns its event store: closing the application closes it (after the projections stopped). */
+class EventStoreLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
 @Module({})
 export class AppModule {
   static with(ports: Ports): DynamicModule {
@@ -41,6 +49,7 @@ export class AppModule {
         { provide: CLOCK, useValue: ports.clock },
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        EventStoreLifecycle,
         EventSourcing,
         JobSeekerIds,
         ContextLoader,

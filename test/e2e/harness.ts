@@ -1,0 +1,123 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Clock } from '../../src/application/ports/clock';
+import type { EventStore } from '../../src/application/ports/event-store';
+import { HmacPseudonymizer } from '../../src/infrastructure/crypto/hmac-pseudonymizer';
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
+import { createHttpApp } from '../../src/infrastructure/http/http-app';
+
+/** A clock the test moves by hand. Starts Thursday 2026-11-26 10:00 JST. */
+export class TestClock implements Clock {
+  constructor(public current = new Date('2026-11-26T01:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export interface Answer {
+  status: number;
+  body: any;
+}
+
+export interface TestService {
+  app: NestFastifyApplication;
+  url: string;
+  store: EventStore;
+  clock: TestClock;
+  dbFile: string;
+  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export function tempDbFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'madoguchi-e2e-')), 'events.sqlite');
+}
+
+/** The real service over real HTTP on a loopback port, on an SQLite file. */
+export async function startService(options: { dbFile?: string; clock?: TestClock; store?: (file: string) => EventStore } = {}): Promise<TestService> {
+  const dbFile = options.dbFile ?? tempDbFile();
+  const clock = options.clock ?? new TestClock();
+  const store = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
+  const app = await createHttpApp({ eventStore: store, clock, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)) }, { logs: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    store,
+    clock,
+    dbFile,
+    async send(method, path, body, headers = {}) {
+      const response = await fetch(url + path, {
+        method,
+        headers: { 'x-staff-id': 'tanaka', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => app.close(),
+  };
+}
+
+export const JST = (date: string, time: string) => `${date}T${time}:00+09:00`;
+
+/** Publishes terms, opens an office with one or more counselors, registers a consenting job seeker. */
+export async function seed(service: TestService, counselors = 1) {
+  const ok = (answer: Answer) => {
+    if (answer.status >= 300) throw new Error(`seed failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  ok(await service.send('POST', '/v1/terms-versions', { version: '2022-07-28', effectiveFrom: '2026-11-26', title: 'オンライン職業相談等利用規約', summary: '初版' }));
+  const office = ok(
+    await service.send('POST', '/v1/offices', {
+      name: 'ハローワーク岡山',
+      cancellationPhone: '086-222-2905',
+      senderEmail: 'online@okayama.example.jp',
+      designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+      meetingUrlPolicy: { kind: 'per-session', template: 'https://meet.example.jp/j/{token}' },
+    }),
+  );
+  const counselorIds: string[] = [];
+  for (let i = 0; i < counselors; i++) {
+    counselorIds.push(ok(await service.send('POST', `/v1/offices/${office.officeId}/counselors`, { name: `相談員${i + 1}` })).counselorId);
+  }
+  const jobSeeker = await registerJobSeeker(service, '33010-1234567', '岡山 太郎');
+  return { officeId: office.officeId as string, counselorIds, jobSeeker, ok };
+}
+
+export async function registerJobSeeker(service: TestService, jobSeekerNo: string, name: string, consent = true) {
+  const registered = await service.send('POST', '/v1/job-seekers', {
+    jobSeekerNo,
+    registration: 'full',
+    name,
+    email: 'taro@example.jp',
+    inPersonDifficulty: '育児のため外出が難しい',
+  });
+  if (registered.status !== 200) throw new Error(JSON.stringify(registered.body));
+  if (consent) {
+    const consented = await service.send('POST', `/v1/job-seekers/${registered.body.jobSeekerId}/consents`, validConsent());
+    if (consented.status !== 201) throw new Error(JSON.stringify(consented.body));
+  }
+  return { jobSeekerNo, name, jobSeekerId: registered.body.jobSeekerId as string };
+}
+
+export function validConsent() {
+  return {
+    termsVersion: '2022-07-28',
+    environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
+    deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
+    designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+    recordingProhibitionAcknowledged: true,
+  };
+}
+
+export function requestBody(officeId: string, jobSeeker: { jobSeekerNo: string; name: string }, firstWish = JST('2026-12-01', '10:00')) {
+  return { officeId, jobSeekerNo: jobSeeker.jobSeekerNo, name: jobSeeker.name, email: 'taro@example.jp', channel: 'phone', firstWish };
+}
