@@ -238,7 +238,7 @@ class StreamedSubscription implements Subscription {
    */
   private async release(): Promise<void> {
     await this.source.unsubscribe();
-    this.source.destroy();
+
   }
 }
 
