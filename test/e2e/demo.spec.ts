@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { StoredEvent } from '../../src/application/ports/event-store';
+import { closedReason, toJst } from '../../src/domain/calendar/business-calendar';
+import { HmacPseudonymizer } from '../../src/infrastructure/crypto/hmac-pseudonymizer';
+import { businessDaysAfter, runDemo } from '../../src/infrastructure/demo/demo';
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
+import { createHttpApp } from '../../src/infrastructure/http/http-app';
+
+interface Instance {
+  app: NestFastifyApplication;
+  store: SqliteEventStore;
+}
+
+describe('the demo data', () => {
+  let directory: string;
+  let instance: Instance | undefined;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'madoguchi-demo-'));
+  });
+  afterEach(async () => {
+    await stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function start(now: Date): Promise<Instance> {
+    const store = SqliteEventStore.open(join(directory, 'events.sqlite'));
+    const app = await createHttpApp({ eventStore: store, clock: { now: () => new Date(now) }, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 7)) }, { logs: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    instance = { app, store };
+    return instance;
+  }
+
+  async function stop(): Promise<void> {
+    if (!instance) return;
+    const { app, store } = instance;
+    instance = undefined;
+    await app.close();
+    await store.close(); // no-op when the application closed it already
+  }
+
+  async function allEvents(store: SqliteEventStore): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for (;;) {
+      const page = await store.readAll({ after: events.at(-1)?.position, limit: 500 });
+      if (page.length === 0) return events;
+      events.push(...page);
+    }
+  }
+
+  async function get(app: NestFastifyApplication, url: string) {
+    const response = await app.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  }
+
+  /** The sessions the demo leaves confirmed (not cancelled), with their counselor and start. */
+  function confirmedSessions(events: StoredEvent[]) {
+    const cancelled = new Set(events.filter((e) => e.type === 'ReservationCancelled').map((e) => e.data.reservationId as string));
+    return events
+      .filter((e) => e.type === 'SlotConfirmed' && !cancelled.has(e.data.reservationId as string))
+      .map((e) => ({ counselorId: e.data.counselorId as string, start: e.data.start as string }));
+  }
+
+  async function runAndCheck(now: Date) {
+    const { app, store } = await start(now);
+    const lines: string[] = [];
+    const summary = await runDemo(app, now, (line) => lines.push(line));
+
+    expect(summary).toMatchObject({ offices: 1, counselors: 3, jobSeekers: 12, cancelled: 1, replayedCommands: 0 });
+    expect(summary.reservations).toBeGreaterThanOrEqual(12);
+    expect(summary.reservations).toBeLessThanOrEqual(18);
+    expect(summary.confirmed).toBeGreaterThan(summary.reservations / 2);
+    expect(summary.requested).toBeGreaterThanOrEqual(1);
+    expect(summary.confirmed + summary.requested + summary.cancelled).toBe(summary.reservations);
+    expect(summary.appendedEvents).toBeGreaterThan(0);
+    expect(lines).toContain('demo: 12 job seekers, each consenting to terms version 2022-07-28');
+    expect(lines.some((line) => line.startsWith('demo: office ハローワーク岡山'))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^demo: done/);
+
+    const offices = await get(app, '/v1/offices');
+    expect(offices.items.map((o: { name: string }) => o.name)).toEqual(['ハローワーク岡山']);
+    expect(offices.items[0]).toMatchObject({
+      officeId: summary.officeId,
+      cancellationPhone: '086-222-2905',
+      designatedApp: { name: 'Webex' },
+      meetingUrlPolicy: { kind: 'per-session', template: 'https://meet.example.jp/hellowork-okayama/{token}' },
+    });
+    const counselors = await get(app, `/v1/offices/${summary.officeId}/counselors`);
+    expect(counselors.total).toBe(3);
+    const exceptions = counselors.items.flatMap((c: { exceptions: Array<{ kind: string }> }) => c.exceptions.map((e) => e.kind)).sort();
+    expect(exceptions).toEqual(['leave', 'shorter-day']);
+
+    const events = await allEvents(store);
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    expect(count('TermsVersionPublished')).toBe(1);
+    expect(count('JobSeekerRegistered')).toBe(12);
+    expect(count('ConsentGiven')).toBe(12);
+    expect(count('ReservationRequested')).toBe(summary.reservations);
+    expect(count('SlotConfirmed')).toBe(summary.confirmed + summary.cancelled);
+    expect(count('ReservationCancelled')).toBe(1);
+    expect(count('SlotReleased')).toBe(1); // the cancelled session gave its slot back
+
+    // Sessions only from tomorrow on, on business days, within 10:00–17:00 JST; never twice for one counselor.
+    const sessions = confirmedSessions(events);
+    const today = toJst(now).date;
+    for (const session of sessions) {
+      const { date, minuteOfDay } = toJst(new Date(session.start));
+      expect(date > today).toBe(true);
+      expect(closedReason(date)).toBeUndefined();
+      expect(minuteOfDay).toBeGreaterThanOrEqual(10 * 60);
+      expect(minuteOfDay).toBeLessThanOrEqual(16 * 60 + 30);
+    }
+    expect(new Set(sessions.map((s) => `${s.counselorId} ${s.start}`)).size).toBe(sessions.length);
+
+    // A second run over the same data replays every command and appends nothing.
+    const head = await store.headPosition();
+    const again = await runDemo(app, now, () => undefined);
+    expect(await store.headPosition()).toBe(head);
+    expect(again).toMatchObject({ ...summary, appendedEvents: 0, replayedCommands: expect.any(Number) });
+    expect(again.replayedCommands).toBeGreaterThan(0);
+
+    return { summary, sessions };
+  }
+
+  it('fills an empty store on a Thursday morning, and a second run appends nothing', async () => {
+    const now = new Date('2026-11-26T01:00:00Z'); // Thursday 10:00 JST
+    const { sessions } = await runAndCheck(now);
+    const dates = new Set(sessions.map((s) => toJst(new Date(s.start)).date));
+    // Tomorrow (Friday) is confirmable today (A6.1); the weekend is skipped.
+    expect(dates.has('2026-11-27')).toBe(true);
+    expect(dates.has('2026-11-28') || dates.has('2026-11-29')).toBe(false);
+  });
+
+  it('skips the weekend when run on a Friday afternoon', async () => {
+    const now = new Date('2026-11-27T06:00:00Z'); // Friday 15:00 JST
+    expect(businessDaysAfter('2026-11-27', 5)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']);
+    const { sessions } = await runAndCheck(now);
+    const dates = [...new Set(sessions.map((s) => toJst(new Date(s.start)).date))].sort();
+    expect(dates[0]).toBe('2026-11-30');
+    expect(dates.every((d) => d >= '2026-11-30' && d <= '2026-12-04')).toBe(true);
+  });
+
+  it('skips the year-end closure and holidays', async () => {
+    const now = new Date('2026-12-25T08:00:00Z'); // Friday 17:00 JST
+    expect(businessDaysAfter('2026-12-25', 5)).toEqual(['2026-12-28', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07']);
+    await runAndCheck(now);
+  });
+
+  it('replays on a restart over an already demo’d data directory', async () => {
+    const now = new Date('2026-11-26T01:00:00Z');
+    const first = await runAndCheck(now);
+    await stop();
+    const { app, store } = await start(now);
+    const head = await store.headPosition();
+    const again = await runDemo(app, now, () => undefined);
+    expect(await store.headPosition()).toBe(head);
+    expect(again).toMatchObject({ ...first.summary, appendedEvents: 0 });
+  });
+});
