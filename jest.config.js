@@ -13,6 +13,6 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|jose|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|jose|content-disposition|cookie)/)'],
   testTimeout: 30000,
 };

@@ -48,6 +48,12 @@ describe('SLOT a counselor holds a 30-minute slot for one reservation only', () 
     day.given([]).when(release('res-1')).then([]);
   });
 
+  it('releases only the very hold named by holdId, when one is given', () => {
+    const released = { type: 'SlotReleased', data: { ...held().data, reason: 'confirmation-abandoned' } } as const;
+    day.given([held()]).when({ ...release('res-1'), holdId: 'hold-1', reason: 'confirmation-abandoned' }).then([released]);
+    day.given([held()]).when({ ...release('res-1'), holdId: 'hold-0', reason: 'confirmation-abandoned' }).then([]);
+  });
+
   it('frees the slot for another reservation once released', () => {
     const released = { type: 'SlotReleased', data: { ...held().data, reason: 'cancelled' } } as const;
     day.given([held(), released]).when(hold('res-2', 'hold-2')).then([held('res-2', 'hold-2')]);

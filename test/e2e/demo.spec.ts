@@ -104,6 +104,8 @@ describe('the demo data', () => {
     expect(count('SlotConfirmed')).toBe(summary.confirmed + summary.cancelled);
     expect(count('ReservationCancelled')).toBe(1);
     expect(count('SlotReleased')).toBe(1); // the cancelled session gave its slot back
+    expect(count('SlotHeld')).toBe(summary.confirmed + summary.cancelled);
+    expect(summary.appendedEvents).toBe(events.length); // the store was empty
 
     // Sessions only from tomorrow on, on business days, within 10:00–17:00 JST; never twice for one counselor.
     const sessions = confirmedSessions(events);
@@ -151,14 +153,31 @@ describe('the demo data', () => {
     await runAndCheck(now);
   });
 
-  it('replays on a restart over an already demo’d data directory', async () => {
-    const now = new Date('2026-11-26T01:00:00Z');
-    const first = await runAndCheck(now);
+  it('replays on a restart over an already demo’d data directory, also on a later day', async () => {
+    const first = await runAndCheck(new Date('2026-11-26T01:00:00Z'));
     await stop();
-    const { app, store } = await start(now);
+    const later = new Date('2026-11-30T00:30:00Z'); // the next Monday, 09:30 JST
+    const { app, store } = await start(later);
     const head = await store.headPosition();
-    const again = await runDemo(app, now, () => undefined);
+    const again = await runDemo(app, later, () => undefined);
     expect(await store.headPosition()).toBe(head);
-    expect(again).toMatchObject({ ...first.summary, appendedEvents: 0 });
+    expect(again).toMatchObject({ ...first.summary, appendedEvents: 0, replayedCommands: expect.any(Number) });
+    expect((await get(app, '/v1/offices')).total).toBe(1);
+  });
+
+  it('stops with the method, URL, status and answer when the API refuses a step', async () => {
+    const now = new Date('2026-11-26T01:00:00Z');
+    const { app, store } = await start(now);
+    // The same terms version published earlier by someone else (another Idempotency-Key): A13 refuses the demo's.
+    const published = await app.inject({
+      method: 'POST',
+      url: '/v1/terms-versions',
+      headers: { 'x-staff-id': 'tanaka', 'idempotency-key': 'someone-else-terms' },
+      payload: { version: '2022-07-28', effectiveFrom: '2026-11-26', title: '利用規約', summary: '初版' },
+    });
+    expect(published.statusCode).toBe(201);
+    const head = await store.headPosition();
+    await expect(runDemo(app, now, () => undefined)).rejects.toThrow(/POST \/v1\/terms-versions .*answered 422: .*"rule":"A13"/);
+    expect(await store.headPosition()).toBe(head);
   });
 });

@@ -191,7 +191,7 @@ function base(state: Existing): ReservationBase {
   return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified, abandonedHolds };
 }
 
-function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3', doing: string): Extract<Existing, { status: S }> {
+function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3' | 'A12.3', doing: string): Extract<Existing, { status: S }> {
   if (!(allowed as readonly string[]).includes(state.status)) {
     throw new RuleViolation(rule, `Cannot ${doing}: this reservation is ${state.status}.`);
   }
@@ -268,7 +268,7 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       requireStatus(state, ['confirmed'], 'A6.3', 'record a failed invitation');
       return [{ type: 'InvitationFailed', data: { reservationId, reason: command.reason, failedAt: at } }];
     case 'NotifyInterpreter': {
-      const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'add an interpreter or assistant');
+      const open = requireStatus(state, ['requested', 'confirmed', 'invited', 'checked-in'], 'A12.3', 'add an interpreter or assistant');
       if (open.status !== 'requested' && now.getTime() >= Date.parse(open.slot.start)) {
         throw new RuleViolation('A12.3', `An ${command.role} must be notified before the session starts (${describeJst(new Date(open.slot.start))}).`);
       }

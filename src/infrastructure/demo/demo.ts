@@ -18,7 +18,11 @@ export interface DemoSummary {
   /** Reservations left requested (no slot yet). */
   requested: number;
   cancelled: number;
-  /** Events the command answers list as newly appended (0 on a re-run). Slot holds and releases on counselors' days are not listed in answers. */
+  /**
+   * Events appended by this run (0 on a re-run): those the answers list, plus the slot a new
+   * confirmation holds and a new cancellation releases on the counselor's day (answers list only
+   * the reservation's own events).
+   */
   appendedEvents: number;
   /** Commands that were re-sends of earlier ones (the demo ran before). */
   replayedCommands: number;
@@ -113,11 +117,18 @@ interface Answer {
   [key: string]: unknown;
 }
 
+/**
+ * Fills an empty (or already demo'd) store through the HTTP API of `app` (initialised, not
+ * necessarily listening). `now` must be the application's clock's now: the demo plans the five
+ * business days from tomorrow (JST). Throws on the first answer that is not 2xx.
+ */
 export async function runDemo(app: NestFastifyApplication, now: Date, log: (line: string) => void): Promise<DemoSummary> {
   let appendedEvents = 0;
   let replayedCommands = 0;
+  const fastify = app.getHttpAdapter().getInstance();
   const send = async <A extends Answer>(method: 'POST', url: string, key: string, payload: unknown): Promise<A> => {
-    const response = await app.inject({
+    // Fastify's own inject (what app.inject() forwards to, minus Nest's proxy that exits the process on a synchronous throw).
+    const response = await fastify.inject({
       method,
       url,
       headers: { 'x-staff-id': STAFF, 'idempotency-key': key, 'content-type': 'application/json' },
@@ -131,19 +142,23 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     else appendedEvents += answer.appended?.length ?? 0;
     return answer;
   };
+  /** The counselor-day event behind a new confirmation (SlotHeld) or a new cancellation of one (SlotReleased). */
+  const countSlotEvent = (answer: Answer) => {
+    if (!answer.replayed) appendedEvents++;
+  };
 
   const today = toJst(now).date;
   const days = businessDaysAfter(today, DEMO_BUSINESS_DAYS);
   log(`demo: today is ${today} JST; filling ${days.join(', ')}`);
 
-  await send('POST', '/v1/terms-versions', `demo-terms-${TERMS_VERSION}`, {
+  const terms = await send('POST', '/v1/terms-versions', `demo-terms-${TERMS_VERSION}`, {
     version: TERMS_VERSION,
     effectiveFrom: today,
     title: 'ハローワークインターネットサービス オンライン職業相談 利用規約',
     summary:
       'オンライン職業相談の利用条件（求職登録済みであること、指定アプリ Webex の利用、通信環境の確認、録画・録音の禁止、前日までの予約確定、キャンセルは電話連絡）を定めます。',
   });
-  log(`demo: terms version ${TERMS_VERSION} in force from ${today}`);
+  log(`demo: terms version ${TERMS_VERSION} ${terms.replayed ? 'already published' : `in force from ${today}`}`);
 
   const { officeId } = await send<Answer & { officeId: string }>('POST', '/v1/offices', OFFICE.key, OFFICE.body);
   log(`demo: office ${OFFICE.body.name} (${officeId})`);
@@ -153,7 +168,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     const { counselorId } = await send<Answer & { counselorId: string }>('POST', `/v1/offices/${officeId}/counselors`, counselor.key, { name: counselor.name });
     counselorIds.push(counselorId);
   }
-  await send('POST', `/v1/counselors/${counselorIds[SHORTER_DAY.counselor]}/exceptions`, 'demo-counselor-02-shorter-day', {
+  const shorter = await send('POST', `/v1/counselors/${counselorIds[SHORTER_DAY.counselor]}/exceptions`, 'demo-counselor-02-shorter-day', {
     kind: 'shorter-day',
     date: days[SHORTER_DAY.day],
     from: SHORTER_DAY.from,
@@ -167,8 +182,10 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
   });
   log(
     `demo: ${counselorIds.length} counselors (${COUNSELORS.map((c) => c.name).join('、')}); ` +
-      `${COUNSELORS[SHORTER_DAY.counselor].name} works ${SHORTER_DAY.from}–${SHORTER_DAY.to} on ${days[SHORTER_DAY.day]}, ` +
-      `${COUNSELORS[LEAVE_DAY.counselor].name} is on leave on ${days[LEAVE_DAY.day]}`,
+      (shorter.replayed
+        ? 'their shorter day and leave day already recorded'
+        : `${COUNSELORS[SHORTER_DAY.counselor].name} works ${SHORTER_DAY.from}–${SHORTER_DAY.to} on ${days[SHORTER_DAY.day]}, ` +
+          `${COUNSELORS[LEAVE_DAY.counselor].name} is on leave on ${days[LEAVE_DAY.day]}`),
   );
 
   for (const [i, seeker] of JOB_SEEKERS.entries()) {
@@ -201,7 +218,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     const seeker = JOB_SEEKERS[plan.seeker];
     const date = days[plan.day];
     const wishes = plan.wishes.map((hhmm) => jstInstant(date, parseMinute(hhmm)));
-    const { reservationId } = await send<Answer & { reservationId: string }>('POST', '/v1/reservations', `demo-request-${n}`, {
+    const { reservationId, replayed } = await send<Answer & { reservationId: string }>('POST', '/v1/reservations', `demo-request-${n}`, {
       officeId,
       jobSeekerNo: seeker.no,
       name: seeker.name,
@@ -211,7 +228,8 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
       ...(wishes[1] ? { secondWish: wishes[1].toISOString() } : {}),
       attendance: { interpreter: plan.interpreter ?? false, assistant: false },
     });
-    const wishText = plan.wishes.map((w) => `${date} ${w}`).join(' / ');
+    // On a re-run every answer is the first one; the dates computed now may differ from those recorded then.
+    const wishText = replayed ? 'already recorded' : plan.wishes.map((w) => `${date} ${w}`).join(' / ');
 
     const slot = plan.action === 'leave-requested' ? undefined : pickSlot(plan, wishes, i, counselorIds, days, taken, now);
     if (!slot) {
@@ -220,22 +238,26 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
       continue;
     }
     taken.add(slotKey(slot.counselor, slot.start));
-    await send('POST', `/v1/reservations/${reservationId}/confirmation`, `demo-confirm-${n}`, {
-      counselorId: counselorIds[slot.counselor],
-      start: slot.start.toISOString(),
-    });
-    const when = `${toJst(slot.start).date} ${formatMinute(toJst(slot.start).minuteOfDay)}`;
+    countSlotEvent(
+      await send('POST', `/v1/reservations/${reservationId}/confirmation`, `demo-confirm-${n}`, {
+        counselorId: counselorIds[slot.counselor],
+        start: slot.start.toISOString(),
+      }),
+    );
+    const when = replayed ? 'as recorded' : `${toJst(slot.start).date} ${formatMinute(toJst(slot.start).minuteOfDay)}`;
     if (plan.action === 'confirm-then-cancel') {
-      await send('POST', `/v1/reservations/${reservationId}/cancellation`, `demo-cancel-${n}`, {
-        channel: 'phone',
-        reason: '体調不良のため電話でキャンセルの連絡あり',
-      });
+      countSlotEvent(
+        await send('POST', `/v1/reservations/${reservationId}/cancellation`, `demo-cancel-${n}`, {
+          channel: 'phone',
+          reason: '体調不良のため電話でキャンセルの連絡あり',
+        }),
+      );
       taken.delete(slotKey(slot.counselor, slot.start)); // the cancellation gives the slot back
       cancelled++;
-      log(`demo: request ${n} ${seeker.name} (${plan.channel}) confirmed ${when} with ${COUNSELORS[slot.counselor].name}, then cancelled by phone`);
+      log(`demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when}, then cancelled by phone`);
     } else {
       confirmed++;
-      log(`demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when} with ${COUNSELORS[slot.counselor].name}`);
+      log(`demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when}${replayed ? '' : ` with ${COUNSELORS[slot.counselor].name}`}`);
     }
   }
 

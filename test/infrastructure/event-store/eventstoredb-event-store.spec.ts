@@ -142,6 +142,16 @@ describe('EventStoreDbEventStore on the fake client', () => {
     expect(await store.append(streamId, [event], 5n)).toEqual(original);
   });
 
+  it('finds the original result of a retry the server recognised without reporting a position', async () => {
+    const { store } = storeOn({ positionsOnRecognisedRetries: false });
+    const streamId = newStreamId();
+    const events = [newEvent(), newEvent()];
+    const original = await store.append(streamId, events, 'no_stream');
+
+    expect(await store.append(streamId, events, 'no_stream')).toEqual(original);
+    expect(await store.append(streamId, events, 'any')).toEqual(original);
+  });
+
   it('pages through $all, skipping system events', async () => {
     const { store } = storeOn({ systemEventEvery: 1 });
     const streamId = newStreamId();

@@ -3,9 +3,9 @@
  * renamed `@kurrent/kurrentdb-client` (same API) is a change of the import below.
  *
  * Positions. EventStoreDB addresses an event in $all by `Position { commit, prepare }`. Every append through
- * the gRPC API writes each event as its own implicitly committed prepare record, whose $all position has
- * `commit === prepare === ` the record's log position (explicit transactions, the only source of distinct
- * values, do not exist in the gRPC API). So the commit position alone is the port's global position, and
+ * the gRPC API writes each event as its own implicitly committed prepare record, and the $all position of such a
+ * record has commit and prepare both equal to its log position (explicit transactions, the only source of
+ * distinct values, do not exist in the gRPC API). So the commit position alone is the port's global position, and
  * `{ commit: p, prepare: p }` addresses the event at `p` exactly. `after` is exclusive in the port:
  * - readAll: a forward read from a position includes the event at it, so events at or before `after` are
  *   dropped after reading;
@@ -69,7 +69,7 @@ export const SCHEMA_VERSION_KEY = '$schemaVersion';
 export const EVENT_ID_KEY = '$eventId';
 
 const PAGE_SIZE = 500;
-/** What the server reports as the position of an event it has no position for (stream reads before 22.6). */
+/** How the server reports a position it does not have (stream reads before 22.6, some idempotent appends). */
 const NO_POSITION = 2n ** 64n - 1n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Namespace of the name-based UUIDs derived from port event ids that are not UUIDs already. */
@@ -88,15 +88,24 @@ export class EventStoreDbEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertDistinctEventIds(events);
     if (events.length === 0) return this.currentEnd(streamId, expectedRevision);
+    let appended: ClientAppendResult;
     try {
-      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+      appended = await this.client.appendToStream(streamId, events.map(toEventData), {
         expectedRevision: toClientExpectedRevision(expectedRevision),
       });
-      return toAppendResult(result);
     } catch (thrown) {
       if (!(thrown instanceof WrongExpectedVersionError)) throw thrown;
       return this.retriedAppend(streamId, events, expectedRevision, thrown);
     }
+    const position = appended.position?.commit;
+    if (position !== undefined && position !== NO_POSITION) {
+      // The position of an append is the commit position of its last event.
+      return { nextExpectedRevision: appended.nextExpectedRevision, position };
+    }
+    // The server answers a retry it recognised before indexing the original without a position.
+    const original = await this.storedAppend(streamId, events);
+    if (original === undefined) throw new Error(`EventStoreDB reported no position for an append to ${streamId}`);
+    return original;
   }
 
   async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
@@ -175,12 +184,17 @@ export class EventStoreDbEventStore implements EventStore {
     expected: ExpectedRevision,
     rejection: WrongExpectedVersionError,
   ): Promise<AppendResult> {
+    const original = await this.storedAppend(streamId, events);
+    if (original !== undefined) return original;
+    throw new WrongExpectedRevision(streamId, expected, toPortActualRevision(rejection.actualVersion));
+  }
+
+  /** The result of an earlier append of exactly these events; undefined when none of them is in the stream. */
+  private async storedAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
     const eventIds = events.map((event) => event.eventId);
     const wanted = new Set(eventIds);
     const recorded = (await this.readStream(streamId)).filter((event) => wanted.has(event.eventId));
-    const original = originalAppendResult(streamId, eventIds, recorded);
-    if (original !== undefined) return original;
-    throw new WrongExpectedRevision(streamId, expected, toPortActualRevision(rejection.actualVersion));
+    return originalAppendResult(streamId, eventIds, recorded);
   }
 
   /** A page of $all from `from` inclusive (the caller drops what it has seen), system events included. */
@@ -238,7 +252,7 @@ class StreamedSubscription implements Subscription {
    */
   private async release(): Promise<void> {
     await this.source.unsubscribe();
-
+    this.source.destroy();
   }
 }
 
@@ -318,14 +332,6 @@ export function isSystemEvent(event: RecordedEvent): boolean {
 
 function toReadPosition(position: bigint): Position {
   return { commit: position, prepare: position };
-}
-
-function toAppendResult(result: ClientAppendResult): AppendResult {
-  if (result.position === undefined) {
-    throw new Error('EventStoreDB reported no position for a successful append');
-  }
-  // The position of an append is the commit position of its last event.
-  return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
 }
 
 function fromStreamRead(event: RecordedEvent): StoredEvent {

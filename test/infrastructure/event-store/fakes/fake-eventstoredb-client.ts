@@ -59,6 +59,8 @@ export interface FakeOptions {
   systemEventEvery?: number;
   /** Servers before 22.6 return no positions on stream reads. */
   positionsOnStreamReads?: boolean;
+  /** A retry recognised before the original is indexed is answered without a position. */
+  positionsOnRecognisedRetries?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -94,7 +96,9 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
         current: current === -1n ? NO_STREAM : current,
       });
     }
-    if (decision !== 'write') return decision;
+    if (decision !== 'write') {
+      return (this.options.positionsOnRecognisedRetries ?? true) ? decision : { ...decision, position: undefined };
+    }
     const written = batch.map((event, index) => this.write(streamName, current + 1n + BigInt(index), event));
     this.appends += 1;
     if (this.options.systemEventEvery && this.appends % this.options.systemEventEvery === 0) this.writeSystemEvent();
