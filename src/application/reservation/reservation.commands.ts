@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
-import { Attendance, CancelChannel, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
@@ -12,15 +12,8 @@ export interface ReservationAnswer extends StreamOutcome {
   reservationId: string;
 }
 
-export interface RequestInput {
-  officeId: string;
-  jobSeekerNo: string;
-  name: string;
-  email: string;
-  channel: 'phone' | 'counter';
-  wishes: Date[];
-  attendance: Attendance;
-}
+/** What staff give for a request: the domain command without what the handler derives. */
+export type RequestInput = Omit<DomainRequestReservation, 'type' | 'reservationId' | 'context' | 'now'>;
 export class RequestReservation extends Command<ReservationAnswer> {
   constructor(readonly input: RequestInput, readonly context: CommandContext) {
     super();
@@ -39,15 +32,9 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
       streams.reservation(reservationId),
       async (_state, now) => ({
         type: 'RequestReservation' as const,
+        ...input,
         reservationId,
-        officeId: input.officeId,
         context: { office: await this.contexts.office(input.officeId), jobSeeker: await this.contexts.jobSeeker(jobSeekerId) },
-        jobSeekerNo: input.jobSeekerNo,
-        name: input.name,
-        email: input.email,
-        channel: input.channel,
-        wishes: input.wishes,
-        attendance: input.attendance,
         now,
       }),
       context,
