@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
-import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCancelled, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
@@ -103,27 +103,28 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
 
   async execute({ reservationId, step, context }: ActOnReservation): Promise<ReservationAnswer> {
     const stream = streams.reservation(reservationId);
-    let before: ReservationState = { status: 'none' };
     const outcome = await this.es.execute(
       reservationDecider,
       stream,
       (state, now) => {
         if (state.status === 'none') throw new NotFound('Reservation', reservationId);
-        before = state;
         return { ...step, now };
       },
       context,
     );
-    if (step.type === 'CancelReservation') await this.releaseCancelledSlot(reservationId, before, context);
+    if (step.type === 'CancelReservation') await this.releaseCancelledSlot(reservationId, stream, context);
     return { reservationId, ...outcome };
   }
 
-  /** A cancelled session gives its slot back (also on a re-send, in case the first send stopped half-way). */
-  private async releaseCancelledSlot(reservationId: string, before: ReservationState, context: CommandContext): Promise<void> {
-    const { state } = await this.es.load(reservationDecider, streams.reservation(reservationId));
-    const slot = 'slot' in state ? state.slot : 'slot' in before ? before.slot : undefined;
-    if (state.status !== 'cancelled' || !slot) return;
-    await this.booking.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId, holdId: slot.holdId }, 'cancelled', context);
+  /**
+   * A cancelled session gives its slot back, as ReservationCancelled recorded it (also on a re-send,
+   * in case the first send stopped half-way; releasing is idempotent).
+   */
+  private async releaseCancelledSlot(reservationId: string, stream: string, context: CommandContext): Promise<void> {
+    const cancelled = (await this.es.load(reservationDecider, stream)).events.find((e) => e.type === 'ReservationCancelled');
+    const slot = (cancelled?.data as ReservationCancelled['data'] | undefined)?.slot;
+    if (!slot) return;
+    await this.booking.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId }, 'cancelled', context);
   }
 }
 
