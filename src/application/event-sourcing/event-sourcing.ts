@@ -35,6 +35,11 @@ export function toDomainEvent(stored: StoredEvent): MadoguchiEvent {
   return { type: stored.type, data: stored.data } as MadoguchiEvent;
 }
 
+/** The events of a stream that this command already appended. */
+function appliedBy(events: StoredEvent[], context: CommandContext): StoredEvent[] {
+  return events.filter((e) => e.metadata.commandId === context.commandId);
+}
+
 export interface Loaded<S> {
   state: S;
   events: StoredEvent[];
@@ -61,15 +66,20 @@ export class EventSourcing {
     return { state, events, revision: events.at(-1)?.revision };
   }
 
-  /** True when this command id has already appended to the stream. */
-  async alreadyApplied(streamId: string, context: CommandContext): Promise<boolean> {
-    return (await this.store.readStream(streamId)).some((e) => e.metadata.commandId === context.commandId);
-  }
-
-  /** Decides without appending: throws the rule violation the command would meet now. */
-  async check<C, E extends MadoguchiEvent, S>(decider: Decider<C, E, S>, streamId: string, makeCommand: (state: S, now: Date) => C | Promise<C>): Promise<void> {
-    const { state } = await this.load(decider, streamId);
+  /**
+   * Decides without appending: throws the rule violation the command would meet now, or answers
+   * 'applied' (without deciding) when this command id has already appended to the stream.
+   */
+  async check<C, E extends MadoguchiEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    makeCommand: (state: S, now: Date) => C | Promise<C>,
+    context: CommandContext,
+  ): Promise<'applied' | 'allowed'> {
+    const { state, events } = await this.load(decider, streamId);
+    if (appliedBy(events, context).length > 0) return 'applied';
     decider.decide(await makeCommand(state, this.clock.now()), state);
+    return 'allowed';
   }
 
   /**
@@ -88,7 +98,7 @@ export class EventSourcing {
   ): Promise<StreamOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(decider, streamId);
-      const earlier = loaded.events.filter((e) => e.metadata.commandId === context.commandId);
+      const earlier = appliedBy(loaded.events, context);
       if (replay && earlier.length > 0) {
         return { streamId, revision: String(earlier.at(-1)!.revision), appended: earlier.map((e) => e.type), replayed: true };
       }

@@ -85,8 +85,7 @@ export class SlotBooking {
   ): Promise<StreamOutcome> {
     // A re-send of a finished command answers as the first time; otherwise decide once before
     // touching the slot, so a rule violation takes nothing.
-    if (!(await this.es.alreadyApplied(stream, context))) {
-      await this.es.check(reservationDecider, stream, makeCommand);
+    if ((await this.es.check(reservationDecider, stream, makeCommand, context)) === 'allowed') {
       await this.es.execute(
         counselorDayDecider,
         counselorDayStream(counselorId, start),
