@@ -48,8 +48,8 @@ const reservation = specFor(reservationDecider);
 // ---- events of the default reservation's life ----
 const requested = reservationRequested();
 const confirmed = slotConfirmed();
-const invited: InvitationSent = { type: 'InvitationSent', data: { reservationId: RESERVATION_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } };
-const checkedInAt = (at: Date): CheckedIn => ({ type: 'CheckedIn', data: { reservationId: RESERVATION_ID, checkedInAt: at.toISOString() } });
+const invited: InvitationSent = { type: 'InvitationSent', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } };
+const checkedInAt = (at: Date): CheckedIn => ({ type: 'CheckedIn', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: at.toISOString() } });
 
 const refusedJobSeeker = () =>
   jobSeekerState([
@@ -310,7 +310,7 @@ describe('A6.3 confirmation triggers an invitation whose delivery is recorded', 
     reservation
       .given([requested, confirmed])
       .when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW })
-      .then([{ type: 'InvitationSent', data: { reservationId: RESERVATION_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } }]);
+      .then([{ type: 'InvitationSent', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } }]);
   });
 
   it('emits nothing the second time', () => {
@@ -325,7 +325,7 @@ describe('A6.3 confirmation triggers an invitation whose delivery is recorded', 
     reservation
       .given([requested, confirmed])
       .when({ type: 'RecordInvitationFailed', reason: '550 mailbox unavailable', now: NOW })
-      .then([{ type: 'InvitationFailed', data: { reservationId: RESERVATION_ID, reason: '550 mailbox unavailable', failedAt: NOW.toISOString() } }]);
+      .then([{ type: 'InvitationFailed', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: '550 mailbox unavailable', failedAt: NOW.toISOString() } }]);
     reservation.given([requested]).when({ type: 'RecordInvitationFailed', reason: 'x', now: NOW }).thenRejected('A6.3');
   });
 });
@@ -354,7 +354,7 @@ describe('A6.4 a follow-up booked during a session is requested and confirmed in
     reservation
       .given(booked)
       .when({ type: 'RecordInvitationSent', messageId: 'msg-2', now: DURING_SESSION })
-      .then([{ type: 'InvitationSent', data: { reservationId: 'res-2', to: EMAIL, messageId: 'msg-2', sentAt: DURING_SESSION.toISOString() } }]);
+      .then([{ type: 'InvitationSent', data: { reservationId: 'res-2', jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-2', sentAt: DURING_SESSION.toISOString() } }]);
   });
 
   it('rejects a follow-up from a reservation that is not checked in', () => {
@@ -392,7 +392,7 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
 
   it('emits nothing for MarkMissed after a check-in or a cancellation', () => {
     reservation.given([requested, confirmed, invited, checkedInAt(SESSION_START)]).when({ type: 'MarkMissed', now: tenMinutes }).then([]);
-    const cancelled = { type: 'ReservationCancelled', data: { reservationId: RESERVATION_ID, channel: 'phone', reason: 'ill', cancelledAt: NOW.toISOString() } } as const;
+    const cancelled = { type: 'ReservationCancelled', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, channel: 'phone', reason: 'ill', cancelledAt: NOW.toISOString() } } as const;
     reservation.given([requested, confirmed, invited, cancelled]).when({ type: 'MarkMissed', now: tenMinutes }).then([]);
   });
 
@@ -413,7 +413,7 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
       .then([
         {
           type: 'ReservationCancelled',
-          data: { reservationId: RESERVATION_ID, channel: 'phone', reason: 'found a job', cancelledAt: at.toISOString(), slot: { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() } },
+          data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, channel: 'phone', reason: 'found a job', cancelledAt: at.toISOString(), slot: { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() } },
         },
       ]);
   });
@@ -454,13 +454,13 @@ describe('A12.1 a refused job seeker cannot be booked until the refusal is lifte
     reservation
       .given([requested, confirmed, invited, checkedInAt(SESSION_START)])
       .when({ type: 'StopSession', reason: 'threats (A12.1)', now: DURING_SESSION })
-      .then([{ type: 'SessionStopped', data: { reservationId: RESERVATION_ID, reason: 'threats (A12.1)', stoppedAt: DURING_SESSION.toISOString() } }]);
+      .then([{ type: 'SessionStopped', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: 'threats (A12.1)', stoppedAt: DURING_SESSION.toISOString() } }]);
   });
 });
 
 describe('A12.3 an interpreter or assistant is notified before the session starts', () => {
   const notified = (role: 'interpreter' | 'assistant', at: Date) =>
-    ({ type: 'InterpreterNotified', data: { reservationId: RESERVATION_ID, role, note: 'sign language', notifiedAt: at.toISOString() } }) as const;
+    ({ type: 'InterpreterNotified', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, role, note: 'sign language', notifiedAt: at.toISOString() } }) as const;
   const oneMinuteBefore = plusSeconds(SESSION_START, -60);
 
   it('records an interpreter notified before the start', () => {

@@ -1,6 +1,6 @@
 import { assertSessionSlot, confirmationDeadline, describeJst, toJst } from '../calendar/business-calendar';
 import { Counselor, unavailabilityReason } from '../counselor/counselor';
-import { consentTo, ENVIRONMENT_ITEMS, JobSeekerState } from '../job-seeker/job-seeker';
+import { consentTo, ENVIRONMENT_ITEMS, JobSeekerState, notErased } from '../job-seeker/job-seeker';
 import { meetingUrlFor, Office } from '../office/office';
 import { RuleViolation } from '../shared/errors';
 import { TermsState, termsVersionInForce } from '../terms/terms';
@@ -44,6 +44,7 @@ export function assertConfirmable(
   if (jobSeeker.status !== 'registered') {
     throw new RuleViolation('A2.1', 'The job seeker of this reservation is not registered.');
   }
+  notErased(jobSeeker);
   if (jobSeeker.refusal) {
     throw new RuleViolation('A12.1', `Service to this job seeker is refused (${jobSeeker.refusal.article}); it must be lifted before confirming.`);
   }

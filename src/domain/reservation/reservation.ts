@@ -7,6 +7,7 @@ import {
 } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
+import { notErased } from '../job-seeker/job-seeker';
 import { assertConfirmable, ConfirmationContext } from './confirmation-policy';
 
 /** A reservation (stream `reservation-<reservationId>`): requested → confirmed → invited → checked in → completed, or cancelled / missed. */
@@ -54,19 +55,28 @@ export type SlotConfirmed = DomainEvent<
     confirmedAt: string;
   }
 >;
-export type InvitationSent = DomainEvent<'InvitationSent', { reservationId: string; to: string; messageId: string; sentAt: string }>;
-export type InvitationFailed = DomainEvent<'InvitationFailed', { reservationId: string; reason: string; failedAt: string }>;
+export type InvitationSent = DomainEvent<'InvitationSent', { reservationId: string; jobSeekerId: string; to: string; messageId: string; sentAt: string }>;
+export type InvitationFailed = DomainEvent<'InvitationFailed', { reservationId: string; jobSeekerId: string; reason: string; failedAt: string }>;
 export type InterpreterNotified = DomainEvent<
   'InterpreterNotified',
-  { reservationId: string; role: 'interpreter' | 'assistant'; note: string; notifiedAt: string }
+  { reservationId: string; jobSeekerId: string; role: 'interpreter' | 'assistant'; note: string; notifiedAt: string }
 >;
-export type CheckedIn = DomainEvent<'CheckedIn', { reservationId: string; checkedInAt: string }>;
+/**
+ * A7.1: the device the job seeker joined from, as the meeting app reports it. `identifier` is
+ * sealed in the store (only a legal-request export opens it, A7.2); `pseudonym` is a keyed hash
+ * of it, the only form read models, logs and exports show.
+ */
+export interface DeviceRecord {
+  identifier: string;
+  pseudonym: string;
+}
+export type CheckedIn = DomainEvent<'CheckedIn', { reservationId: string; jobSeekerId: string; checkedInAt: string; device?: DeviceRecord }>;
 export type SessionCompleted = DomainEvent<'SessionCompleted', { reservationId: string; completedAt: string }>;
-export type SessionStopped = DomainEvent<'SessionStopped', { reservationId: string; reason: string; stoppedAt: string }>;
+export type SessionStopped = DomainEvent<'SessionStopped', { reservationId: string; jobSeekerId: string; reason: string; stoppedAt: string }>;
 export type CancelChannel = 'phone' | 'counter' | 'staff';
 export type ReservationCancelled = DomainEvent<
   'ReservationCancelled',
-  { reservationId: string; channel: CancelChannel; reason: string; cancelledAt: string; slot?: { counselorId: string; start: string } }
+  { reservationId: string; jobSeekerId: string; channel: CancelChannel; reason: string; cancelledAt: string; slot?: { counselorId: string; start: string } }
 >;
 export type SessionMissed = DomainEvent<
   'SessionMissed',
@@ -154,7 +164,7 @@ export type BookFollowUp = {
 export type RecordInvitationSent = { type: 'RecordInvitationSent'; messageId: string; now: Date };
 export type RecordInvitationFailed = { type: 'RecordInvitationFailed'; reason: string; now: Date };
 export type NotifyInterpreter = { type: 'NotifyInterpreter'; role: 'interpreter' | 'assistant'; note: string; now: Date };
-export type CheckIn = { type: 'CheckIn'; now: Date };
+export type CheckIn = { type: 'CheckIn'; device?: DeviceRecord; now: Date };
 export type CompleteSession = { type: 'CompleteSession'; now: Date };
 export type StopSession = { type: 'StopSession'; reason: string; now: Date };
 export type CancelReservation = { type: 'CancelReservation'; channel: CancelChannel; reason: string; now: Date };
@@ -221,6 +231,7 @@ function assertBookable(context: Pick<ConfirmationContext, 'jobSeeker'>): void {
   if (jobSeeker.registration !== 'full') {
     throw new RuleViolation('A2.1', 'This job seeker is only pre-registered. Complete the registration (本登録) before taking a reservation.');
   }
+  notErased(jobSeeker);
   if (jobSeeker.refusal) {
     throw new RuleViolation('A12.1', `Service to this job seeker was refused on ${jobSeeker.refusal.since.slice(0, 10)} (${jobSeeker.refusal.article}); it must be lifted before booking.`);
   }
@@ -248,7 +259,7 @@ function slotConfirmed(reservation: ReservationBase, command: { confirmation: Co
 }
 
 function decideExisting(command: Exclude<ReservationCommand, RequestReservation | BookFollowUp>, state: Existing): ReservationEvent[] {
-  const reservationId = state.reservationId;
+  const { reservationId, jobSeekerId } = state;
   const now = command.now;
   const at = now.toISOString();
   switch (command.type) {
@@ -262,18 +273,18 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
     case 'RecordInvitationSent': {
       if (state.status === 'invited') return [];
       const confirmed = requireStatus(state, ['confirmed'], 'A6.3', 'send an invitation');
-      return [{ type: 'InvitationSent', data: { reservationId, to: confirmed.email, messageId: command.messageId, sentAt: at } }];
+      return [{ type: 'InvitationSent', data: { reservationId, jobSeekerId, to: confirmed.email, messageId: command.messageId, sentAt: at } }];
     }
     case 'RecordInvitationFailed':
       requireStatus(state, ['confirmed'], 'A6.3', 'record a failed invitation');
-      return [{ type: 'InvitationFailed', data: { reservationId, reason: command.reason, failedAt: at } }];
+      return [{ type: 'InvitationFailed', data: { reservationId, jobSeekerId, reason: command.reason, failedAt: at } }];
     case 'NotifyInterpreter': {
       const open = requireStatus(state, ['requested', 'confirmed', 'invited', 'checked-in'], 'A12.3', 'add an interpreter or assistant');
       if (open.status !== 'requested' && now.getTime() >= Date.parse(open.slot.start)) {
         throw new RuleViolation('A12.3', `An ${command.role} must be notified before the session starts (${describeJst(new Date(open.slot.start))}).`);
       }
       if (open.notified.includes(command.role)) return [];
-      return [{ type: 'InterpreterNotified', data: { reservationId, role: command.role, note: command.note, notifiedAt: at } }];
+      return [{ type: 'InterpreterNotified', data: { reservationId, jobSeekerId, role: command.role, note: command.note, notifiedAt: at } }];
     }
     case 'CheckIn': {
       const booked = requireStatus(state, ['confirmed', 'invited', 'missed'], 'RESERVATION', 'check in');
@@ -284,14 +295,14 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       if (now.getTime() < addMinutes(start, -CHECK_IN_OPENS_MINUTES).getTime()) {
         throw new RuleViolation('RESERVATION', `Check-in opens ${CHECK_IN_OPENS_MINUTES} minutes before the start (${describeJst(start)}).`);
       }
-      return [{ type: 'CheckedIn', data: { reservationId, checkedInAt: at } }];
+      return [{ type: 'CheckedIn', data: { reservationId, jobSeekerId, checkedInAt: at, ...(command.device ? { device: command.device } : {}) } }];
     }
     case 'CompleteSession':
       requireStatus(state, ['checked-in'], 'RESERVATION', 'complete the session');
       return [{ type: 'SessionCompleted', data: { reservationId, completedAt: at } }];
     case 'StopSession':
       requireStatus(state, ['checked-in'], 'RESERVATION', 'stop the session');
-      return [{ type: 'SessionStopped', data: { reservationId, reason: command.reason, stoppedAt: at } }];
+      return [{ type: 'SessionStopped', data: { reservationId, jobSeekerId, reason: command.reason, stoppedAt: at } }];
     case 'CancelReservation': {
       const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'cancel');
       const slot = open.status === 'requested' ? undefined : open.slot;
@@ -301,7 +312,7 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       return [
         {
           type: 'ReservationCancelled',
-          data: { reservationId, channel: command.channel, reason: command.reason, cancelledAt: at, ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}) },
+          data: { reservationId, jobSeekerId, channel: command.channel, reason: command.reason, cancelledAt: at, ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}) },
         },
       ];
     }
@@ -312,7 +323,7 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
         throw new RuleViolation('A6.5', `A session counts as missed only 10 minutes after its start (${describeJst(noShowDeadline(start))}).`);
       }
       return [
-        { type: 'SessionMissed', data: { reservationId, jobSeekerId: state.jobSeekerId, counselorId: state.slot.counselorId, start: state.slot.start, recordedAt: at } },
+        { type: 'SessionMissed', data: { reservationId, jobSeekerId, counselorId: state.slot.counselorId, start: state.slot.start, recordedAt: at } },
       ];
     }
     case 'AbandonConfirmation':

@@ -1,0 +1,28 @@
+import type { StoredEvent } from './event-store';
+
+/** Per-subject data keys (one per job seeker). Destroying a key is erasure (crypto-shredding, A8.1). */
+export interface KeyStore {
+  /**
+   * The subject's 32-byte key, created on first use. Throws `SubjectErased` when the key was destroyed (never
+   * re-creates it). Safe under concurrency: two callers racing on a new subject get the same key.
+   */
+  keyFor(subject: string): Promise<Buffer>;
+  /** The key if it exists, 'erased' if it was destroyed, undefined if never created. */
+  find(subject: string): Promise<Buffer | 'erased' | undefined>;
+  /** Destroys the key, keeping a tombstone (the subject and when). Idempotent. */
+  destroy(subject: string, at: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A7.2: opens the sealed fields of stored events (the legal-request export only). */
+export interface Unsealer {
+  unseal(event: StoredEvent): Promise<StoredEvent>;
+}
+
+/** The subject's key was destroyed: its personal data can no longer be read, nor new personal data written. */
+export class SubjectErased extends Error {
+  constructor(readonly subject: string) {
+    super(`The personal data of ${subject} was erased (A8.1): its key is destroyed`);
+    this.name = 'SubjectErased';
+  }
+}

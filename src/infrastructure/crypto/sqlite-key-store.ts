@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type KeyStore, SubjectErased } from '../../application/ports/key-store';
+
+/** Several processes share one file: a writer waits this long for another one's transaction to end. */
+const BUSY_TIMEOUT_MS = 5000;
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+// A destroyed key has no wrapped bytes and a destruction time; a live one the reverse.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS subject_keys (
+    subject      TEXT NOT NULL PRIMARY KEY,
+    wrapped      BLOB,
+    created_at   TEXT,
+    destroyed_at TEXT,
+    CHECK ((wrapped IS NULL) = (destroyed_at IS NOT NULL))
+  ) STRICT`;
+
+interface KeyRow {
+  wrapped: Buffer | null;
+}
+
+/** Per-subject keys in SQLite, each stored wrapped (AES-256-GCM) by a master key that never touches the file. */
+export class SqliteKeyStore implements KeyStore {
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  /** `filename` is a database file, or ':memory:' for a private in-memory store. */
+  static open(filename: string, masterKey: Buffer): SqliteKeyStore {
+    return new SqliteKeyStore(filename, masterKey);
+  }
+
+  private constructor(
+    private readonly filename: string,
+    private readonly masterKey: Buffer,
+  ) {
+    if (masterKey.length !== KEY_BYTES) throw new Error(`The master key must be ${KEY_BYTES} bytes`);
+    this.db = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      // A8.1: a destroyed key's bytes are overwritten with zeros in the file, not merely unlinked.
+      this.db.pragma('secure_delete = ON');
+      this.db.exec(SCHEMA);
+      this.statements = prepareStatements(this.db);
+      this.checkMasterKey();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  async keyFor(subject: string): Promise<Buffer> {
+    const existing = this.statements.find.get(subject) as KeyRow | undefined;
+    if (existing === undefined) {
+      // Two writers racing on a new subject: the first insert wins, both read the winner back.
+      this.statements.create.run(subject, this.wrap(subject, randomBytes(KEY_BYTES)), new Date().toISOString());
+    }
+    const row = existing ?? (this.statements.find.get(subject) as KeyRow);
+    if (row.wrapped === null) throw new SubjectErased(subject);
+    return this.unwrap(subject, row.wrapped);
+  }
+
+  async find(subject: string): Promise<Buffer | 'erased' | undefined> {
+    const row = this.statements.find.get(subject) as KeyRow | undefined;
+    if (row === undefined) return undefined;
+    return row.wrapped === null ? 'erased' : this.unwrap(subject, row.wrapped);
+  }
+
+  async destroy(subject: string, at: Date): Promise<void> {
+    this.statements.destroy.run(subject, at.toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private wrap(subject: string, key: Buffer): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(Buffer.from(subject, 'utf8'));
+    const sealed = Buffer.concat([cipher.update(key), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+  }
+
+  private unwrap(subject: string, wrapped: Buffer): Buffer {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.masterKey, wrapped.subarray(0, IV_BYTES))
+        .setAAD(Buffer.from(subject, 'utf8'))
+        .setAuthTag(wrapped.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      return Buffer.concat([decipher.update(wrapped.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new Error(
+        `Cannot open the data key of ${subject} in ${this.filename}: the master key is not the one it was ` +
+          'stored with (or the row was altered). Configure the original master key; a new one cannot read it.',
+      );
+    }
+  }
+
+  /** Fails at startup, not at the first read, when the master key does not open the keys already stored. */
+  private checkMasterKey(): void {
+    const sample = this.statements.sample.get() as { subject: string; wrapped: Buffer } | undefined;
+    if (sample !== undefined) this.unwrap(sample.subject, sample.wrapped);
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    find: db.prepare('SELECT wrapped FROM subject_keys WHERE subject = ?'),
+    create: db.prepare(
+      'INSERT INTO subject_keys (subject, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING',
+    ),
+    // A tombstone for a subject that never had a key, so that a later keyFor cannot create one.
+    destroy: db.prepare(
+      `INSERT INTO subject_keys (subject, wrapped, destroyed_at) VALUES (?, NULL, ?)
+       ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
+    ),
+    sample: db.prepare('SELECT subject, wrapped FROM subject_keys WHERE wrapped IS NOT NULL LIMIT 1'),
+  };
+}

@@ -1,0 +1,187 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { masterKeyFromConfig } from '../../../src/infrastructure/crypto/master-key';
+import { SqliteKeyStore } from '../../../src/infrastructure/crypto/sqlite-key-store';
+import { keyStoreContract } from '../../contracts/key-store.contract';
+import { times } from '../../contracts/event-store.fixtures';
+
+const masterKey = randomBytes(32);
+
+function tempDirectory(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'madoguchi-key-store-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The database file's bytes after the WAL was folded back into it, and whatever WAL is left. */
+function fileBytes(filename: string): Buffer {
+  const db = new Database(filename);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const wal = `${filename}-wal`;
+  return Buffer.concat([readFileSync(filename), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);
+}
+
+/** Whether any 8 consecutive bytes of `secret` are in `bytes`: a partly overwritten key still leaks. */
+function containsAnyPart(bytes: Buffer, secret: Buffer): boolean {
+  return times(secret.length - 7, (start) => secret.subarray(start, start + 8)).some((part) => bytes.includes(part));
+}
+
+function wrappedKeyOf(filename: string, subject: string): Buffer {
+  const db = new Database(filename, { readonly: true });
+  try {
+    return (db.prepare('SELECT wrapped FROM subject_keys WHERE subject = ?').get(subject) as { wrapped: Buffer }).wrapped;
+  } finally {
+    db.close();
+  }
+}
+
+describe('SqliteKeyStore', () => {
+  const directory = tempDirectory();
+  let fileCount = 0;
+  const newFile = () => join(directory.path, `keys-${(fileCount += 1)}.sqlite`);
+
+  afterAll(() => directory.remove());
+
+  keyStoreContract('SqliteKeyStore on a file', () => SqliteKeyStore.open(newFile(), masterKey));
+  keyStoreContract('SqliteKeyStore in memory', () => SqliteKeyStore.open(':memory:', masterKey));
+
+  describe('on a file', () => {
+    let filename: string;
+    const opened: SqliteKeyStore[] = [];
+    const open = (key = masterKey) => {
+      const store = SqliteKeyStore.open(filename, key);
+      opened.push(store);
+      return store;
+    };
+
+    beforeEach(() => {
+      filename = newFile();
+    });
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
+    it('keeps keys and tombstones across close and reopen', async () => {
+      const first = open();
+      const key = await first.keyFor('js-kept');
+      await first.destroy('js-erased', new Date());
+      await first.close();
+
+      const reopened = open();
+
+      expect((await reopened.keyFor('js-kept')).equals(key)).toBe(true);
+      expect(await reopened.find('js-erased')).toBe('erased');
+    });
+
+    it('gives two instances on one file racing on a new subject the same key', async () => {
+      const [a, b] = [open(), open()];
+
+      const results = await Promise.all(times(20, (index) => (index % 2 === 0 ? a : b).keyFor('js-raced')));
+
+      expect(new Set(results.map((key) => key.toString('hex'))).size).toBe(1);
+    });
+
+    it('refuses to open a file whose keys were wrapped by another master key, saying so', async () => {
+      await open().keyFor('js-1');
+      await opened[0].close();
+
+      expect(() => open(randomBytes(32))).toThrow(/master key is not the one it was stored with/);
+    });
+
+    it('stores keys only wrapped: the raw key bytes are nowhere in the file', async () => {
+      const store = open();
+      const key = await store.keyFor('js-1');
+      await store.close();
+
+      const bytes = fileBytes(filename);
+
+      expect(containsAnyPart(bytes, key)).toBe(false);
+      expect(bytes.includes(wrappedKeyOf(filename, 'js-1'))).toBe(true);
+    });
+
+    it('overwrites a destroyed key in the file (secure_delete), keeping the others', async () => {
+      const store = open();
+      const key = await store.keyFor('js-erased');
+      await store.keyFor('js-kept');
+      await store.close();
+      const [erasedWrapped, keptWrapped] = [wrappedKeyOf(filename, 'js-erased'), wrappedKeyOf(filename, 'js-kept')];
+      expect(fileBytes(filename).includes(erasedWrapped)).toBe(true);
+
+      const reopened = open();
+      await reopened.destroy('js-erased', new Date('2025-04-01T01:00:00Z'));
+      await reopened.close();
+
+      const bytes = fileBytes(filename);
+      expect(containsAnyPart(bytes, erasedWrapped)).toBe(false);
+      expect(containsAnyPart(bytes, key)).toBe(false);
+      expect(bytes.includes(keptWrapped)).toBe(true);
+    });
+
+    it('records when a key was destroyed', async () => {
+      const store = open();
+      await store.keyFor('js-1');
+      await store.destroy('js-1', new Date('2025-04-01T01:00:00Z'));
+      await store.destroy('js-1', new Date('2025-04-02T01:00:00Z'));
+      await store.close();
+
+      const db = new Database(filename, { readonly: true });
+      const row = db.prepare('SELECT wrapped, created_at, destroyed_at FROM subject_keys').get();
+      db.close();
+      expect(row).toEqual({ wrapped: null, created_at: expect.any(String), destroyed_at: '2025-04-01T01:00:00.000Z' });
+    });
+  });
+
+  it('rejects a master key that is not 32 bytes', () => {
+    expect(() => SqliteKeyStore.open(':memory:', randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('masterKeyFromConfig', () => {
+  let directory: ReturnType<typeof tempDirectory>;
+
+  beforeEach(() => {
+    directory = tempDirectory();
+  });
+
+  afterEach(() => directory.remove());
+
+  it('reads a configured key as hex or base64', () => {
+    const key = randomBytes(32);
+    const file = join(directory.path, 'unused.key');
+
+    expect(masterKeyFromConfig(key.toString('hex'), file).equals(key)).toBe(true);
+    expect(masterKeyFromConfig(key.toString('base64'), file).equals(key)).toBe(true);
+    expect(masterKeyFromConfig(key.toString('base64url'), file).equals(key)).toBe(true);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('rejects a configured key that is not 32 bytes, without repeating it', () => {
+    for (const value of ['secret', randomBytes(16).toString('hex'), randomBytes(33).toString('base64'), 'z'.repeat(64)]) {
+      expect(() => masterKeyFromConfig(value, join(directory.path, 'unused.key'))).toThrow(/32 bytes.*base64.*hex/);
+      expect(() => masterKeyFromConfig(value, join(directory.path, 'unused.key'))).not.toThrow(value);
+    }
+  });
+
+  it('creates a key file on first start, owner-only, and reuses it afterwards', () => {
+    const file = join(directory.path, 'secrets', 'master.key');
+
+    const first = masterKeyFromConfig(undefined, file);
+    const second = masterKeyFromConfig('', file);
+
+    expect(first).toHaveLength(32);
+    expect(second.equals(first)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(directory.path, 'secrets')).mode & 0o777).toBe(0o700);
+  });
+
+  it('rejects a key file that does not hold 32 bytes', () => {
+    const file = join(directory.path, 'master.key');
+    writeFileSync(file, 'not a key');
+
+    expect(() => masterKeyFromConfig(undefined, file)).toThrow(new RegExp(`master key file ${file}`));
+  });
+});
