@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
 import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
@@ -7,26 +7,34 @@ import { jobSeekerCommandHandlers } from './application/job-seeker/job-seeker.co
 import { HeldSessions, officeCommandHandlers } from './application/office/office.commands';
 import { CLOCK, Clock } from './application/ports/clock';
 import type { EventStore } from './application/ports/event-store';
+import { AUTHENTICATOR, Authenticator } from './application/ports/authenticator';
 import type { Pseudonymizer } from './application/ports/pseudonymizer';
 import { EVENT_STORE, PSEUDONYMIZER } from './application/ports/tokens';
 import { ContextLoader } from './application/reservation/confirmation-context';
 import { ConfirmationRecovery } from './application/reservation/confirmation-recovery';
 import { reservationCommandHandlers } from './application/reservation/reservation.commands';
 import { SlotBooking } from './application/reservation/slot-booking';
+import { StaffAccess, staffCommandHandlers } from './application/staff/staff.commands';
 import { PublishTermsVersionHandler } from './application/terms/terms.commands';
+import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authenticator';
+import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { HealthController } from './infrastructure/http/health.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
+import { StaffController } from './infrastructure/http/staff.controller';
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
+import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
 
 /** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
 export interface Ports {
   eventStore: EventStore;
   clock: Clock;
   pseudonymizer: Pseudonymizer;
+  /** The identity provider; absent: the embedded staff tokens recorded in the event store. */
+  authenticator?: Authenticator;
 }
 
 /** The instance owns its event store: closing the application closes it (after the projections stopped). */
@@ -43,12 +51,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController],
+      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
+        StaffDirectoryProjection,
+        StaffAccess,
+        ...staffCommandHandlers,
         EventStoreLifecycle,
         EventSourcing,
         JobSeekerIds,

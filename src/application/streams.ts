@@ -5,4 +5,8 @@ export const streams = {
   office: (officeId: string) => `office-${officeId}`,
   counselor: (counselorId: string) => `counselor-${counselorId}`,
   reservation: (reservationId: string) => `reservation-${reservationId}`,
+  staff: (staffId: string) => `staff-${staffId}`,
+  /** A8.1: reads of personal data, one stream per JST day. */
+  accessLog: (jstDate: string) => `access-log-${jstDate}`,
+  legalRequest: (requestId: string) => `legal-request-${requestId}`,
 };

@@ -3,10 +3,12 @@ import { CounselorDayEvent } from './counselor-day/counselor-day';
 import { JobSeekerEvent } from './job-seeker/job-seeker';
 import { OfficeEvent } from './office/office';
 import { ReservationEvent } from './reservation/reservation';
+import { StaffEvent } from './staff/staff';
+import { AccessEvent } from './privacy/access';
 import { TermsEvent } from './terms/terms';
 
 /** Every event Madoguchi records: the union of the boundaries' events. */
-export type MadoguchiEvent = TermsEvent | JobSeekerEvent | OfficeEvent | CounselorEvent | CounselorDayEvent | ReservationEvent;
+export type MadoguchiEvent = TermsEvent | JobSeekerEvent | OfficeEvent | CounselorEvent | CounselorDayEvent | ReservationEvent | StaffEvent | AccessEvent;
 export type EventType = MadoguchiEvent['type'];
 
 /**
@@ -24,6 +26,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<EventType, number> = {
   RefusalReviewRequested: 1,
   ServiceRefused: 1,
   ServiceRefusalLifted: 1,
+  PersonalDataErased: 1,
   OfficeOpened: 1,
   OfficeProfileChanged: 1,
   DesignatedAppChanged: 1,
@@ -50,6 +53,12 @@ export const EVENT_SCHEMA_VERSIONS: Record<EventType, number> = {
   ReservationCancelled: 1,
   SessionMissed: 1,
   ConfirmationAbandoned: 1,
+  StaffMemberEnrolled: 1,
+  StaffRolesChanged: 1,
+  StaffTokenIssued: 1,
+  StaffTokenRevoked: 1,
+  PersonalDataViewed: 1,
+  LegalDisclosureMade: 1,
 };
 
 export function isMadoguchiEvent(type: string): type is EventType {

@@ -7,6 +7,8 @@ import type { EventStore } from '../../src/application/ports/event-store';
 import { HmacPseudonymizer } from '../../src/infrastructure/crypto/hmac-pseudonymizer';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
+import { StaffAccess } from '../../src/application/staff/staff.commands';
+import type { Role } from '../../src/domain/staff/staff';
 
 /** A clock the test moves by hand. Starts Thursday 2026-11-26 10:00 JST. */
 export class TestClock implements Clock {
@@ -30,7 +32,10 @@ export interface TestService {
   store: EventStore;
   clock: TestClock;
   dbFile: string;
+  /** Sends as staff member `tanaka` (counselor, supervisor, admin) unless `headers` bring their own authorization. */
   send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /** A fresh bearer token of a staff member holding exactly these roles. */
+  tokenFor(staffId: string, roles: Role[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export async function startService(options: { dbFile?: string; clock?: TestClock
   const store = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
   const app = await createHttpApp({ eventStore: store, clock, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)) }, { logs: false });
   await app.listen(0, '127.0.0.1');
+  const tokenFor = (staffId: string, roles: Role[]) => app.get(StaffAccess).tokenFor(staffId, staffId, roles, 30, 'system:test');
+  const staffToken = await tokenFor('tanaka', ['counselor', 'supervisor', 'admin']);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {
@@ -56,12 +63,13 @@ export async function startService(options: { dbFile?: string; clock?: TestClock
     async send(method, path, body, headers = {}) {
       const response = await fetch(url + path, {
         method,
-        headers: { 'x-staff-id': 'tanaka', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: { authorization: `Bearer ${staffToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
+    tokenFor,
     close: () => app.close(),
   };
 }

@@ -60,6 +60,11 @@ export type ServiceRefused = DomainEvent<
   { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }
 >;
 export type ServiceRefusalLifted = DomainEvent<'ServiceRefusalLifted', { jobSeekerId: string; reason: string; liftedAt: string }>;
+/**
+ * A8.1: the job seeker's personal data was erased (their key destroyed: crypto-shredding). `reason`
+ * says why (e.g. the retention period ended); staff must not write personal data into it.
+ */
+export type PersonalDataErased = DomainEvent<'PersonalDataErased', { jobSeekerId: string; reason: string; erasedAt: string }>;
 
 export type JobSeekerEvent =
   | JobSeekerRegistered
@@ -69,7 +74,8 @@ export type JobSeekerEvent =
   | NoShowCounted
   | RefusalReviewRequested
   | ServiceRefused
-  | ServiceRefusalLifted;
+  | ServiceRefusalLifted
+  | PersonalDataErased;
 
 export type JobSeekerState =
   | { status: 'unknown' }
@@ -81,6 +87,8 @@ export type JobSeekerState =
       consents: Consent[];
       noShows: string[];
       refusal?: { article: 'A12.1' | 'A6.5'; reason: string; since: string };
+      /** A8.1: when set, nothing personal can be recorded for this job seeker any more. */
+      erasedAt?: string;
     };
 
 /** A6.5: missed sessions after which staff are asked to review a refusal. Not set by the terms; a Madoguchi policy. */
@@ -106,13 +114,22 @@ export type GiveConsent = {
 export type CountNoShow = { type: 'CountNoShow'; reservationId: string };
 export type RefuseService = { type: 'RefuseService'; article: 'A12.1' | 'A6.5'; reason: string; now: Date };
 export type LiftRefusal = { type: 'LiftRefusal'; reason: string; now: Date };
-export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RefuseService | LiftRefusal;
+export type ErasePersonalData = { type: 'ErasePersonalData'; reason: string; now: Date };
+export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RefuseService | LiftRefusal | ErasePersonalData;
 
 type Registered = Extract<JobSeekerState, { status: 'registered' }>;
 
 function registered(state: JobSeekerState): Registered {
   if (state.status !== 'registered') {
     throw new RuleViolation('A2.1', 'This job seeker is not registered. Register them (求職登録) first.');
+  }
+  return state;
+}
+
+/** A registered job seeker whose personal data still exists: the only kind new personal data can be recorded for. */
+export function notErased<S extends JobSeekerState>(state: S): S {
+  if (state.status === 'registered' && state.erasedAt) {
+    throw new RuleViolation('A8.1', `This job seeker's personal data was erased on ${state.erasedAt.slice(0, 10)}; nothing more can be recorded for them. A returning job seeker registers anew at the counter.`);
   }
   return state;
 }
@@ -214,6 +231,8 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
         return { ...current, refusal: { article: event.data.article, reason: event.data.reason, since: event.data.refusedAt } };
       case 'ServiceRefusalLifted':
         return { ...current, refusal: undefined };
+      case 'PersonalDataErased':
+        return { ...current, erasedAt: event.data.erasedAt };
       default:
         return assertNever(event, 'job seeker event');
     }
@@ -221,13 +240,13 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
   decide: (command, state) => {
     switch (command.type) {
       case 'RegisterJobSeeker':
-        return register(command, state);
+        return register(command, notErased(state));
       case 'GiveConsent':
-        return giveConsent(command, registered(state));
+        return giveConsent(command, notErased(registered(state)));
       case 'CountNoShow':
         return countNoShow(command, registered(state));
       case 'RefuseService': {
-        const current = registered(state);
+        const current = notErased(registered(state));
         if (current.refusal) {
           throw new RuleViolation('A12.1', `Service to this job seeker is already refused (since ${current.refusal.since}).`);
         }
@@ -239,11 +258,16 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
         ];
       }
       case 'LiftRefusal': {
-        const current = registered(state);
+        const current = notErased(registered(state));
         if (!current.refusal) throw new RuleViolation('A12.1', 'Service to this job seeker is not refused; there is nothing to lift.');
         return [
           { type: 'ServiceRefusalLifted', data: { jobSeekerId: current.jobSeekerId, reason: command.reason, liftedAt: command.now.toISOString() } },
         ];
+      }
+      case 'ErasePersonalData': {
+        const current = registered(state);
+        if (current.erasedAt) return []; // erased once; a re-sent erasure changes nothing
+        return [{ type: 'PersonalDataErased', data: { jobSeekerId: current.jobSeekerId, reason: command.reason, erasedAt: command.now.toISOString() } }];
       }
       default:
         return assertNever(command, 'job seeker command');

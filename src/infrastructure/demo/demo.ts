@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { StaffAccess } from '../../application/staff/staff.commands';
+import type { Role } from '../../domain/staff/staff';
 import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, JstDate, parseMinute, SESSION_MINUTES, toJst } from '../../domain/calendar/business-calendar';
 
 /**
@@ -29,7 +31,8 @@ export interface DemoSummary {
   officeId: string;
 }
 
-const STAFF = 'demo';
+/** The demo signs in as this staff member, with a one-day token of its own (the one event a re-run appends). */
+const STAFF = { id: 'demo', name: 'デモ職員', roles: ['admin', 'supervisor', 'counselor'] as Role[] };
 const TERMS_VERSION = '2022-07-28';
 const DESIGNATED_APP = { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' };
 /** How many business days, from tomorrow on, the demo fills. */
@@ -126,12 +129,13 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
   let appendedEvents = 0;
   let replayedCommands = 0;
   const fastify = app.getHttpAdapter().getInstance();
+  const token = await app.get(StaffAccess).tokenFor(STAFF.id, STAFF.name, STAFF.roles, 1, 'system:demo');
   const send = async <A extends Answer>(method: 'POST', url: string, key: string, payload: unknown): Promise<A> => {
     // Fastify's own inject (what app.inject() forwards to, minus Nest's proxy that exits the process on a synchronous throw).
     const response = await fastify.inject({
       method,
       url,
-      headers: { 'x-staff-id': STAFF, 'idempotency-key': key, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, 'content-type': 'application/json' },
       payload: JSON.stringify(payload),
     });
     if (response.statusCode < 200 || response.statusCode >= 300) {

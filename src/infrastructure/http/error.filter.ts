@@ -3,11 +3,13 @@ import type { FastifyReply } from 'fastify';
 import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
+import { Forbidden, Unauthenticated } from './auth.guard';
 import { BadInput } from './validation';
 
 /**
  * The one place errors become HTTP answers. Staff read `message`; integrations read `rule` / `error`.
- *   400 malformed input · 404 unknown id · 409 concurrent change · 422 a rule of the terms refuses it.
+ *   400 malformed input · 401 no valid credentials · 403 wrong role (A8.1) · 404 unknown id ·
+ *   409 concurrent change · 422 a rule of the terms refuses it.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -17,6 +19,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.map(error);
     if (status >= 500) this.logger.error({ msg: 'unhandled error', error: error instanceof Error ? error.stack : String(error) });
+    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="madoguchi"');
     void reply.status(status).send(body);
   }
 
@@ -24,6 +27,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof RuleViolation) {
       return [422, { error: 'rule_violation', rule: error.rule, message: error.message, ...(error.details ? { details: error.details } : {}) }];
     }
+    if (error instanceof Unauthenticated) return [401, { error: 'unauthenticated', rule: 'A8.1', message: error.message }];
+    if (error instanceof Forbidden) return [403, { error: 'forbidden', rule: 'A8.1', message: error.message }];
     if (error instanceof BadInput) return [400, { error: 'bad_request', message: error.message, problems: error.problems }];
     if (error instanceof NotFound) return [404, { error: 'not_found', message: error.message }];
     if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) {

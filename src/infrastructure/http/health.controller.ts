@@ -2,6 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '../../application/ports/event-store';
 import { EVENT_STORE } from '../../application/ports/tokens';
+import { Public } from './auth.guard';
 
 @ApiTags('operations')
 @Controller()
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'Liveness and event-store reachability (200 when the event store answers, 503 when not).' })
   async health(): Promise<{ status: 'ok'; eventStore: { head: string } }> {
     try {

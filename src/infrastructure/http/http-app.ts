@@ -21,10 +21,12 @@ function setUpOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Madoguchi (窓口)')
     .setDescription(
-      'Scheduling of Hello Work online job consultations. Every change is an event. Errors: 400 malformed input, 404 unknown id, ' +
+      'Scheduling of Hello Work online job consultations. Every change is an event. Send a staff token as `Authorization: Bearer <token>`. ' +
+        'Errors: 400 malformed input, 401 no valid token, 403 wrong role (A8.1), 404 unknown id, 429 too many requests, ' +
         '409 concurrent change, 422 refused by a rule of the terms ({ rule, message }); on any error nothing is recorded.',
     )
     .setVersion('1')
+    .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

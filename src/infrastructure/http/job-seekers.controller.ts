@@ -6,8 +6,9 @@ import type { CommandContext } from '../../application/event-sourcing/command-co
 import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
 import { PublishTermsVersion } from '../../application/terms/terms.commands';
 import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import { Allow, COUNTER_STAFF } from './auth.guard';
 import { Ctx } from './command-context.decorator';
-import { Documented } from './openapi';
+import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, Valid } from './validation';
 
 const registerSchema = z
@@ -38,11 +39,13 @@ const termsSchema = z
 const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration'));
 
 @ApiTags('job seekers')
+@Authenticated()
 @Controller('v1/job-seekers')
 export class JobSeekersController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A2.1: register a job seeker, or update their details (same job-seeker number: same job seeker).')
   @BodySchema(registerSchema)
@@ -51,6 +54,7 @@ export class JobSeekersController {
   }
 
   @Post(':id/consents')
+  @Allow(...COUNTER_STAFF)
   @Documented('A2.3 / A4 / A5 / A12.2: record consent to a terms version, with the environment declaration item by item.')
   @BodySchema(consentSchema)
   consent(@Param('id', idParam) id: string, @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
@@ -58,6 +62,7 @@ export class JobSeekersController {
   }
 
   @Post(':id/refusal')
+  @Allow('supervisor')
   @HttpCode(200)
   @Documented('A12.1 / A6.5: refuse service to a job seeker.')
   @BodySchema(refuseSchema)
@@ -66,6 +71,7 @@ export class JobSeekersController {
   }
 
   @Post(':id/refusal/lift')
+  @Allow('supervisor')
   @HttpCode(200)
   @Documented('A12.1: lift a refusal.')
   @BodySchema(liftSchema)
@@ -75,11 +81,13 @@ export class JobSeekersController {
 }
 
 @ApiTags('terms')
+@Authenticated()
 @Controller('v1/terms-versions')
 export class TermsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Allow('supervisor')
   @Documented('A13: publish a terms version with its effective date (JST).')
   @BodySchema(termsSchema)
   publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome> {

@@ -6,8 +6,9 @@ import type { CommandContext } from '../../application/event-sourcing/command-co
 import { ActOnCounselor, ActOnOffice, AddCounselor, CounselorAnswer, CounselorStep, OfficeAnswer, OpenOffice } from '../../application/office/office.commands';
 import { NotFound } from '../../domain/shared/errors';
 import { CounselorView, DirectoryProjection, OfficeView, Page } from '../../projections/directory/directory.projection';
+import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
-import { Documented } from './openapi';
+import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const app = z.object({ name: fields.text(100), termsUrl: fields.url }).strict();
@@ -39,6 +40,7 @@ const empty = z.object({}).strict().default({});
 const idParam = new Valid(fields.id);
 
 @ApiTags('offices and counselors')
+@Authenticated()
 @Controller('v1')
 export class OfficesController {
   constructor(
@@ -47,6 +49,7 @@ export class OfficesController {
   ) {}
 
   @Post('offices')
+  @Allow('admin')
   @Documented('Open an office: name, cancellation phone (A6.5), sender address, designated app (A4) and how meeting URLs are made.')
   @BodySchema(openSchema)
   open(@Body(new Valid(openSchema)) body: z.infer<typeof openSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
@@ -54,12 +57,14 @@ export class OfficesController {
   }
 
   @Get('offices')
+  @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: 'List offices (paginated: offset, limit ≤ 200).' })
   offices(@Query(new Valid(pagination)) query: z.infer<typeof pagination>): Promise<Page<OfficeView>> {
     return this.directory.listOffices(query.offset, query.limit);
   }
 
   @Get('offices/:id')
+  @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: 'One office with its closure days.' })
   async office(@Param('id', idParam) id: string): Promise<OfficeView> {
     const office = await this.directory.office(id);
@@ -68,6 +73,7 @@ export class OfficesController {
   }
 
   @Patch('offices/:id')
+  @Allow('admin')
   @Documented("Change an office's name, cancellation phone or sender address.")
   @BodySchema(profileSchema)
   changeProfile(@Param('id', idParam) id: string, @Body(new Valid(profileSchema)) body: z.infer<typeof profileSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
@@ -75,6 +81,7 @@ export class OfficesController {
   }
 
   @Put('offices/:id/designated-app')
+  @Allow('admin')
   @Documented('A4: change the designated app and how meeting URLs are made (applies to new confirmations only).')
   @BodySchema(appSchema)
   changeApp(@Param('id', idParam) id: string, @Body(new Valid(appSchema)) body: z.infer<typeof appSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
@@ -82,6 +89,7 @@ export class OfficesController {
   }
 
   @Post('offices/:id/closure-days')
+  @Allow('supervisor', 'admin')
   @Documented('Close the office on a day (on top of national holidays and 12/29–1/3).')
   @BodySchema(closureSchema)
   addClosure(@Param('id', idParam) id: string, @Body(new Valid(closureSchema)) body: z.infer<typeof closureSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
@@ -89,6 +97,7 @@ export class OfficesController {
   }
 
   @Delete('offices/:id/closure-days/:date')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented('Open the office again on a closure day.')
   removeClosure(@Param('id', idParam) id: string, @Param('date', new Valid(fields.date)) date: string, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
@@ -96,6 +105,7 @@ export class OfficesController {
   }
 
   @Post('offices/:id/counselors')
+  @Allow('supervisor', 'admin')
   @Documented('Add a counselor to an office (available every business day 10:00–17:00 until told otherwise).')
   @BodySchema(counselorSchema)
   addCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorSchema)) body: z.infer<typeof counselorSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
@@ -103,12 +113,14 @@ export class OfficesController {
   }
 
   @Get('offices/:id/counselors')
+  @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: "List an office's counselors (paginated; includeInactive=true to see deactivated ones)." })
   counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
     return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
   }
 
   @Get('counselors/:id')
+  @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: 'One counselor with availability and exceptions.' })
   async counselor(@Param('id', idParam) id: string): Promise<CounselorView> {
     const counselor = await this.directory.counselor(id);
@@ -117,6 +129,7 @@ export class OfficesController {
   }
 
   @Patch('counselors/:id')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented("Rename a counselor or set their fixed meeting room URL (A4).")
   @BodySchema(counselorPatchSchema)
@@ -129,6 +142,7 @@ export class OfficesController {
   }
 
   @Put('counselors/:id/weekly-hours')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented('Set working hours per weekday (1 = Monday … 5 = Friday; null = not working).')
   @BodySchema(weeklySchema)
@@ -137,6 +151,7 @@ export class OfficesController {
   }
 
   @Post('counselors/:id/exceptions')
+  @Allow('supervisor', 'admin')
   @Documented('Add an availability exception: a leave day, a blocked period, or a shorter day.')
   @BodySchema(exceptionSchema)
   addException(@Param('id', idParam) id: string, @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
@@ -146,6 +161,7 @@ export class OfficesController {
   }
 
   @Delete('counselors/:id/exceptions/:exceptionId')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented('Remove an availability exception.')
   removeException(@Param('id', idParam) id: string, @Param('exceptionId', new Valid(fields.text(128))) exceptionId: string, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
@@ -153,6 +169,7 @@ export class OfficesController {
   }
 
   @Post('counselors/:id/deactivate')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented('Deactivate a counselor; refused while they still hold future sessions (the answer lists them).')
   @BodySchema(deactivateSchema)
@@ -161,6 +178,7 @@ export class OfficesController {
   }
 
   @Post('counselors/:id/reactivate')
+  @Allow('supervisor', 'admin')
   @HttpCode(200)
   @Documented('Reactivate a counselor.')
   @BodySchema(empty)

@@ -4,8 +4,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, ReservationAnswer, ReservationStep } from '../../application/reservation/reservation.commands';
+import { Allow, COUNTER_STAFF } from './auth.guard';
 import { Ctx } from './command-context.decorator';
-import { Documented } from './openapi';
+import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, Valid } from './validation';
 
 const attendance = z
@@ -37,11 +38,13 @@ const empty = z.object({}).strict().default({});
 const idParam = new Valid(fields.id);
 
 @ApiTags('reservations')
+@Authenticated()
 @Controller('v1/reservations')
 export class ReservationsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Allow(...COUNTER_STAFF)
   @Documented('A6.2: take a reservation request by phone or at the counter (1st and optional 2nd wish).')
   @BodySchema(requestSchema)
   request(@Body(new Valid(requestSchema)) body: z.infer<typeof requestSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
@@ -50,6 +53,7 @@ export class ReservationsController {
   }
 
   @Post(':id/confirmation')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A6.1: confirm a slot with a counselor, by the day before the session.')
   @BodySchema(confirmSchema)
@@ -58,6 +62,7 @@ export class ReservationsController {
   }
 
   @Post(':id/follow-ups')
+  @Allow(...COUNTER_STAFF)
   @Documented('A6.4: during a session, book and confirm the next one in one step.')
   @BodySchema(followUpSchema)
   followUp(@Param('id', idParam) id: string, @Body(new Valid(followUpSchema)) body: z.infer<typeof followUpSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
@@ -65,6 +70,7 @@ export class ReservationsController {
   }
 
   @Post(':id/cancellation')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A6.5: record a cancellation (job seekers cancel by phone).')
   @BodySchema(cancelSchema)
@@ -73,6 +79,7 @@ export class ReservationsController {
   }
 
   @Post(':id/check-in')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start.')
   @BodySchema(empty)
@@ -81,6 +88,7 @@ export class ReservationsController {
   }
 
   @Post(':id/completion')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('The session took place.')
   @BodySchema(empty)
@@ -89,6 +97,7 @@ export class ReservationsController {
   }
 
   @Post(':id/stop')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A12.1: stop a session (threats, abuse, use for other purposes).')
   @BodySchema(reasonSchema)
@@ -97,6 +106,7 @@ export class ReservationsController {
   }
 
   @Post(':id/interpreter-notifications')
+  @Allow(...COUNTER_STAFF)
   @HttpCode(200)
   @Documented('A12.3: record that an interpreter or assistant will attend (before the session starts).')
   @BodySchema(interpreterSchema)

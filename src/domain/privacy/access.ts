@@ -1,0 +1,30 @@
+import type { DomainEvent } from '../shared/decider';
+
+/**
+ * A8.1: every read of a job seeker's personal data is recorded: who read what about whom, when.
+ * Appended to one stream per JST day (`access-log-<date>`), with no personal data in it.
+ */
+export type PersonalDataViewed = DomainEvent<
+  'PersonalDataViewed',
+  { viewer: string; /** What was shown, e.g. 'job-seeker', 'reservation', 'job-seeker-list'. */ view: string; jobSeekerIds: string[]; viewedAt: string }
+>;
+
+/**
+ * A7.2: device identifiers leave the system only on a legal request from the authorities, started
+ * by a supervisor with the reason and the authority's reference; the export itself is this event.
+ */
+export type LegalDisclosureMade = DomainEvent<
+  'LegalDisclosureMade',
+  {
+    requestId: string;
+    jobSeekerId: string;
+    authority: string;
+    reference: string;
+    reason: string;
+    /** Pseudonyms of the devices whose identifiers were disclosed. */
+    devicePseudonyms: string[];
+    disclosedAt: string;
+  }
+>;
+
+export type AccessEvent = PersonalDataViewed | LegalDisclosureMade;

@@ -1,0 +1,70 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AUTHENTICATOR, Authenticator, Principal } from '../../application/ports/authenticator';
+import type { Role } from '../../domain/staff/staff';
+
+const ACCESS = 'madoguchi:access';
+type Access = { public: true } | { roles: readonly Role[] };
+
+/** The roles that may call an endpoint (any one of them suffices). Endpoints without it are closed to everyone. */
+export const Allow = (...roles: Role[]) => SetMetadata(ACCESS, { roles } satisfies Access);
+/** No credentials needed (health checks). */
+export const Public = () => SetMetadata(ACCESS, { public: true } satisfies Access);
+
+/** Role groups, so the matrix in the README reads the same as the code. */
+export const COUNTER_STAFF: Role[] = ['counselor', 'supervisor'];
+
+/** No or bad credentials: HTTP 401. */
+export class Unauthenticated extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unauthenticated';
+  }
+}
+
+/** Valid credentials, wrong role: HTTP 403. */
+export class Forbidden extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Forbidden';
+  }
+}
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/** The bearer credential of a request, or undefined. */
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * A8.1: deny by default. Every controller route needs an @Allow (or @Public); the principal is
+ * put on the request for the command context (the acting staff member of every event).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+    if (access && 'public' in access) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const bearer = bearerOf(request);
+    if (!bearer) throw new Unauthenticated('Sign in first: send your staff token as "Authorization: Bearer <token>".');
+    const principal = await this.authenticator.authenticate(bearer);
+    if (!principal) throw new Unauthenticated('This token is not valid (unknown, expired or revoked). Ask an administrator for a new one.');
+    request.principal = principal;
+    const allowed = access?.roles ?? [];
+    if (!principal.roles.some((role) => allowed.includes(role))) {
+      const needed = allowed.length > 0 ? `one of the roles ${allowed.join(', ')}` : 'a role that nobody has (this endpoint is closed)';
+      throw new Forbidden(`Your roles (${principal.roles.join(', ') || 'none'}) do not allow this; it needs ${needed}.`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { EnrollStaffMember, IssueStaffToken, RevokeStaffToken, StaffAnswer, TokenAnswer } from '../../application/staff/staff.commands';
+import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
+import type { Page } from '../../projections/directory/directory.projection';
+import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
+import { Allow } from './auth.guard';
+import { Ctx } from './command-context.decorator';
+import { Authenticated, Documented } from './openapi';
+import { BodySchema, fields, pagination, Valid } from './validation';
+
+const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1–64 letters, digits or . _ @ - (e.g. the staff number)');
+const enrollSchema = z
+  .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, 'give at least one role').max(ROLES.length) })
+  .strict();
+const issueSchema = z.object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) }).strict().default({ validDays: 90 });
+const tokenId = new Valid(z.string().regex(/^[0-9a-f]{32}$/, 'must be a token id as returned when the token was issued'));
+
+/** Staff accounts of the embedded identity provider (with JWTs, roles come from the identity provider instead). */
+@ApiTags('staff')
+@Authenticated()
+@Controller('v1/staff')
+export class StaffController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: StaffDirectoryProjection,
+  ) {}
+
+  @Post()
+  @Allow('admin')
+  @HttpCode(200)
+  @Documented('A8.1: enroll a staff member with their roles, or change their roles.')
+  @BodySchema(enrollSchema)
+  enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext): Promise<StaffAnswer> {
+    return this.commands.execute(new EnrollStaffMember(body, context));
+  }
+
+  @Get()
+  @Allow('admin')
+  @ApiOperation({ summary: 'Staff members, their roles and tokens (never the tokens themselves; paginated).' })
+  list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>): Promise<Page<StaffMemberView>> {
+    return this.directory.list(query.offset, query.limit);
+  }
+
+  @Post(':staffId/tokens')
+  @Allow('admin')
+  @Documented('Issue a bearer token to a staff member. The token is in this answer only: hand it over now.')
+  @BodySchema(issueSchema)
+  issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
+    return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
+  }
+
+  @Post(':staffId/tokens/:tokenId/revocation')
+  @Allow('admin')
+  @HttpCode(200)
+  @Documented('Revoke a token (lost, or the staff member left); it stops working on every instance.')
+  @BodySchema(z.object({}).strict())
+  revoke(
+    @Param('staffId', new Valid(staffId)) id: string,
+    @Param('tokenId', tokenId) token: string,
+    @Body(new Valid(z.object({}).strict().default({}))) _body: unknown,
+    @Ctx() context: CommandContext,
+  ): Promise<StaffAnswer> {
+    return this.commands.execute(new RevokeStaffToken(id, token, context));
+  }
+}
