@@ -9,7 +9,8 @@ import { CLOCK, Clock } from './application/ports/clock';
 import type { EventStore } from './application/ports/event-store';
 import { AUTHENTICATOR, Authenticator } from './application/ports/authenticator';
 import type { Pseudonymizer } from './application/ports/pseudonymizer';
-import { EVENT_STORE, PSEUDONYMIZER } from './application/ports/tokens';
+import { EVENT_STORE, KEY_STORE, PSEUDONYMIZER } from './application/ports/tokens';
+import { KeyStore, PERSONAL_DATA_VAULT, PersonalDataVault } from './application/ports/key-store';
 import { ContextLoader } from './application/reservation/confirmation-context';
 import { ConfirmationRecovery } from './application/reservation/confirmation-recovery';
 import { reservationCommandHandlers } from './application/reservation/reservation.commands';
@@ -24,13 +25,21 @@ import { JobSeekersController, TermsController } from './infrastructure/http/job
 import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
 import { StaffController } from './infrastructure/http/staff.controller';
+import { PrivacyController } from './infrastructure/http/privacy.controller';
+import { AccessLog } from './application/privacy/access-log';
+import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
+import { ReservationLookup } from './application/reservation/reservation.queries';
+import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeker-directory.projection';
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
 import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
 
 /** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
 export interface Ports {
+  /** Already wrapped by the encryption of personal data (see encryptPersonalData). */
   eventStore: EventStore;
+  vault: PersonalDataVault;
+  keyStore: KeyStore;
   clock: Clock;
   pseudonymizer: Pseudonymizer;
   /** The identity provider; absent: the embedded staff tokens recorded in the event store. */
@@ -39,9 +48,13 @@ export interface Ports {
 
 /** The instance owns its event store: closing the application closes it (after the projections stopped). */
 class EventStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+    await this.keys.close();
   }
 }
 
@@ -51,15 +64,22 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController],
+      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
+        { provide: PERSONAL_DATA_VAULT, useValue: ports.vault },
+        { provide: KEY_STORE, useValue: ports.keyStore },
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
         StaffDirectoryProjection,
+        JobSeekerDirectoryProjection,
+        { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
+        AccessLog,
+        ReservationLookup,
+        ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,
         EventStoreLifecycle,

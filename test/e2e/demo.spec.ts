@@ -6,10 +6,10 @@ import type { StoredEvent } from '../../src/application/ports/event-store';
 import { StaffAccess } from '../../src/application/staff/staff.commands';
 import { closedReason, toJst } from '../../src/domain/calendar/business-calendar';
 import type { Role } from '../../src/domain/staff/staff';
-import { HmacPseudonymizer } from '../../src/infrastructure/crypto/hmac-pseudonymizer';
 import { businessDaysAfter, runDemo } from '../../src/infrastructure/demo/demo';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
+import { testPorts } from './harness';
 
 interface Instance {
   app: NestFastifyApplication;
@@ -30,7 +30,7 @@ describe('the demo data', () => {
 
   async function start(now: Date): Promise<Instance> {
     const store = SqliteEventStore.open(join(directory, 'events.sqlite'));
-    const app = await createHttpApp({ eventStore: store, clock: { now: () => new Date(now) }, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 7)) }, { logs: false });
+    const app = await createHttpApp(testPorts(store, join(directory, 'events.sqlite'), { now: () => new Date(now) }), { logs: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     instance = { app, store };

@@ -6,6 +6,9 @@ import type { Clock } from '../../src/application/ports/clock';
 import type { EventStore } from '../../src/application/ports/event-store';
 import { HmacPseudonymizer } from '../../src/infrastructure/crypto/hmac-pseudonymizer';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
+import { encryptPersonalData } from '../../src/infrastructure/crypto/personal-data-encryption';
+import { SqliteKeyStore } from '../../src/infrastructure/crypto/sqlite-key-store';
+import type { Ports } from '../../src/app.module';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
 import { StaffAccess } from '../../src/application/staff/staff.commands';
 import type { Role } from '../../src/domain/staff/staff';
@@ -44,11 +47,15 @@ export function tempDbFile(): string {
 }
 
 /** The real service over real HTTP on a loopback port, on an SQLite file. */
-export async function startService(options: { dbFile?: string; clock?: TestClock; store?: (file: string) => EventStore } = {}): Promise<TestService> {
+export async function startService(
+  options: { dbFile?: string; clock?: TestClock; store?: (file: string) => EventStore; logs?: boolean; rateLimitPerMinute?: number } = {},
+): Promise<TestService> {
   const dbFile = options.dbFile ?? tempDbFile();
   const clock = options.clock ?? new TestClock();
-  const store = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
-  const app = await createHttpApp({ eventStore: store, clock, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)) }, { logs: false });
+  const inner = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
+  const ports = testPorts(inner, dbFile, clock);
+  const store = ports.eventStore;
+  const app = await createHttpApp(ports, { logs: options.logs ?? false, rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000 });
   await app.listen(0, '127.0.0.1');
   const tokenFor = (staffId: string, roles: Role[]) => app.get(StaffAccess).tokenFor(staffId, staffId, roles, 30, 'system:test');
   const staffToken = await tokenFor('tanaka', ['counselor', 'supervisor', 'admin']);
@@ -73,6 +80,13 @@ export async function startService(options: { dbFile?: string; clock?: TestClock
     close: () => app.close(),
   };
 }
+
+/** The ports of a test instance: the given store behind the encryption of personal data, keys in a file beside it. */
+export function testPorts(inner: EventStore, dbFile: string, clock: Clock): Ports {
+  const keyStore = SqliteKeyStore.open(`${dbFile}.keys`, TEST_MASTER_KEY);
+  return { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)) };
+}
+const TEST_MASTER_KEY = Buffer.alloc(32, 9);
 
 export const JST = (date: string, time: string) => `${date}T${time}:00+09:00`;
 

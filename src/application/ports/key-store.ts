@@ -19,6 +19,14 @@ export interface Unsealer {
   unseal(event: StoredEvent): Promise<StoredEvent>;
 }
 
+/** What the application asks of the encryption of personal data: erasure, and the legal-request export. */
+export interface PersonalDataVault extends Unsealer {
+  /** A8.1: destroys the job seeker's key; their personal fields read as ERASED everywhere from now on. */
+  erase(subject: string, at: Date): Promise<void>;
+}
+
+export const PERSONAL_DATA_VAULT = Symbol('PersonalDataVault');
+
 /** The subject's key was destroyed: its personal data can no longer be read, nor new personal data written. */
 export class SubjectErased extends Error {
   constructor(readonly subject: string) {

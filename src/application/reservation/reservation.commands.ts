@@ -1,8 +1,11 @@
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
-import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCancelled, reservationDecider } from '../../domain/reservation/reservation';
+import { Inject } from '@nestjs/common';
+import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCancelled, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { PSEUDONYMIZER } from '../ports/tokens';
+import type { Pseudonymizer } from '../ports/pseudonymizer';
 import { streams } from '../streams';
 import { JobSeekerIds } from '../job-seeker/job-seeker-ids';
 import { ContextLoader } from './confirmation-context';
@@ -85,7 +88,8 @@ export class BookFollowUpHandler implements ICommandHandler<BookFollowUp> {
 
 /** The staff commands on one reservation that touch only its own stream. */
 export type ReservationStep =
-  | { type: 'CheckIn' }
+  /** A7.1: `deviceId` as the meeting app reports it; pseudonymised here, sealed in the store. */
+  | { type: 'CheckIn'; deviceId?: string }
   | { type: 'CompleteSession' }
   | { type: 'StopSession'; reason: string }
   | { type: 'NotifyInterpreter'; role: 'interpreter' | 'assistant'; note: string }
@@ -99,16 +103,22 @@ export class ActOnReservation extends Command<ReservationAnswer> {
 
 @CommandHandler(ActOnReservation)
 export class ActOnReservationHandler implements ICommandHandler<ActOnReservation> {
-  constructor(private readonly es: EventSourcing, private readonly booking: SlotBooking) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly booking: SlotBooking,
+    @Inject(PSEUDONYMIZER) private readonly pseudonymizer: Pseudonymizer,
+  ) {}
 
   async execute({ reservationId, step, context }: ActOnReservation): Promise<ReservationAnswer> {
     const stream = streams.reservation(reservationId);
     const outcome = await this.es.execute(
       reservationDecider,
       stream,
-      (state, now) => {
+      (state, now): ReservationCommand => {
         if (state.status === 'none') throw new NotFound('Reservation', reservationId);
-        return { ...step, now };
+        if (step.type !== 'CheckIn') return { ...step, now };
+        const { deviceId } = step;
+        return { type: 'CheckIn', now, ...(deviceId ? { device: { identifier: deviceId, pseudonym: this.pseudonymizer.pseudonym('device', deviceId) } } : {}) };
       },
       context,
     );

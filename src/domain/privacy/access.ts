@@ -1,4 +1,5 @@
-import type { DomainEvent } from '../shared/decider';
+import type { Decider, DomainEvent } from '../shared/decider';
+import { RuleViolation } from '../shared/errors';
 
 /**
  * A8.1: every read of a job seeker's personal data is recorded: who read what about whom, when.
@@ -28,3 +29,29 @@ export type LegalDisclosureMade = DomainEvent<
 >;
 
 export type AccessEvent = PersonalDataViewed | LegalDisclosureMade;
+
+export type LegalRequestState = { status: 'none' } | { status: 'disclosed'; disclosedAt: string };
+export type RecordLegalDisclosure = {
+  type: 'RecordLegalDisclosure';
+  requestId: string;
+  jobSeekerId: string;
+  authority: string;
+  reference: string;
+  reason: string;
+  devicePseudonyms: string[];
+  now: Date;
+};
+
+/** One legal request (stream `legal-request-<requestId>`), disclosed once. */
+export const legalRequestDecider: Decider<RecordLegalDisclosure, LegalDisclosureMade, LegalRequestState> = {
+  initialState: () => ({ status: 'none' }),
+  evolve: (_state, event) => ({ status: 'disclosed', disclosedAt: event.data.disclosedAt }),
+  decide: (command, state) => {
+    if (state.status === 'disclosed') return [];
+    const { type: _t, now, ...request } = command;
+    if (request.devicePseudonyms.length === 0) {
+      throw new RuleViolation('A7.2', 'No device of this job seeker is on record: there is nothing to disclose.');
+    }
+    return [{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: now.toISOString() } }];
+  },
+};

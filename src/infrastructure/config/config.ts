@@ -13,7 +13,21 @@ const schema = z
     EVENTSTORE_URL: z.string().url().optional(),
     /** Key of the keyed hash for job-seeker numbers and device ids (hex, ≥ 32 bytes). Required with a shared store. */
     PSEUDONYM_KEY: z.string().regex(/^[0-9a-fA-F]{64,}$/, 'must be at least 32 bytes of hex').optional(),
+    /** Wraps the per-job-seeker data keys (32 bytes, base64 or hex). Unset: a key file under DATA_DIR/secrets, created on first start. */
+    MASTER_KEY: z.string().min(32).optional(),
+    /** Production sign-in: JWTs from the identity provider, checked with its key set (JWKS) or a shared HS256 secret. */
+    AUTH_JWKS_URL: z.string().url().optional(),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).default('madoguchi'),
+    AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+    /** Requests per minute per token (or per address without one). */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => !(c.AUTH_JWKS_URL || c.AUTH_JWT_SECRET) || c.AUTH_ISSUER, {
+    message: 'AUTH_ISSUER must be set with AUTH_JWKS_URL or AUTH_JWT_SECRET: only tokens of your identity provider are accepted',
+    path: ['AUTH_ISSUER'],
   })
   .refine((c) => !c.EVENTSTORE_URL || c.PSEUDONYM_KEY, {
     message: 'PSEUDONYM_KEY must be set when EVENTSTORE_URL is: every instance must derive the same ids',

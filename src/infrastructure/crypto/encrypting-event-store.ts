@@ -9,7 +9,7 @@ import type {
   StoredEvent,
   Subscription,
 } from '../../application/ports/event-store';
-import { type KeyStore, SubjectErased, type Unsealer } from '../../application/ports/key-store';
+import { type KeyStore, type PersonalDataVault, SubjectErased } from '../../application/ports/key-store';
 import { ERASED, PERSONAL_DATA, type PersonalDataMap, SEALED } from '../../domain/privacy/personal-data';
 
 const PREFIX = 'enc:v1:';
@@ -35,7 +35,7 @@ type Data = Record<string, unknown>;
  * the events stay, their personal fields read as ERASED. A7.2: sealed fields always read as SEALED; only
  * `unseal` (the legal-request export) opens them.
  */
-export class EncryptingEventStore implements EventStore, Unsealer {
+export class EncryptingEventStore implements EventStore, PersonalDataVault {
   /** Read keys per subject. A pending lookup is cached too, so `forget` also discards one still running. */
   private readonly readKeys = new Map<string, Promise<Buffer | 'erased' | undefined>>();
 
@@ -136,6 +136,7 @@ export class EncryptingEventStore implements EventStore, Unsealer {
   }
 
   private async open(event: StoredEvent): Promise<StoredEvent> {
+    if (event.type === 'PersonalDataErased') await this.enforceErasure(event);
     const personalData = personalDataOf(event);
     if (personalData === undefined) return event;
     const { subject, encrypted } = personalData;
@@ -150,6 +151,16 @@ export class EncryptingEventStore implements EventStore, Unsealer {
       else setPath(data, path, key instanceof Buffer ? decrypt(key, subject, event.type, path, value) : ERASED);
     }
     return { ...event, data };
+  }
+
+  /**
+   * Whichever instance reads a PersonalDataErased first destroys the key if it still exists: a crash
+   * between the event and the key's destruction, or another instance's cached key, never outlives it.
+   */
+  private async enforceErasure(event: StoredEvent): Promise<void> {
+    const subject = event.data.jobSeekerId;
+    if (typeof subject !== 'string') return;
+    if ((await this.readKey(subject)) !== 'erased') await this.erase(subject, new Date(String(event.data.erasedAt)));
   }
 
   private readKey(subject: string): Promise<Buffer | 'erased' | undefined> {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
+import { SubjectErased } from '../../application/ports/key-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
 import { Forbidden, Unauthenticated } from './auth.guard';
 import { BadInput } from './validation';
@@ -26,6 +27,9 @@ export class ErrorFilter implements ExceptionFilter {
   private map(error: unknown): [number, Record<string, unknown>] {
     if (error instanceof RuleViolation) {
       return [422, { error: 'rule_violation', rule: error.rule, message: error.message, ...(error.details ? { details: error.details } : {}) }];
+    }
+    if (error instanceof SubjectErased) {
+      return [422, { error: 'rule_violation', rule: 'A8.1', message: "This job seeker's personal data has been erased; nothing personal can be recorded for them any more." }];
     }
     if (error instanceof Unauthenticated) return [401, { error: 'unauthenticated', rule: 'A8.1', message: error.message }];
     if (error instanceof Forbidden) return [403, { error: 'forbidden', rule: 'A8.1', message: error.message }];

@@ -1,16 +1,47 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AppModule, Ports } from '../../app.module';
+import { bearerOf } from './auth.guard';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+export interface HttpOptions {
+  logs?: boolean;
+  /** Requests per minute per token (per address without one); 429 beyond. */
+  rateLimitPerMinute?: number;
+}
+
+/** The rate-limit bucket of a request: its token (hashed: no secret kept in memory), else its address. */
+function rateLimitKey(request: FastifyRequest): string {
+  const bearer = bearerOf(request);
+  return bearer ? `token:${createHash('sha256').update(bearer).digest('base64url')}` : `address:${request.ip}`;
+}
+
 /** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
-export async function createHttpApp(ports: Ports, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(ports), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
     logger: options.logs === false ? false : new ConsoleLogger({ json: true }),
+  });
+  await app.register(helmet, {
+    // The Swagger UI at /docs loads its own script and styles from this origin.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] } },
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    keyGenerator: rateLimitKey,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'too_many_requests',
+      message: `More than ${context.max} requests in a minute with this token. Wait ${Math.ceil(context.ttl / 1000)} s and try again.`,
+    }),
   });
   app.enableShutdownHooks();
   setUpOpenApi(app);

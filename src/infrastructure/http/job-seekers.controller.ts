@@ -1,15 +1,20 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
 import { PublishTermsVersion } from '../../application/terms/terms.commands';
 import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
 import { Allow, COUNTER_STAFF } from './auth.guard';
-import { Ctx } from './command-context.decorator';
+import { AccessLog } from '../../application/privacy/access-log';
+import { ErasePersonalData } from '../../application/privacy/privacy.commands';
+import { NotFound } from '../../domain/shared/errors';
+import type { Page } from '../../projections/directory/directory.projection';
+import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
+import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, Valid } from './validation';
+import { BodySchema, fields, pagination, Valid } from './validation';
 
 const registerSchema = z
   .object({
@@ -33,6 +38,7 @@ const consentSchema = z
   .strict();
 const refuseSchema = z.object({ article: z.enum(['A12.1', 'A6.5']), reason: fields.text(1000) }).strict();
 const liftSchema = z.object({ reason: fields.text(1000) }).strict();
+const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the retention period ended); no personal data here') }).strict();
 const termsSchema = z
   .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
   .strict();
@@ -42,7 +48,39 @@ const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seek
 @Authenticated()
 @Controller('v1/job-seekers')
 export class JobSeekersController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: JobSeekerDirectoryProjection,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get()
+  @Allow(...COUNTER_STAFF)
+  @ApiOperation({ summary: 'List job seekers by name (paginated). A8.1: the read is recorded for auditors.' })
+  async list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
+    const page = await this.directory.list(query.offset, query.limit);
+    await this.accessLog.record(viewer, 'job-seeker-list', page.items.map((i) => i.jobSeekerId));
+    return page;
+  }
+
+  @Get(':id')
+  @Allow(...COUNTER_STAFF)
+  @ApiOperation({ summary: 'One job seeker: details, consents, no-shows, refusal, reservations, devices (pseudonyms only, A7.2). A8.1: the read is recorded.' })
+  async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<JobSeekerView> {
+    const view = await this.directory.jobSeeker(id);
+    if (!view) throw new NotFound('Job seeker', id);
+    await this.accessLog.record(viewer, 'job-seeker', [id]);
+    return view;
+  }
+
+  @Post(':id/erasure')
+  @Allow('supervisor')
+  @HttpCode(200)
+  @Documented("A8.1: erase the job seeker's personal data (their key is destroyed); the history stays, its personal fields read as erased.")
+  @BodySchema(eraseSchema)
+  erase(@Param('id', idParam) id: string, @Body(new Valid(eraseSchema)) body: z.infer<typeof eraseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+    return this.commands.execute(new ErasePersonalData(id, body.reason, context));
+  }
 
   @Post()
   @Allow(...COUNTER_STAFF)

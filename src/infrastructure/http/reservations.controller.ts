@@ -1,11 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, ReservationAnswer, ReservationStep } from '../../application/reservation/reservation.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
-import { Ctx } from './command-context.decorator';
+import { AccessLog } from '../../application/privacy/access-log';
+import { ReservationLookup, ReservationView } from '../../application/reservation/reservation.queries';
+import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, Valid } from './validation';
 
@@ -35,13 +37,30 @@ const reasonSchema = z.object({ reason: fields.text(1000) }).strict();
 const cancelSchema = z.object({ channel: z.enum(['phone', 'counter', 'staff']), reason: fields.text(1000) }).strict();
 const interpreterSchema = z.object({ role: z.enum(['interpreter', 'assistant']), note: fields.text(1000) }).strict();
 const empty = z.object({}).strict().default({});
+const checkInSchema = z
+  .object({ deviceId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be the device id as the meeting app reports it (printable ASCII)').optional() })
+  .strict()
+  .default({});
 const idParam = new Valid(fields.id);
 
 @ApiTags('reservations')
 @Authenticated()
 @Controller('v1/reservations')
 export class ReservationsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reservations: ReservationLookup,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get(':id')
+  @Allow(...COUNTER_STAFF)
+  @ApiOperation({ summary: 'One reservation: status, wishes, slot, e-mail. A8.1: the read is recorded for auditors.' })
+  async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<ReservationView> {
+    const view = await this.reservations.view(id);
+    await this.accessLog.record(viewer, 'reservation', [view.jobSeekerId]);
+    return view;
+  }
 
   @Post()
   @Allow(...COUNTER_STAFF)
@@ -81,10 +100,10 @@ export class ReservationsController {
   @Post(':id/check-in')
   @Allow(...COUNTER_STAFF)
   @HttpCode(200)
-  @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start.')
-  @BodySchema(empty)
-  checkIn(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
-    return this.act(id, { type: 'CheckIn' }, context);
+  @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start. A7.1: the device id the meeting app reports is recorded sealed; only its pseudonym is ever shown (A7.2).')
+  @BodySchema(checkInSchema)
+  checkIn(@Param('id', idParam) id: string, @Body(new Valid(checkInSchema)) body: z.infer<typeof checkInSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+    return this.act(id, { type: 'CheckIn', deviceId: body.deviceId }, context);
   }
 
   @Post(':id/completion')

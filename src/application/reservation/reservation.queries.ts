@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { NotFound } from '../../domain/shared/errors';
+import { EventSourcing } from '../event-sourcing/event-sourcing';
+import { streams } from '../streams';
+
+export type ReservationView = Omit<Exclude<ReservationState, { status: 'none' }>, 'abandonedHolds'>;
+
+/** One reservation as its own stream tells it (replayed, so an erasure shows at once). */
+@Injectable()
+export class ReservationLookup {
+  constructor(private readonly es: EventSourcing) {}
+
+  async view(reservationId: string): Promise<ReservationView> {
+    const { state } = await this.es.load(reservationDecider, streams.reservation(reservationId));
+    if (state.status === 'none') throw new NotFound('Reservation', reservationId);
+    const { abandonedHolds: _internal, ...view } = state;
+    return view;
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { AccessLog, AccessRecord, MAX_AUDIT_DAYS } from '../../application/privacy/access-log';
+import { DiscloseDeviceIdentifiers, DisclosedDevice } from '../../application/privacy/privacy.commands';
+import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import type { Page } from '../../projections/directory/directory.projection';
+import { Allow } from './auth.guard';
+import { Ctx } from './command-context.decorator';
+import { Authenticated, Documented } from './openapi';
+import { BodySchema, fields, pagination, Valid } from './validation';
+
+const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration');
+const disclosureSchema = z
+  .object({
+    jobSeekerId,
+    authority: fields.text(200).describe('the authority that asked, e.g. 岡山県警察本部'),
+    reference: fields.text(200).describe("the authority's reference for the request (照会書番号)"),
+    reason: fields.text(1000),
+  })
+  .strict();
+const auditQuery = pagination
+  .extend({ from: fields.date, to: fields.date, jobSeekerId: jobSeekerId.optional(), viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/).optional() })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { message: `at most ${MAX_AUDIT_DAYS} days at once`, path: ['to'] });
+
+@ApiTags('privacy')
+@Authenticated()
+@Controller('v1')
+export class PrivacyController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Post('legal-requests')
+  @Allow('supervisor')
+  @Documented(
+    'A7.2: on a legal request from the authorities, disclose the device identifiers a job seeker checked in from. The disclosure is recorded (LegalDisclosureMade) before it is answered.',
+  )
+  @BodySchema(disclosureSchema)
+  disclose(@Body(new Valid(disclosureSchema)) body: z.infer<typeof disclosureSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome & { requestId: string; devices: DisclosedDevice[] }> {
+    return this.commands.execute(new DiscloseDeviceIdentifiers(body, context));
+  }
+
+  @Get('audit/personal-data-views')
+  @Allow('auditor')
+  @ApiOperation({ summary: `A8.1: who read whose personal data, when (JST dates from–to, at most ${MAX_AUDIT_DAYS} days; filter by job seeker or viewer; paginated).` })
+  views(@Query(new Valid(auditQuery)) query: z.infer<typeof auditQuery>): Promise<Page<AccessRecord>> {
+    return this.accessLog.query(query);
+  }
+}
