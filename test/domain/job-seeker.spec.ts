@@ -218,3 +218,30 @@ describe('A12.1 staff can refuse a job seeker until the refusal is lifted', () =
       .then([counted('res-3', 3)]);
   });
 });
+
+describe('A8.1 erasure of a job seeker’s personal data', () => {
+  const erased = { type: 'PersonalDataErased', data: { jobSeekerId: JOB_SEEKER_ID, reason: 'retention period ended', erasedAt: NOW.toISOString() } } as const;
+
+  it('records the erasure once; a re-sent erasure changes nothing', () => {
+    jobSeeker.given([jobSeekerRegistered()]).when({ type: 'ErasePersonalData', reason: 'retention period ended', now: NOW }).then([erased]);
+    jobSeeker.given([jobSeekerRegistered(), erased]).when({ type: 'ErasePersonalData', reason: 'again', now: NOW }).then([]);
+  });
+
+  it('refuses to erase a job seeker who was never registered', () => {
+    jobSeeker.given([]).when({ type: 'ErasePersonalData', reason: 'x', now: NOW }).thenRejected('A2.1');
+  });
+
+  it('refuses to record anything personal after erasure: registration, consent, refusal, lifting', () => {
+    const after = jobSeeker.given([jobSeekerRegistered(), erased]);
+    after.when(register()).thenRejected('A8.1', /erased on 2026-11-26/);
+    after.when(giveConsent()).thenRejected('A8.1');
+    after.when({ type: 'RefuseService', article: 'A12.1', reason: 'x', now: NOW }).thenRejected('A8.1');
+  });
+
+  it('still counts a no-show of a session held before the erasure (no personal data in it)', () => {
+    jobSeeker
+      .given([jobSeekerRegistered(), erased])
+      .when({ type: 'CountNoShow', reservationId: 'res-1' })
+      .then([{ type: 'NoShowCounted', data: { jobSeekerId: JOB_SEEKER_ID, reservationId: 'res-1', noShowCount: 1 } }]);
+  });
+});

@@ -400,6 +400,14 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
     reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: nineFiftyNine }).then([checkedInAt(nineFiftyNine)]);
   });
 
+  it('A7.1: records the device the job seeker joined from, as the application sealed and pseudonymised it', () => {
+    const device = { identifier: 'webex-device-1', pseudonym: 'p-1' };
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CheckIn', device, now: nineFiftyNine })
+      .then([{ type: 'CheckedIn', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: nineFiftyNine.toISOString(), device } }]);
+  });
+
   it('refuses a check-in at start + 10 minutes, and after the session was missed', () => {
     reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: tenMinutes }).thenRejected('A6.5', /counts as cancelled/);
     reservation.given([requested, confirmed, invited, missedAt(tenMinutes)]).when({ type: 'CheckIn', now: nineFiftyNine }).thenRejected('A6.5');
