@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Clock } from './application/ports/clock';
 import { StaffAccess } from './application/staff/staff.commands';
 import { JwtAuthenticator } from './infrastructure/auth/jwt-authenticator';
 import { SystemClock } from './infrastructure/clock/system-clock';
@@ -14,7 +15,7 @@ import { EventStoreDbEventStore } from './infrastructure/event-store/eventstored
 import { SqliteEventStore } from './infrastructure/event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from './infrastructure/http/http-app';
 
-function authenticator(config: Config) {
+function authenticator(config: Config, clock: Clock) {
   if (!config.AUTH_JWKS_URL && !config.AUTH_JWT_SECRET) return undefined; // the embedded staff tokens
   return new JwtAuthenticator({
     jwksUrl: config.AUTH_JWKS_URL,
@@ -22,7 +23,7 @@ function authenticator(config: Config) {
     issuer: config.AUTH_ISSUER!,
     audience: config.AUTH_AUDIENCE,
     rolesClaim: config.AUTH_ROLES_CLAIM,
-  });
+  }, clock);
 }
 
 async function main(): Promise<void> {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
   const clock = new SystemClock();
   const app = await createHttpApp(
-    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config) },
+    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE },
   );
   const staff = app.get(StaffAccess);
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST}:${config.PORT}`;
   console.log(`Madoguchi is listening on ${url}  (API docs: ${url}/docs, event store: ${config.EVENTSTORE_URL ? 'EventStoreDB' : `SQLite in ${config.DATA_DIR}`})`);
-  if (!authenticator(config)) {
+  if (!config.AUTH_JWKS_URL && !config.AUTH_JWT_SECRET) {
     const adminToken = await staff.firstStart();
     if (adminToken) console.log(`First start: the administrator's token, shown this once (keep it safe; a new one: npm start -- --new-admin-token):\n  ${adminToken}`);
   }

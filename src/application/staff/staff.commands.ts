@@ -96,7 +96,8 @@ export class StaffAccess {
 
   /** Enrolls the administrator and issues their first token (to be shown once); undefined on every later start. */
   async firstStart(): Promise<string | undefined> {
-    const enrolled = await this.enroll(ADMIN_STAFF_ID, 'Administrator', ['admin'], 'system:first-start');
+    // A fixed command id: of all instances starting on one store, only the first enrolls (the others replay).
+    const enrolled = await this.enroll(ADMIN_STAFF_ID, 'Administrator', ['admin'], newCommandContext('system:first-start', 'first-start-enroll-admin'));
     if (enrolled.replayed) return undefined;
     const token = await this.issue(ADMIN_STAFF_ID, ADMIN_TOKEN_DAYS, 'system:first-start');
     new Logger('Auth').log({ msg: 'first start: administrator enrolled and token issued', expiresInDays: ADMIN_TOKEN_DAYS });
@@ -104,13 +105,13 @@ export class StaffAccess {
   }
 
   /** Enrolls (or confirms) a staff member with these roles and issues a new token. */
+  /** Enrolls the staff member with exactly these roles (changing them if they differ) and issues a new token. */
   async tokenFor(staffId: string, name: string, roles: Role[], validDays: number, actor: string): Promise<string> {
-    await this.enroll(staffId, name, roles, actor);
+    await this.enroll(staffId, name, roles, newCommandContext(actor, randomUUID()));
     return this.issue(staffId, validDays, actor);
   }
 
-  private enroll(staffId: string, name: string, roles: Role[], actor: string): Promise<StaffAnswer> {
-    const context = newCommandContext(actor, `enroll-${staffId}-${[...roles].sort().join('-')}`);
+  private enroll(staffId: string, name: string, roles: Role[], context: CommandContext): Promise<StaffAnswer> {
     return new EnrollStaffMemberHandler(this.es).execute(new EnrollStaffMember({ staffId, name, roles }, context));
   }
 

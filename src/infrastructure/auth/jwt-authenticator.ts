@@ -1,6 +1,8 @@
 import { createRemoteJWKSet, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import type { Authenticator, Principal } from '../../application/ports/authenticator';
+import type { Clock } from '../../application/ports/clock';
 import { ROLES, Role } from '../../domain/staff/staff';
+import { SystemClock } from '../clock/system-clock';
 
 export interface JwtSettings {
   /** The identity provider's key set (RS256/ES256…), e.g. https://idp.example.jp/.well-known/jwks.json */
@@ -22,7 +24,11 @@ const STAFF_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 export class JwtAuthenticator implements Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey;
 
-  constructor(private readonly settings: JwtSettings) {
+  constructor(
+    private readonly settings: JwtSettings,
+    /** Expiry (`exp`, `nbf`) is judged by the instance's clock, like every other deadline. */
+    private readonly clock: Clock = new SystemClock(),
+  ) {
     if (settings.jwksUrl) this.key = createRemoteJWKSet(new URL(settings.jwksUrl));
     else if (settings.secret && Buffer.byteLength(settings.secret) >= 32) this.key = new TextEncoder().encode(settings.secret);
     else throw new Error('JWT authentication needs AUTH_JWKS_URL, or AUTH_JWT_SECRET of at least 32 bytes');
@@ -31,7 +37,7 @@ export class JwtAuthenticator implements Authenticator {
   async authenticate(bearer: string): Promise<Principal | undefined> {
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: this.settings.jwksUrl ? undefined : ['HS256'] };
+      const options = { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: this.settings.jwksUrl ? undefined : ['HS256'], currentDate: this.clock.now() };
       ({ payload } =
         this.key instanceof Uint8Array ? await jwtVerify(bearer, this.key, options) : await jwtVerify(bearer, this.key, options));
     } catch {

@@ -44,7 +44,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const status = (error as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return [status, { error: 'bad_request', message: (error as Error).message }]; // e.g. Fastify: invalid JSON, body too large
+      // Fastify and its plugins: invalid JSON (400), body too large (413), too many requests (429).
+      return [status, { error: status === 429 ? 'too_many_requests' : status === 413 ? 'payload_too_large' : 'bad_request', message: (error as Error).message }];
     }
     return [500, { error: 'internal', message: 'Something went wrong on our side; nothing was recorded twice. Try again, and call support if it persists.' }];
   }
