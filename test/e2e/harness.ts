@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sq
 import { encryptPersonalData } from '../../src/infrastructure/crypto/personal-data-encryption';
 import { SqliteKeyStore } from '../../src/infrastructure/crypto/sqlite-key-store';
 import type { Ports } from '../../src/app.module';
+import type { KeyStore } from '../../src/application/ports/key-store';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
 import { StaffAccess } from '../../src/application/staff/staff.commands';
 import type { Role } from '../../src/domain/staff/staff';
@@ -48,12 +49,20 @@ export function tempDbFile(): string {
 
 /** The real service over real HTTP on a loopback port, on an SQLite file. */
 export async function startService(
-  options: { dbFile?: string; clock?: TestClock; store?: (file: string) => EventStore; logs?: boolean; rateLimitPerMinute?: number } = {},
+  options: {
+    dbFile?: string;
+    clock?: TestClock;
+    /** Wraps or replaces the event store (fault injection); the key store likewise. */
+    store?: (file: string) => EventStore;
+    keyStore?: (keys: KeyStore) => KeyStore;
+    logs?: boolean;
+    rateLimitPerMinute?: number;
+  } = {},
 ): Promise<TestService> {
   const dbFile = options.dbFile ?? tempDbFile();
   const clock = options.clock ?? new TestClock();
   const inner = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
-  const ports = testPorts(inner, dbFile, clock);
+  const ports = testPorts(inner, dbFile, clock, options.keyStore);
   const store = ports.eventStore;
   const app = await createHttpApp(ports, { logs: options.logs ?? false, rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000 });
   await app.listen(0, '127.0.0.1');
@@ -82,8 +91,8 @@ export async function startService(
 }
 
 /** The ports of a test instance: the given store behind the encryption of personal data, keys in a file beside it. */
-export function testPorts(inner: EventStore, dbFile: string, clock: Clock): Ports {
-  const keyStore = SqliteKeyStore.open(`${dbFile}.keys`, TEST_MASTER_KEY);
+export function testPorts(inner: EventStore, dbFile: string, clock: Clock, wrapKeys: (keys: KeyStore) => KeyStore = (keys) => keys): Ports {
+  const keyStore = wrapKeys(SqliteKeyStore.open(`${dbFile}.keys`, TEST_MASTER_KEY));
   return { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)) };
 }
 const TEST_MASTER_KEY = Buffer.alloc(32, 9);

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { StoredEvent } from '../../src/application/ports/event-store';
+import type { KeyStore } from '../../src/application/ports/key-store';
+import { SqliteKeyStore } from '../../src/infrastructure/crypto/sqlite-key-store';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { JST, seed, startService, TestService, validConsent } from './harness';
 
@@ -168,5 +170,38 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     const head = await service.store.headPosition();
     expect((await service.send('GET', `/v1/job-seekers/${'0'.repeat(64)}`)).status).toBe(404);
     expect(await service.store.headPosition()).toBe(head);
+  });
+
+  it('A8.1: a crash between recording the erasure and destroying the key is finished by the next instance that reads the event', async () => {
+    await service.close();
+    const crashing = await startService({
+      dbFile: service.dbFile,
+      clock: service.clock,
+      keyStore: (keys) => Object.assign(Object.create(keys) as KeyStore, { destroy: () => Promise.reject(new Error('power cut')) }),
+    });
+    const erased = await crashing.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' });
+    expect(erased.status).toBe(500);
+    expect((await rawEvents(service.dbFile)).filter((e) => e.streamId === `jobseeker-${jobSeekerId}`).at(-1)!.type).toBe('PersonalDataErased');
+    await crashing.close();
+
+    service = await startService({ dbFile: service.dbFile, clock: service.clock });
+    expect((await service.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body).toMatchObject({ name: '[erased]', email: '[erased]' });
+    expect((await service.send('GET', `/v1/reservations/${confirmedId}`)).body.email).toBe('[erased]');
+    const raw = SqliteKeyStore.open(`${service.dbFile}.keys`, Buffer.alloc(32, 9));
+    expect(await raw.find(jobSeekerId)).toBe('erased');
+    await raw.close();
+  });
+
+  it('A8.1: an erasure through one instance shows at once in another instance on the same store', async () => {
+    const other = await startService({ dbFile: service.dbFile, clock: service.clock });
+    try {
+      expect((await other.send('GET', `/v1/reservations/${confirmedId}`)).body.email).toBe(HANAKO.email);
+      expect((await other.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body.name).toBe(HANAKO.name);
+      await service.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' });
+      expect((await other.send('GET', `/v1/reservations/${confirmedId}`)).body.email).toBe('[erased]');
+      expect((await other.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body.name).toBe('[erased]');
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -28,6 +28,8 @@ interface Fields {
 }
 
 type Data = Record<string, unknown>;
+/** The keys looked up during one read. */
+type ReadKeys = Map<string, Promise<Buffer | 'erased' | undefined>>;
 
 /**
  * A8.1: encrypts the personal fields of events with a key of their job seeker before the inner store sees
@@ -36,9 +38,6 @@ type Data = Record<string, unknown>;
  * `unseal` (the legal-request export) opens them.
  */
 export class EncryptingEventStore implements EventStore, PersonalDataVault {
-  /** Read keys per subject. A pending lookup is cached too, so `forget` also discards one still running. */
-  private readonly readKeys = new Map<string, Promise<Buffer | 'erased' | undefined>>();
-
   constructor(
     private readonly inner: EventStore,
     private readonly keys: KeyStore,
@@ -66,7 +65,7 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
   }
 
   subscribeAll(handler: EventHandler, options?: { after?: bigint }): Subscription {
-    return this.inner.subscribeAll(async (event) => handler(await this.open(event)), options);
+    return this.inner.subscribeAll(async (event) => handler(await this.open(event, new Map())), options);
   }
 
   /** Closes the inner store only: the key store has its own owner. */
@@ -74,15 +73,9 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
     return this.inner.close();
   }
 
-  /** A8.1: destroys the subject's key; from now on this instance reads its personal fields as ERASED. */
+  /** A8.1: destroys the subject's key; from the next read on, every instance reads its personal fields as ERASED. */
   async erase(subject: string, at: Date): Promise<void> {
     await this.keys.destroy(subject, at);
-    this.forget(subject);
-  }
-
-  /** Drops the cached key, e.g. when another process erased the subject. */
-  forget(subject: string): void {
-    this.readKeys.delete(subject);
   }
 
   /** A7.2: the event as stored, with its sealed and personal fields opened. Throws SubjectErased after erasure. */
@@ -131,17 +124,24 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
     return { ...event, data, metadata: { ...event.metadata, personalData } };
   }
 
-  private openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
-    return Promise.all(events.map((event) => this.open(event)));
+  /**
+   * Keys are looked up once per subject per read, never kept across reads: an erasure made by any
+   * instance shows in the very next read of every instance.
+   */
+  private async openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const keys: ReadKeys = new Map();
+    const opened: StoredEvent[] = [];
+    for (const event of events) opened.push(await this.open(event, keys));
+    return opened;
   }
 
-  private async open(event: StoredEvent): Promise<StoredEvent> {
-    if (event.type === 'PersonalDataErased') await this.enforceErasure(event);
+  private async open(event: StoredEvent, keys: ReadKeys): Promise<StoredEvent> {
+    if (event.type === 'PersonalDataErased') await this.enforceErasure(event, keys);
     const personalData = personalDataOf(event);
     if (personalData === undefined) return event;
     const { subject, encrypted } = personalData;
     const sealed = new Set(this.fieldsOf(event.type)?.sealed ?? []);
-    const key = await this.readKey(subject);
+    const key = await this.readKey(subject, keys);
     const data = structuredClone(event.data);
     for (const path of encrypted) {
       const value = getPath(data, path);
@@ -157,22 +157,20 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
    * Whichever instance reads a PersonalDataErased first destroys the key if it still exists: a crash
    * between the event and the key's destruction, or another instance's cached key, never outlives it.
    */
-  private async enforceErasure(event: StoredEvent): Promise<void> {
+  private async enforceErasure(event: StoredEvent, keys: ReadKeys): Promise<void> {
     const subject = event.data.jobSeekerId;
     if (typeof subject !== 'string') return;
-    if ((await this.readKey(subject)) !== 'erased') await this.erase(subject, new Date(String(event.data.erasedAt)));
+    if ((await this.readKey(subject, keys)) === 'erased') return;
+    await this.erase(subject, new Date(String(event.data.erasedAt)));
+    keys.set(subject, Promise.resolve('erased'));
   }
 
-  private readKey(subject: string): Promise<Buffer | 'erased' | undefined> {
-    const cached = this.readKeys.get(subject);
-    if (cached !== undefined) return cached;
-    const lookup = this.keys.find(subject);
-    this.readKeys.set(subject, lookup);
-    // A failed lookup, or a key not created yet, is asked again next time.
-    const drop = () => {
-      if (this.readKeys.get(subject) === lookup) this.readKeys.delete(subject);
-    };
-    lookup.then((found) => (found === undefined ? drop() : undefined), drop);
+  private readKey(subject: string, keys: ReadKeys): Promise<Buffer | 'erased' | undefined> {
+    let lookup = keys.get(subject);
+    if (lookup === undefined) {
+      lookup = this.keys.find(subject);
+      keys.set(subject, lookup);
+    }
     return lookup;
   }
 
