@@ -6,6 +6,7 @@ import { DeviceRecord, reservationDecider } from '../../domain/reservation/reser
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { CLOCK, Clock } from '../ports/clock';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '../ports/key-store';
 import { streams } from '../streams';
 
@@ -24,6 +25,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
   constructor(
     private readonly es: EventSourcing,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ jobSeekerId, reason, context }: ErasePersonalData): Promise<StreamOutcome & { jobSeekerId: string }> {
@@ -36,8 +38,8 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
       },
       context,
     );
-    const { state } = await this.es.load(jobSeekerDecider, streams.jobSeeker(jobSeekerId));
-    if (state.status === 'registered' && state.erasedAt) await this.vault.erase(jobSeekerId, new Date(state.erasedAt));
+    // Also on a re-send, or when erased earlier under another command: destroying is idempotent.
+    await this.vault.erase(jobSeekerId, this.clock.now());
     return { jobSeekerId, ...outcome };
   }
 }

@@ -94,17 +94,20 @@ const ADMIN_TOKEN_DAYS = 30;
 export class StaffAccess {
   constructor(private readonly es: EventSourcing) {}
 
-  /** Enrolls the administrator and issues their first token (to be shown once); undefined on every later start. */
+  /**
+   * Enrolls the administrator and issues their first token (to be shown once). Fixed command ids: of all
+   * instances starting on one store only the first issues it, and a start that crashed between the
+   * two steps issues it on the next start. Undefined on every later start.
+   */
   async firstStart(): Promise<string | undefined> {
-    // A fixed command id: of all instances starting on one store, only the first enrolls (the others replay).
-    const enrolled = await this.enroll(ADMIN_STAFF_ID, 'Administrator', ['admin'], newCommandContext('system:first-start', 'first-start-enroll-admin'));
-    if (enrolled.replayed) return undefined;
-    const token = await this.issue(ADMIN_STAFF_ID, ADMIN_TOKEN_DAYS, 'system:first-start');
-    new Logger('Auth').log({ msg: 'first start: administrator enrolled and token issued', expiresInDays: ADMIN_TOKEN_DAYS });
-    return token;
+    await this.enroll(ADMIN_STAFF_ID, 'Administrator', ['admin'], newCommandContext('system:first-start', 'first-start-enroll-admin'));
+    const issued = await new IssueStaffTokenHandler(this.es).execute(
+      new IssueStaffToken(ADMIN_STAFF_ID, ADMIN_TOKEN_DAYS, newCommandContext('system:first-start', 'first-start-admin-token')),
+    );
+    if (issued.token) new Logger('Auth').log({ msg: 'first start: administrator enrolled and token issued', expiresInDays: ADMIN_TOKEN_DAYS });
+    return issued.token;
   }
 
-  /** Enrolls (or confirms) a staff member with these roles and issues a new token. */
   /** Enrolls the staff member with exactly these roles (changing them if they differ) and issues a new token. */
   async tokenFor(staffId: string, name: string, roles: Role[], validDays: number, actor: string): Promise<string> {
     await this.enroll(staffId, name, roles, newCommandContext(actor, randomUUID()));
