@@ -91,6 +91,15 @@ describe('the reservation flow over HTTP', () => {
     expect(await service.store.headPosition()).toBe(afterConfirm);
   });
 
+  it('an Idempotency-Key belongs to the staff member who sent it: the same key from a colleague is another command', async () => {
+    const key = { 'idempotency-key': 'request-0001' };
+    const mine = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker), key);
+    const colleague = { ...key, authorization: `Bearer ${await service.tokenFor('sato', ['counselor'])}` };
+    const theirs = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, JST('2026-12-02', '11:00')), colleague);
+    expect(theirs).toMatchObject({ status: 201, body: { replayed: false, appended: ['ReservationRequested'] } });
+    expect(theirs.body.reservationId).not.toBe(mine.body.reservationId);
+  });
+
   it('A6.5: a cancellation gives the slot back, so another reservation can take it', async () => {
     const first = await requestAndConfirm();
     const cancelled = await service.send('POST', `/v1/reservations/${first}/cancellation`, { channel: 'phone', reason: '体調不良' });

@@ -7,7 +7,8 @@ const KEY = /^[A-Za-z0-9._~-]{8,128}$/;
 
 /**
  * The command context of a request: `Idempotency-Key` (re-sending it returns the first answer and
- * appends nothing), `X-Correlation-Id`, and the acting staff member as the AuthGuard signed them in.
+ * appends nothing; scoped to the staff member), `X-Correlation-Id`, and the acting staff member as the
+ * AuthGuard signed them in.
  */
 export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext): CommandContext => {
   const request = host.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -21,7 +22,9 @@ export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext)
   }
   if (!request.principal) throw new Error('A command endpoint without an authenticated principal: is @Allow missing?');
   const correlation = header('x-correlation-id');
-  return newCommandContext(actorOf(request.principal.staffId), key, correlation && KEY.test(correlation) ? correlation : undefined);
+  // A key belongs to the staff member who sent it: someone else's identical key is another command. ('/' is in neither alphabet.)
+  const commandId = key === undefined ? undefined : `${request.principal.staffId}/${key}`;
+  return newCommandContext(actorOf(request.principal.staffId), commandId, correlation && KEY.test(correlation) ? correlation : undefined);
 });
 
 export const actorOf = (staffId: string) => `staff:${staffId}`;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { CommandContext } from '../../application/event-sourcing/command-context';
+import { CommandContext, entityId } from '../../application/event-sourcing/command-context';
 import { ActOnCounselor, ActOnOffice, AddCounselor, CounselorAnswer, CounselorStep, OfficeAnswer, OpenOffice } from '../../application/office/office.commands';
 import { NotFound } from '../../domain/shared/errors';
 import { CounselorView, DirectoryProjection, OfficeView, Page } from '../../projections/directory/directory.projection';
@@ -155,7 +155,7 @@ export class OfficesController {
   @Documented('Add an availability exception: a leave day, a blocked period, or a shorter day.')
   @BodySchema(exceptionSchema)
   addException(@Param('id', idParam) id: string, @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
-    const exceptionId = context.commandId;
+    const exceptionId = entityId(context, 'availability-exception');
     const exception = body.kind === 'blocked' ? { ...body, exceptionId, from: body.from.toISOString(), to: body.to.toISOString() } : { ...body, exceptionId };
     return this.act(id, { type: 'AddAvailabilityException', exception }, context);
   }
