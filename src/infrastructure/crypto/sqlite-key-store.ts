@@ -1,12 +1,10 @@
 import Database from 'better-sqlite3';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type KeyStore, SubjectErased } from '../../application/ports/key-store';
+import { assertMasterKey, KEY_BYTES, unwrapKey, wrapKey } from './key-wrapping';
 
 /** Several processes share one file: a writer waits this long for another one's transaction to end. */
 const BUSY_TIMEOUT_MS = 5000;
-const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 // A destroyed key has no wrapped bytes and a destruction time; a live one the reverse.
 const SCHEMA = `
@@ -36,7 +34,7 @@ export class SqliteKeyStore implements KeyStore {
     private readonly filename: string,
     private readonly masterKey: Buffer,
   ) {
-    if (masterKey.length !== KEY_BYTES) throw new Error(`The master key must be ${KEY_BYTES} bytes`);
+    assertMasterKey(masterKey);
     this.db = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
     try {
       this.db.pragma('journal_mode = WAL');
@@ -78,24 +76,11 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   private wrap(subject: string, key: Buffer): Buffer {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(Buffer.from(subject, 'utf8'));
-    const sealed = Buffer.concat([cipher.update(key), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+    return wrapKey(this.masterKey, subject, key);
   }
 
   private unwrap(subject: string, wrapped: Buffer): Buffer {
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.masterKey, wrapped.subarray(0, IV_BYTES))
-        .setAAD(Buffer.from(subject, 'utf8'))
-        .setAuthTag(wrapped.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(wrapped.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-    } catch {
-      throw new Error(
-        `Cannot open the data key of ${subject} in ${this.filename}: the master key is not the one it was ` +
-          'stored with (or the row was altered). Configure the original master key; a new one cannot read it.',
-      );
-    }
+    return unwrapKey(this.masterKey, subject, wrapped, this.filename);
   }
 
   /** Fails at startup, not at the first read, when the master key does not open the keys already stored. */

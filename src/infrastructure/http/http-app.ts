@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ConsoleLogger, INestApplication } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule, Ports } from '../../app.module';
-import { bearerOf } from './auth.guard';
+import { AuthenticatedRequest, bearerOf } from './auth.guard';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -45,9 +45,32 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
       message: `More than ${context.max} requests in a minute with this token. Wait ${Math.ceil(context.ttl / 1000)} s and try again.`,
     }),
   });
+  logRequests(app);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
+}
+
+/**
+ * One structured line per answered request: method, route template (never the query string or a
+ * body), status, duration and the signed-in staff member. Ids in paths are UUIDs or keyed hashes (A8.1).
+ */
+function logRequests(app: NestFastifyApplication): void {
+  const logger = new Logger('Request');
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request: AuthenticatedRequest, reply) => {
+      const entry = {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        staff: request.principal?.staffId,
+      };
+      if (reply.statusCode >= 500) logger.error(entry);
+      else logger.log(entry);
+    });
 }
 
 function setUpOpenApi(app: INestApplication): void {
