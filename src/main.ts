@@ -9,6 +9,7 @@ import { Config, loadConfig } from './infrastructure/config/config';
 import { HmacPseudonymizer } from './infrastructure/crypto/hmac-pseudonymizer';
 import { masterKeyFromConfig } from './infrastructure/crypto/master-key';
 import { encryptPersonalData } from './infrastructure/crypto/personal-data-encryption';
+import { MongoKeyStore } from './infrastructure/crypto/mongo-key-store';
 import { SqliteKeyStore } from './infrastructure/crypto/sqlite-key-store';
 import { runDemo } from './infrastructure/demo/demo';
 import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb/eventstoredb-event-store';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const inner = config.EVENTSTORE_URL
     ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL)
     : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
-  const keyStore = SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKeyFromConfig(config.MASTER_KEY, join(secrets, 'master.key')));
+  const masterKey = masterKeyFromConfig(config.MASTER_KEY, join(secrets, 'master.key'));
+  const keyStore = config.MONGODB_URL ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey) : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
   const clock = new SystemClock();
   const app = await createHttpApp(
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   }
   await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST}:${config.PORT}`;
-  console.log(`Madoguchi is listening on ${url}  (API docs: ${url}/docs, event store: ${config.EVENTSTORE_URL ? 'EventStoreDB' : `SQLite in ${config.DATA_DIR}`})`);
+  console.log(`Madoguchi is listening on ${url}  (API docs: ${url}/docs, event store: ${config.EVENTSTORE_URL ? 'EventStoreDB' : `SQLite in ${config.DATA_DIR}`}, keys: ${config.MONGODB_URL ? 'MongoDB' : 'SQLite'})`);
   if (!config.AUTH_JWKS_URL && !config.AUTH_JWT_SECRET) {
     const adminToken = await staff.firstStart();
     if (adminToken) console.log(`First start: the administrator's token, shown this once (keep it safe; a new one: npm start -- --new-admin-token):\n  ${adminToken}`);

@@ -13,6 +13,8 @@ const schema = z
     EVENTSTORE_URL: z.string().url().optional(),
     /** Key of the keyed hash for job-seeker numbers and device ids (hex, ≥ 32 bytes). Required with a shared store. */
     PSEUDONYM_KEY: z.string().regex(/^[0-9a-fA-F]{64,}$/, 'must be at least 32 bytes of hex').optional(),
+    /** Keeps the per-job-seeker data keys in MongoDB, shared by every instance (required with EVENTSTORE_URL). */
+    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
     /** Wraps the per-job-seeker data keys (32 bytes, base64 or hex). Unset: a key file under DATA_DIR/secrets, created on first start. */
     MASTER_KEY: z.string().min(32).optional(),
     /** Production sign-in: JWTs from the identity provider, checked with its key set (JWKS) or a shared HS256 secret. */
@@ -28,6 +30,14 @@ const schema = z
   .refine((c) => !(c.AUTH_JWKS_URL || c.AUTH_JWT_SECRET) || c.AUTH_ISSUER, {
     message: 'AUTH_ISSUER must be set with AUTH_JWKS_URL or AUTH_JWT_SECRET: only tokens of your identity provider are accepted',
     path: ['AUTH_ISSUER'],
+  })
+  .refine((c) => !c.EVENTSTORE_URL || c.MONGODB_URL, {
+    message: 'MONGODB_URL must be set when EVENTSTORE_URL is: every instance must read the same keys of personal data',
+    path: ['MONGODB_URL'],
+  })
+  .refine((c) => !c.MONGODB_URL || c.MASTER_KEY, {
+    message: 'MASTER_KEY must be set when MONGODB_URL is: every instance must unwrap the same keys',
+    path: ['MASTER_KEY'],
   })
   .refine((c) => !c.EVENTSTORE_URL || c.PSEUDONYM_KEY, {
     message: 'PSEUDONYM_KEY must be set when EVENTSTORE_URL is: every instance must derive the same ids',
