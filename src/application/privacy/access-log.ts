@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays, JstDate, toJst } from '../../domain/calendar/business-calendar';
 import { EVENT_SCHEMA_VERSIONS } from '../../domain/events';
 import type { PersonalDataViewed } from '../../domain/privacy/access';
+import { Page, page } from '../page';
 import { CLOCK, Clock } from '../ports/clock';
 import type { EventStore } from '../ports/event-store';
 import { EVENT_STORE } from '../ports/tokens';
@@ -53,7 +54,7 @@ export class AccessLog {
     );
   }
 
-  async query(query: AccessQuery): Promise<{ items: AccessRecord[]; total: number; offset: number; limit: number }> {
+  async query(query: AccessQuery): Promise<Page<AccessRecord>> {
     const matching: AccessRecord[] = [];
     for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
       for (const event of await this.store.readStream(streams.accessLog(day))) {
@@ -63,6 +64,6 @@ export class AccessLog {
         matching.push({ ...data, position: String(event.position) });
       }
     }
-    return { items: matching.slice(query.offset, query.offset + query.limit), total: matching.length, offset: query.offset, limit: query.limit };
+    return page(matching, query.offset, query.limit);
   }
 }

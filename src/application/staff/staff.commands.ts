@@ -1,4 +1,4 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Role, staffDecider } from '../../domain/staff/staff';
@@ -92,7 +92,7 @@ const ADMIN_TOKEN_DAYS = 30;
  */
 @Injectable()
 export class StaffAccess {
-  constructor(private readonly es: EventSourcing) {}
+  constructor(private readonly commands: CommandBus) {}
 
   /**
    * Enrolls the administrator and issues their first token (to be shown once). Fixed command ids: of all
@@ -101,7 +101,7 @@ export class StaffAccess {
    */
   async firstStart(): Promise<string | undefined> {
     await this.enroll(ADMIN_STAFF_ID, 'Administrator', ['admin'], newCommandContext('system:first-start', 'first-start-enroll-admin'));
-    const issued = await new IssueStaffTokenHandler(this.es).execute(
+    const issued = await this.commands.execute(
       new IssueStaffToken(ADMIN_STAFF_ID, ADMIN_TOKEN_DAYS, newCommandContext('system:first-start', 'first-start-admin-token')),
     );
     if (issued.token) new Logger('Auth').log({ msg: 'first start: administrator enrolled and token issued', expiresInDays: ADMIN_TOKEN_DAYS });
@@ -115,11 +115,11 @@ export class StaffAccess {
   }
 
   private enroll(staffId: string, name: string, roles: Role[], context: CommandContext): Promise<StaffAnswer> {
-    return new EnrollStaffMemberHandler(this.es).execute(new EnrollStaffMember({ staffId, name, roles }, context));
+    return this.commands.execute(new EnrollStaffMember({ staffId, name, roles }, context));
   }
 
   private async issue(staffId: string, validDays: number, actor: string): Promise<string> {
-    const issued = await new IssueStaffTokenHandler(this.es).execute(new IssueStaffToken(staffId, validDays, newCommandContext(actor, randomUUID())));
+    const issued = await this.commands.execute(new IssueStaffToken(staffId, validDays, newCommandContext(actor, randomUUID())));
     return issued.token!;
   }
 }

@@ -10,7 +10,7 @@ import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { ErasePersonalData } from '../../application/privacy/privacy.commands';
 import { NotFound } from '../../domain/shared/errors';
-import type { Page } from '../../projections/directory/directory.projection';
+import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
 import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';

@@ -6,7 +6,7 @@ import type { CommandContext } from '../../application/event-sourcing/command-co
 import { AccessLog, AccessRecord, MAX_AUDIT_DAYS } from '../../application/privacy/access-log';
 import { DiscloseDeviceIdentifiers, DisclosedDevice } from '../../application/privacy/privacy.commands';
 import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
-import type { Page } from '../../projections/directory/directory.projection';
+import type { Page } from '../../application/page';
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';

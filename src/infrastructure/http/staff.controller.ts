@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { EnrollStaffMember, IssueStaffToken, RevokeStaffToken, StaffAnswer, TokenAnswer } from '../../application/staff/staff.commands';
 import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
-import type { Page } from '../../projections/directory/directory.projection';
+import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';

@@ -4,21 +4,13 @@ import { StoredEvent } from '../../application/ports/event-store';
 import { Counselor, counselorDecider, CounselorEvent } from '../../domain/counselor/counselor';
 import { Office, officeDecider, OfficeEvent, OfficeState } from '../../domain/office/office';
 import type { CounselorState } from '../../domain/counselor/counselor';
+import { Page, page } from '../../application/page';
 import { LiveProjection } from '../live-projection';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  offset: number;
-  limit: number;
-}
 
 export type OfficeView = Omit<Office, 'closures'> & { closures: Array<{ date: string; reason: string }> };
 export type CounselorView = Counselor;
 
-function page<T>(all: T[], offset: number, limit: number): Page<T> {
-  return { items: all.slice(offset, offset + limit), total: all.length, offset, limit };
-}
 
 /** Offices and counselors as staff list them; folded with the deciders' own evolve, so the two never disagree. */
 @Injectable()

@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../application/ports/event-store';
 import { DeviceRecords } from '../../application/privacy/privacy.commands';
 import type { PersonalDetails, RegistrationKind } from '../../domain/job-seeker/job-seeker';
 import { ERASED } from '../../domain/privacy/personal-data';
-import { Page } from '../directory/directory.projection';
+import { Page, page } from '../../application/page';
 import { LiveProjection } from '../live-projection';
 
 export interface JobSeekerView extends PersonalDetails {
@@ -99,7 +99,7 @@ export class JobSeekerDirectoryProjection extends LiveProjection implements Devi
     const all = [...this.jobSeekers.values()]
       .sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.jobSeekerId.localeCompare(b.jobSeekerId))
       .map(({ jobSeekerId, name, registration, noShowCount, erasedAt, refusal }) => ({ jobSeekerId, name, registration, noShowCount, erasedAt, refused: refusal !== undefined }));
-    return { items: all.slice(offset, offset + limit), total: all.length, offset, limit };
+    return page(all, offset, limit);
   }
 
   async reservationsWithDevices(jobSeekerId: string): Promise<string[]> {

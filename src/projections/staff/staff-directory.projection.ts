@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { toDomainEvent } from '../../application/event-sourcing/event-sourcing';
 import type { StoredEvent } from '../../application/ports/event-store';
 import type { Role, StaffEvent } from '../../domain/staff/staff';
-import { Page } from '../directory/directory.projection';
+import { Page, page } from '../../application/page';
 import { LiveProjection } from '../live-projection';
 
 export interface StaffTokenView {
@@ -73,6 +73,6 @@ export class StaffDirectoryProjection extends LiveProjection {
   async list(offset: number, limit: number): Promise<Page<StaffMemberView>> {
     await this.caughtUp();
     const all = [...this.staff.values()].sort((a, b) => a.staffId.localeCompare(b.staffId));
-    return { items: all.slice(offset, offset + limit), total: all.length, offset, limit };
+    return page(all, offset, limit);
   }
 }
