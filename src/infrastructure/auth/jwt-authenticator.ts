@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
 import type { Authenticator, Principal } from '../../application/ports/authenticator';
 import type { Clock } from '../../application/ports/clock';
 import { ROLES, Role } from '../../domain/staff/staff';
@@ -22,24 +22,27 @@ const STAFF_ID = /^[A-Za-z0-9._@-]{1,64}$/;
  * issuer, audience and expiry. `sub` is the staff id; unknown role names are ignored.
  */
 export class JwtAuthenticator implements Authenticator {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  /** Checks signature, issuer, audience and time; the key is the JWKS or the shared secret. */
+  private readonly verify: (token: string, options: JWTVerifyOptions) => Promise<{ payload: JWTPayload }>;
 
   constructor(
     private readonly settings: JwtSettings,
     /** Expiry (`exp`, `nbf`) is judged by the instance's clock, like every other deadline. */
     private readonly clock: Clock = new SystemClock(),
   ) {
-    if (settings.jwksUrl) this.key = createRemoteJWKSet(new URL(settings.jwksUrl));
-    else if (settings.secret && Buffer.byteLength(settings.secret) >= 32) this.key = new TextEncoder().encode(settings.secret);
-    else throw new Error('JWT authentication needs AUTH_JWKS_URL, or AUTH_JWT_SECRET of at least 32 bytes');
+    if (settings.jwksUrl) {
+      const keySet = createRemoteJWKSet(new URL(settings.jwksUrl));
+      this.verify = (token, options) => jwtVerify(token, keySet, options);
+    } else if (settings.secret && Buffer.byteLength(settings.secret) >= 32) {
+      const secret = new TextEncoder().encode(settings.secret);
+      this.verify = (token, options) => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] });
+    } else throw new Error('JWT authentication needs AUTH_JWKS_URL, or AUTH_JWT_SECRET of at least 32 bytes');
   }
 
   async authenticate(bearer: string): Promise<Principal | undefined> {
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: this.settings.jwksUrl ? undefined : ['HS256'], currentDate: this.clock.now() };
-      ({ payload } =
-        this.key instanceof Uint8Array ? await jwtVerify(bearer, this.key, options) : await jwtVerify(bearer, this.key, options));
+      ({ payload } = await this.verify(bearer, { issuer: this.settings.issuer, audience: this.settings.audience, currentDate: this.clock.now() }));
     } catch {
       return undefined; // bad signature, expired, wrong issuer or audience, malformed: all the same to the caller
     }
