@@ -44,8 +44,8 @@ describe('A8.1: nothing personal in the logs', () => {
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
-      return () => (stream.write = original as typeof stream.write);
+      });
+      return () => (stream.write = original);
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
     try {

@@ -50,7 +50,7 @@ export class ConfirmationRecovery extends LiveProjection {
     const run = () =>
       this.sweep().catch((error: Error) => this.logger.error({ msg: 'sweep failed; will retry', error: error.message }));
     void run();
-    this.timer = setInterval(run, SWEEP_EVERY_MS).unref();
+    this.timer = setInterval(() => void run(), SWEEP_EVERY_MS).unref();
   }
 
   override async onApplicationShutdown(): Promise<void> {

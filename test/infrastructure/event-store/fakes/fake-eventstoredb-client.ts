@@ -145,7 +145,7 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
       unsubscribe: async () => {
         this.live.delete(subscription);
       },
-    }) as unknown as AllStreamSubscription;
+    });
   }
 
   async dispose(): Promise<void> {
@@ -251,7 +251,7 @@ function deliver(subscription: LiveSubscription, record: LogRecord): void {
 }
 
 function streamingRead<T>(items: readonly T[]): StreamingRead<T> {
-  return Object.assign(Readable.from(items), { cancel: async () => undefined }) as unknown as StreamingRead<T>;
+  return Object.assign(Readable.from(items), { cancel: async () => undefined });
 }
 
 function failedRead<T>(error: Error): StreamingRead<T> {
@@ -261,5 +261,5 @@ function failedRead<T>(error: Error): StreamingRead<T> {
       this.destroy(error);
     },
   });
-  return Object.assign(readable, { cancel: async () => undefined }) as unknown as StreamingRead<T>;
+  return Object.assign(readable, { cancel: async () => undefined });
 }
