@@ -97,6 +97,52 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('group commit (appends arriving together share one transaction)', () => {
+    it('commits each append of a batch on its own merits: one wrong expected revision refuses only that append', async () => {
+      const store = open();
+      const taken = newStreamId();
+      await store.append(taken, [newEvent()], 'no_stream');
+      const streams = times(200, () => newStreamId());
+      const appends = streams.map((stream) => store.append(stream, [newEvent(), newEvent()], 'no_stream'));
+      const wrong = store.append(taken, [newEvent()], 'no_stream');
+      const results = await Promise.all(appends);
+      expect(await rejection(wrong)).toBeInstanceOf(WrongExpectedRevision);
+      expectStrictlyIncreasing(results.map((result) => result.position));
+      await store.close();
+      const reopened = open();
+      for (const stream of streams) expect(await reopened.readStream(stream)).toHaveLength(2);
+      expect(await reopened.readStream(taken)).toHaveLength(1);
+    });
+
+    it('lets exactly one of two appends in the same batch at the same expected revision in', async () => {
+      const store = open();
+      const stream = newStreamId();
+      const outcomes = await Promise.allSettled([store.append(stream, [newEvent()], 'no_stream'), store.append(stream, [newEvent()], 'no_stream')]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('answers a retry inside the same batch with the original result', async () => {
+      const store = open();
+      const stream = newStreamId();
+      const events = [newEvent(), newEvent()];
+      const [first, retry] = await Promise.all([store.append(stream, events, 'no_stream'), store.append(stream, events, 'no_stream')]);
+      expect(retry).toEqual(first);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('refuses appends after close and commits those queued before it', async () => {
+      const store = open();
+      const stream = newStreamId();
+      const queued = store.append(stream, [newEvent()], 'no_stream');
+      const closed = store.close();
+      expect(await rejection(store.append(newStreamId(), [newEvent()], 'no_stream'))).toBeInstanceOf(Error);
+      await queued;
+      await closed;
+      expect(await open().readStream(stream)).toHaveLength(1);
+    });
+  });
+
   describe('reads', () => {
     it('has head -1 and no events when empty', async () => {
       const store = open();

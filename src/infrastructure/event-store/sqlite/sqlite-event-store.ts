@@ -70,12 +70,24 @@ interface StreamEnd {
   position: bigint;
 }
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
+  private readonly groupTransaction: Database.Transaction<(batch: readonly PendingAppend[]) => Array<() => void>>;
+  /** Appends that arrived since the last commit; they share the next one (group commit). */
+  private pending: PendingAppend[] = [];
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly pollIntervalMs: number;
@@ -102,15 +114,49 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = this.db.transaction((streamId, events, expected) =>
       this.appendInTransaction(streamId, events, expected),
     );
+    this.groupTransaction = this.db.transaction((batch) => batch.map((append) => this.appendInSavepoint(append)));
   }
 
+  /**
+   * Group commit: the appends that arrive while the event loop is busy share one transaction and so
+   * one fsync (synchronous = FULL is kept: nothing resolves before its commit is on disk). Each append
+   * runs in its own savepoint, so a failed expected-revision check refuses only that append.
+   */
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertDistinctEventIds(events);
-    // IMMEDIATE takes the write lock before the checks read anything, so no other connection or process
-    // can append between the expected-revision check and the insert.
-    const result = this.appendTransaction.immediate(streamId, events, expectedRevision);
+    if (this.closing) throw new Error('The event store is closed.');
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, events, expected: expectedRevision, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let settle: Array<() => void>;
+    try {
+      // IMMEDIATE takes the write lock before the checks read anything, so no other connection or process
+      // can append between the expected-revision check and the insert.
+      settle = this.groupTransaction.immediate(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, lock timeout): nothing of the batch is stored.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    for (const outcome of settle) outcome();
     this.signal.notify();
-    return result;
+  }
+
+  /** Inside the group's transaction: a nested better-sqlite3 transaction is a savepoint. */
+  private appendInSavepoint(append: PendingAppend): () => void {
+    try {
+      const result = this.appendTransaction(append.streamId, append.events, append.expected);
+      return () => append.resolve(result);
+    } catch (error) {
+      return () => append.reject(error);
+    }
   }
 
   async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
@@ -153,6 +199,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async stopAndClose(): Promise<void> {
+    this.commitPending();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
   }
