@@ -38,15 +38,25 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) {
       return [409, { error: 'conflict', message: 'Someone else changed this at the same moment. Reload and try again.' }];
     }
+    if (httpStatusOf(error) === 400) {
+      // The body parser (Fastify, Nest): the body is not JSON, is empty with a JSON content type, or sets __proto__.
+      return this.map(new BadInput([{ field: '', in: 'body', problem: 'is not valid JSON' }]));
+    }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       return [status, { error: status === 404 ? 'not_found' : 'http_error', message: error.message }];
     }
-    const status = (error as { statusCode?: unknown })?.statusCode;
+    const status = httpStatusOf(error);
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify and its plugins: invalid JSON (400), body too large (413), too many requests (429).
       return [status, { error: status === 429 ? 'too_many_requests' : status === 413 ? 'payload_too_large' : 'bad_request', message: (error as Error).message }];
     }
     return [500, { error: 'internal', message: 'Something went wrong on our side; nothing was recorded twice. Try again, and call support if it persists.' }];
   }
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }

@@ -18,7 +18,7 @@ import { BodySchema, fields, pagination, Valid } from './validation';
 
 const registerSchema = z
   .object({
-    jobSeekerNo: z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens'),
+    jobSeekerNo: fields.jobSeekerNo,
     registration: z.enum(['pre', 'full']),
     name: fields.text(100),
     email: fields.email.optional(),

@@ -116,7 +116,8 @@ export class OfficesController {
   @Get('offices/:id/counselors')
   @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: "List an office's counselors (paginated; includeInactive=true to see deactivated ones)." })
-  counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+  async counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+    if (!(await this.directory.office(id))) throw new NotFound('Office', id);
     return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
   }
 

@@ -21,11 +21,15 @@ const disclosureSchema = z
     reason: fields.text(1000),
   })
   .strict();
+/** The range is checked only once both dates are dates: an invalid date is one problem, not three. */
+function onlyValidDates(payload: { issues: readonly unknown[] }): boolean {
+  return payload.issues.length === 0;
+}
 const auditQuery = pagination
   .extend({ from: fields.date, to: fields.date, jobSeekerId: jobSeekerId.optional(), viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/).optional() })
   .strict()
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { message: `at most ${MAX_AUDIT_DAYS} days at once`, path: ['to'] });
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'], when: onlyValidDates })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { message: `at most ${MAX_AUDIT_DAYS} days at once`, path: ['to'], when: onlyValidDates });
 
 @ApiTags('privacy')
 @Authenticated()

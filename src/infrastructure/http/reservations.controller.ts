@@ -15,7 +15,7 @@ const attendance = z
   .object({ interpreter: z.boolean().default(false), assistant: z.boolean().default(false) })
   .strict()
   .default({ interpreter: false, assistant: false });
-const jobSeekerNo = z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens');
+const jobSeekerNo = fields.jobSeekerNo;
 
 const requestSchema = z
   .object({
