@@ -11,14 +11,14 @@ describe('clean input over HTTP', () => {
   });
   afterAll(() => service.close());
 
-  const badTexts: Array<[kind: string, json: string]> = [
-    ['a lone surrogate', '"\\ud800田中"'],
-    ['NUL', '"田中\\u0000"'],
-    ['CR LF (a header injection)', '"田中\\r\\nBcc: x@example.com"'],
-    ['a tab', '"田\\t中"'],
-    ['a right-to-left override', '"田中\\u202e"'],
-    ['a bidirectional isolate', '"\\u2066田中\\u2069"'],
-    ['only whitespace and zero-width characters', '" \\u3000\\u200b\\ufeff "'],
+  const badTexts: Array<[kind: string, json: string, code: string]> = [
+    ['a lone surrogate', '"\\ud800田中"', 'input.text.lone-surrogate'],
+    ['NUL', '"田中\\u0000"', 'input.text.control'],
+    ['CR LF (a header injection)', '"田中\\r\\nBcc: x@example.com"', 'input.text.control'],
+    ['a tab', '"田\\t中"', 'input.text.control'],
+    ['a right-to-left override', '"田中\\u202e"', 'input.text.bidi'],
+    ['a bidirectional isolate', '"\\u2066田中\\u2069"', 'input.text.bidi'],
+    ['only whitespace and zero-width characters', '" \\u3000\\u200b\\ufeff "', 'input.text.blank'],
   ];
 
   /** Free-text fields of several endpoints: the request as JSON text with the bad value spliced in. */
@@ -33,11 +33,11 @@ describe('clean input over HTTP', () => {
   ];
 
   describe.each(textFields)('%s', (_what, method, path, body, field) => {
-    it.each(badTexts)('refuses %s with 400 naming the field, and appends nothing', async (_kind, json) => {
+    it.each(badTexts)('refuses %s with 400 naming the field, and appends nothing', async (_kind, json, code) => {
       const head = await service.store.headPosition();
       const refused = await service.send(method, path(), body(json));
       expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'bad_request', problems: [{ field, in: 'body', problem: expect.any(String) }] });
+      expect(refused.body).toMatchObject({ error: 'bad_request', problems: [{ field, in: 'body', code, problem: expect.any(String) }] });
       expect(refused.body.problems).toHaveLength(1);
       expect(await service.store.headPosition()).toBe(head);
     });

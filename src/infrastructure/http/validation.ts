@@ -4,21 +4,18 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Observable } from 'rxjs';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
+import { catalogue, InputCode, Message, render } from '../../domain/shared/messages';
 
 /** Where a problem is: the body, the query string, the path or a header. */
 export type InputLocation = 'body' | 'query' | 'path' | 'header';
 
-export interface InputProblem {
-  /** The field, query parameter, path parameter or header; '' for the body as a whole. */
-  field: string;
-  in: InputLocation;
-  problem: string;
-}
+/** One thing wrong with the input, as data; the error filter words it in the client's language. */
+export type InputProblem = { field: string; in: InputLocation } & Extract<Message, { code: InputCode }>;
 
 /** Malformed input (HTTP 400): the request cannot even be read as a command. */
 export class BadInput extends Error {
   constructor(readonly problems: InputProblem[]) {
-    super(`The request is not valid: ${problems.map((p) => `${p.field || p.in}: ${p.problem}`).join('; ')}`);
+    super(render('en', { code: 'bad-request', params: { problems: problems.map((p) => `${p.field || p.in}: ${render('en', p)}`) } }));
     this.name = 'BadInput';
   }
 }
@@ -29,13 +26,48 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, location: 
   return result.data;
 }
 
-function problemsOf(issue: z.core.$ZodIssue, location: InputLocation): InputProblem[] {
-  const field = issue.path.join('.');
+/** A schema's own message is an input code (`says(…)`); otherwise the kind of issue picks the text. */
+export function says(code: InputCode): { error: InputCode } {
+  return { error: code };
+}
+
+function isInputCode(text: string): text is InputCode {
+  return text.startsWith('input.') && text in catalogue;
+}
+
+function problemsOf(issue: z.core.$ZodIssue, location: InputLocation, field = issue.path.join('.')): InputProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    const what = location === 'query' ? 'query parameter' : 'field';
-    return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, in: location, problem: `unknown ${what}` }));
+    const code = location === 'query' ? 'input.unknown-query' : 'input.unknown-field';
+    return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, in: location, code }));
   }
-  return [{ field, in: location, problem: issue.message }];
+  return [{ field, in: location, ...wordingOf(issue) }];
+}
+
+function wordingOf(issue: z.core.$ZodIssue): Extract<Message, { code: InputCode }> {
+  // A custom issue may carry the parameters its text needs (`params`).
+  if (isInputCode(issue.message)) return { code: issue.message, params: issue.code === 'custom' ? issue.params : undefined } as Extract<Message, { code: InputCode }>;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return { code: 'input.required' };
+      if (issue.expected === 'int') return { code: 'input.integer' };
+      return { code: 'input.type', params: { expected: issue.expected } };
+    case 'too_big': {
+      const maximum = Number(issue.maximum);
+      if (issue.origin === 'string') return { code: 'input.too-long', params: { maximum } };
+      if (issue.origin === 'array' || issue.origin === 'set') return { code: 'input.too-many', params: { maximum } };
+      return { code: 'input.too-big', params: { maximum } };
+    }
+    case 'too_small': {
+      const minimum = Number(issue.minimum);
+      if (issue.origin === 'string') return { code: 'input.text.blank' };
+      if (issue.origin === 'array' || issue.origin === 'set') return { code: 'input.too-few', params: { minimum } };
+      return { code: 'input.too-small', params: { minimum } };
+    }
+    case 'invalid_value':
+      return { code: 'input.one-of', params: { values: issue.values.map(String) } };
+    default:
+      return { code: 'input.invalid' };
+  }
 }
 
 const LOCATIONS: Partial<Record<ArgumentMetadata['type'], InputLocation>> = { body: 'body', query: 'query', param: 'path' };
@@ -48,7 +80,7 @@ export class Valid<S extends z.ZodType> implements PipeTransform<unknown, z.infe
     // A path parameter is named by the route (`:id`), not by a path inside the value.
     if (location === 'path' && metadata.data) {
       const result = this.schema.safeParse(value);
-      if (!result.success) throw new BadInput(result.error.issues.map((issue) => ({ field: metadata.data!, in: 'path', problem: issue.message })));
+      if (!result.success) throw new BadInput(result.error.issues.flatMap((issue) => problemsOf(issue, 'path', metadata.data)));
       return result.data;
     }
     return parse(this.schema, value, location);
@@ -66,7 +98,7 @@ export class NoUndeclaredQuery implements NestInterceptor {
       const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
       const keys = Object.keys(query);
       if (keys.length > 0 && !declaresQuery(context)) {
-        throw new BadInput(keys.map((key) => ({ field: key, in: 'query', problem: 'unknown query parameter' })));
+        throw new BadInput(keys.map((key) => ({ field: key, in: 'query', code: 'input.unknown-query' })));
       }
     }
     return next.handle();
@@ -104,21 +136,14 @@ export function cleanText(value: string): { text: string } | { problem: TextProb
   return { text: value.normalize('NFC').trim() };
 }
 
-const textProblems: Record<TextProblem, string> = {
-  'lone-surrogate': 'contains a broken character (a lone surrogate)',
-  control: 'must not contain control characters such as line breaks, tabs or NUL',
-  bidi: 'must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069)',
-  blank: 'must not be empty',
-};
-
 function text(max: number) {
   return z
     .string()
-    .max(max, `must be at most ${max} characters`)
+    .max(max)
     .transform((value, context) => {
       const cleaned = cleanText(value);
       if ('text' in cleaned) return cleaned.text;
-      context.issues.push({ code: 'custom', message: textProblems[cleaned.problem], input: value });
+      context.issues.push({ code: 'custom', message: `input.text.${cleaned.problem}` satisfies InputCode, input: value });
       return z.NEVER;
     });
 }
@@ -128,19 +153,19 @@ const HYPHEN_LIKE = /[\u2010-\u2015\u2212\u30FC\uFF0D\uFF70]/g;
 
 /** Reusable pieces of the request schemas. */
 export const fields = {
-  id: z.uuid({ message: 'must be an id as returned when the thing was created (a UUID)' }),
-  instant: z.iso.datetime({ offset: true, message: 'must be a date and time with its zone, e.g. 2026-12-01T10:00:00+09:00' }).transform((v) => new Date(v)),
-  date: z.iso.date({ message: 'must be a date written YYYY-MM-DD' }),
-  hhmm: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time written HH:MM, e.g. 10:00'),
+  id: z.uuid(says('input.id')),
+  instant: z.iso.datetime({ offset: true, ...says('input.instant') }).transform((v) => new Date(v)),
+  date: z.iso.date(says('input.date')),
+  hhmm: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, says('input.hhmm')),
   text,
   /** 求職番号: digits (also full-width) and hyphens (also full-width or as an IME writes them). */
   jobSeekerNo: z
     .string()
     .transform((v) => v.replace(HYPHEN_LIKE, '-'))
-    .pipe(z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens')),
-  email: z.email({ message: 'must be an e-mail address' }).max(254),
-  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),
-  phone: z.string().regex(/^[0-9０-９+\-() ]{6,20}$/, 'must be a telephone number, e.g. 086-222-2905'),
+    .pipe(z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, says('input.job-seeker-no'))),
+  email: z.email(says('input.email')).max(254),
+  url: z.url({ protocol: /^https?$/, ...says('input.url') }).max(2000),
+  phone: z.string().regex(/^[0-9０-９+\-() ]{6,20}$/, says('input.phone')),
 };
 
 /** `?limit=` with nothing after it means the same as no `limit` at all. */
