@@ -18,6 +18,7 @@ describe('clean input over HTTP', () => {
     ['a tab', '"田\\t中"', 'input.text.control'],
     ['a right-to-left override', '"田中\\u202e"', 'input.text.bidi'],
     ['a bidirectional isolate', '"\\u2066田中\\u2069"', 'input.text.bidi'],
+    ['an empty string', '""', 'input.text.blank'],
     ['only whitespace and zero-width characters', '" \\u3000\\u200b\\ufeff "', 'input.text.blank'],
   ];
 

@@ -41,6 +41,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof SubjectErased) return { status: 422, error: 'rule_violation', rule: 'A8.1', text: { code: 'job-seeker.data-erased' } };
     if (error instanceof Unauthenticated) return { status: 401, error: 'unauthenticated', rule: 'A8.1', text: error.text };
     if (error instanceof Forbidden) return { status: 403, error: 'forbidden', rule: 'A8.1', text: error.text };
+    // The message lists the problems, worded in the answer's language by catch().
     if (error instanceof BadInput) return { status: 400, error: 'bad_request', text: { code: 'bad-request', params: { problems: [] } }, problems: error.problems };
     if (error instanceof NotFound) return { status: 404, error: 'not_found', text: error.text };
     if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) return { status: 409, error: 'conflict', text: { code: 'conflict' } };

@@ -139,6 +139,7 @@ export function cleanText(value: string): { text: string } | { problem: TextProb
 function text(max: number) {
   return z
     .string()
+    .min(1)
     .max(max)
     .transform((value, context) => {
       const cleaned = cleanText(value);
@@ -161,8 +162,8 @@ export const fields = {
   /** 求職番号: digits (also full-width) and hyphens (also full-width or as an IME writes them). */
   jobSeekerNo: z
     .string()
-    .transform((v) => v.replace(HYPHEN_LIKE, '-'))
-    .pipe(z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, says('input.job-seeker-no'))),
+    .regex(/^[0-9０-９][0-9０-９\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF70]{5,19}$/, says('input.job-seeker-no'))
+    .transform((v) => v.replace(HYPHEN_LIKE, '-')),
   email: z.email(says('input.email')).max(254),
   url: z.url({ protocol: /^https?$/, ...says('input.url') }).max(2000),
   phone: z.string().regex(/^[0-9０-９+\-() ]{6,20}$/, says('input.phone')),
