@@ -1,3 +1,4 @@
+import { describeClosed } from '../../src/domain/shared/messages';
 import holidayJp from '@holiday-jp/holiday_jp';
 import {
   assertSessionSlot,
@@ -28,7 +29,7 @@ describe('A6.1 a session lasts 30 minutes and is confirmed by the day before', (
 
   it('rejects a start that is not on the hour or the half hour', () => {
     expect(violationOf(() => assertSessionSlot(jst('2026-12-01', '10:15'), 'A6.1')).rule).toBe('A6.1');
-    expect(() => assertSessionSlot(new Date('2026-12-01T01:00:30Z'), 'A6.1')).toThrow(/30-minute slots/);
+    expect(() => assertSessionSlot(new Date('2026-12-01T01:00:30Z'), 'A6.1')).toThrow(/10:00:30 は開始時刻になりません。面談は毎時0分か30分ちょうどに始まります/);
   });
 });
 
@@ -44,30 +45,30 @@ describe('A6.2 sessions on weekdays 10:00–17:00 JST, not on holidays nor 12/29
     for (const hhmm of ['17:00', '09:30']) {
       const violation = closed(jst('2026-12-01', hhmm));
       expect(violation.rule).toBe('A6.2');
-      expect(violation.message).toMatch(/between 10:00 and 17:00 JST/);
+      expect(violation.messageIn('en')).toMatch(/between 10:00 and 17:00 JST/);
     }
     const offGrid = closed(jst('2026-12-01', '10:15'));
     expect(offGrid.rule).toBe('A6.2');
-    expect(offGrid.message).toMatch(/half hour/);
+    expect(offGrid.messageIn('en')).toMatch(/half hour/);
   });
 
   it('rejects Saturdays and Sundays', () => {
-    expect(closed(jst('2026-12-05', '10:00')).message).toMatch(/2026-12-05 is a Saturday/);
-    expect(closed(jst('2026-12-06', '10:00')).message).toMatch(/2026-12-06 is a Sunday/);
+    expect(closed(jst('2026-12-05', '10:00')).messageIn('en')).toMatch(/2026-12-05 is a Saturday/);
+    expect(closed(jst('2026-12-06', '10:00')).messageIn('en')).toMatch(/2026-12-06 is a Sunday/);
   });
 
   it('rejects national holidays (2026-11-23 勤労感謝の日, 2027-01-11 成人の日)', () => {
-    expect(closed(jst('2026-11-23', '10:00')).message).toMatch(/national holiday \(勤労感謝の日\)/);
-    expect(closed(jst('2027-01-11', '10:00')).message).toMatch(/national holiday \(成人の日\)/);
+    expect(closed(jst('2026-11-23', '10:00')).messageIn('en')).toMatch(/national holiday \(勤労感謝の日\)/);
+    expect(closed(jst('2027-01-11', '10:00')).messageIn('en')).toMatch(/national holiday \(成人の日\)/);
   });
 
   it('rejects the year-end closure 12/29 – 1/3 and accepts 12/28 and 1/4', () => {
     for (const date of ['2026-12-29', '2026-12-30', '2026-12-31']) {
-      expect(closed(jst(date, '10:00')).message).toMatch(/year-end closure/);
+      expect(closed(jst(date, '10:00')).messageIn('en')).toMatch(/year-end closure/);
     }
-    expect(closedReason('2027-01-01')).toMatch(/national holiday/);
-    expect(closedReason('2027-01-02')).toMatch(/Saturday/);
-    expect(closedReason('2027-01-03')).toMatch(/Sunday/);
+    expect(describeClosed('en', closedReason('2027-01-01')!)).toMatch(/national holiday/);
+    expect(describeClosed('en', closedReason('2027-01-02')!)).toMatch(/Saturday/);
+    expect(describeClosed('en', closedReason('2027-01-03')!)).toMatch(/Sunday/);
     expect(closedReason('2026-12-28')).toBeUndefined(); // Monday
     expect(closedReason('2027-01-04')).toBeUndefined(); // Monday
     expect(() => assertSessionSlot(jst('2026-12-28', '16:30'), 'A6.2')).not.toThrow();
@@ -78,7 +79,7 @@ describe('A6.2 sessions on weekdays 10:00–17:00 JST, not on holidays nor 12/29
     const closures = new Map([['2026-12-02', 'building inspection']]);
     const violation = violationOf(() => assertSessionSlot(jst('2026-12-02', '10:00'), 'A6.2', closures));
     expect(violation.rule).toBe('A6.2');
-    expect(violation.message).toMatch(/the office is closed on 2026-12-02 \(building inspection\)/);
+    expect(violation.messageIn('en')).toMatch(/the office is closed on 2026-12-02 \(building inspection\)/);
     expect(() => assertSessionSlot(jst('2026-12-01', '10:00'), 'A6.2', closures)).not.toThrow();
   });
 
@@ -97,9 +98,9 @@ describe('A6.2 sessions on weekdays 10:00–17:00 JST, not on holidays nor 12/29
       (tz) => {
         process.env.TZ = tz;
         expect(toJst(instant)).toEqual({ date: '2026-11-23', minuteOfDay: 30, weekday: 1 });
-        expect(closedReason(toJst(instant).date)).toBe('2026-11-23 is a national holiday (勤労感謝の日)');
+        expect(closedReason(toJst(instant).date)).toEqual({ kind: 'holiday', date: '2026-11-23', name: '勤労感謝の日' });
         // 10:00 JST that day is still refused, and a real business day still accepted.
-        expect(closed(new Date('2026-11-23T01:00:00Z')).message).toMatch(/勤労感謝の日/);
+        expect(closed(new Date('2026-11-23T01:00:00Z')).messageIn('en')).toMatch(/勤労感謝の日/);
         expect(() => assertSessionSlot(new Date('2026-12-01T07:30:00Z'), 'A6.2')).not.toThrow();
         // Friday 2026-12-04T15:30Z is already Saturday in JST.
         expect(toJst(new Date('2026-12-04T15:30:00Z')).weekday).toBe(6);
@@ -110,7 +111,7 @@ describe('A6.2 sessions on weekdays 10:00–17:00 JST, not on holidays nor 12/29
       process.env.TZ = 'UTC';
       expect(instant.getDate()).toBe(22); // the local date is the 22nd, a Sunday…
       expect(holidayJp.isHoliday(instant)).toBe(false); // …so a local-zone holiday check misses 勤労感謝の日
-      expect(closedReason(toJst(instant).date)).toMatch(/勤労感謝の日/);
+      expect(closedReason(toJst(instant).date)).toMatchObject({ name: '勤労感謝の日' });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { describeUnavailability } from '../../src/domain/shared/messages';
 import { AvailabilityException, counselorDecider, DEFAULT_WEEKLY_HOURS, unavailabilityReason } from '../../src/domain/counselor/counselor';
 import { fold } from '../../src/domain/shared/decider';
 import { specFor } from './given-when-then';
@@ -6,7 +7,10 @@ import { COUNSELOR_ID, counselorAdded, counselorState, jst, OFFICE_ID, violation
 const counselor = specFor(counselorDecider);
 
 const exceptionAdded = (exception: AvailabilityException) => ({ type: 'AvailabilityExceptionAdded', data: { counselorId: COUNSELOR_ID, exception } }) as const;
-const available = (events: Parameters<typeof counselorState>[0], date: string, hhmm: string) => unavailabilityReason(counselorState(events), jst(date, hhmm));
+const available = (events: Parameters<typeof counselorState>[0], date: string, hhmm: string) => {
+  const why = unavailabilityReason(counselorState(events), jst(date, hhmm));
+  return why && describeUnavailability('en', why);
+};
 
 describe('COUNSELOR availability, activity and office', () => {
   describe('availability', () => {
@@ -118,7 +122,7 @@ describe('COUNSELOR availability, activity and office', () => {
       counselor.given([counselorAdded()]).when({ type: 'DeactivateCounselor', reason: 'transferred', futureSessions: sessions }).thenRejected('COUNSELOR', /still holds 2 future session/);
       const violation = violationOf(() => counselorDecider.decide({ type: 'DeactivateCounselor', reason: 'transferred', futureSessions: sessions }, fold(counselorDecider, [counselorAdded()])));
       expect(violation.details).toEqual({ sessions });
-      expect(violation.message).toContain('2026-12-01T01:00:00.000Z, 2026-12-02T05:30:00.000Z');
+      expect(violation.message).toContain('2026年12月1日（火）10:00、2026年12月2日（水）14:30'); // JST, not UTC
     });
 
     it('emits nothing when deactivating an inactive counselor or reactivating an active one', () => {

@@ -35,7 +35,7 @@ describe('A4 each office configures its designated app and how meeting URLs are 
   it('rejects a counselor-room URL for a counselor with no room (A4)', () => {
     const violation = violationOf(() => meetingUrlFor(officeState(), undefined, 'tok-1'));
     expect(violation.rule).toBe('A4');
-    expect(violation.message).toMatch(/fixed Webex room/);
+    expect(violation.message).toMatch(/固定のWebexルーム/);
   });
 
   it('evolves to the new app after DesignatedAppChanged', () => {

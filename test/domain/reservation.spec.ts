@@ -194,7 +194,7 @@ describe('A5 an environment declaration with any item false blocks confirmation'
   it.each(['A5.1', 'A5.2', 'A5.3', 'A5.4', 'A5.5', 'A5.6'] as const)('rejects a confirmation when %s is declared false', (item) => {
     const jobSeeker = jobSeekerState([jobSeekerRegistered(), consentGiven({ environment: { ...FULL_ENVIRONMENT, [item]: false } })]);
     const command = confirmSlot({ context: confirmationContext({ jobSeeker }) });
-    reservation.given([requested]).when(command).thenRejected('A5', new RegExp(`does not meet ${item.replace('.', '\\.')} of the terms`));
+    reservation.given([requested]).when(command).thenRejected('A5', new RegExp(`満たしていません：${item.replace('.', '\\.')}（.+）`)); // names the item and says what it is
     expect(violationOf(() => reservationDecider.decide(command, fold(reservationDecider, [requested]))).details).toEqual({ items: [item] });
   });
 
@@ -260,6 +260,10 @@ describe('A6.2 a request carries channel, name, number, up to two wishes on week
     reservation.given([]).when(wish('2026-12-01', '10:15')).thenRejected('A6.2', /on the hour or the half hour/);
   });
 
+  it('names a start off by seconds with its seconds, not as the valid minute it rounds to', () => {
+    reservation.given([]).when(requestReservation({ wishes: [plusSeconds(SESSION_START, 30)] })).thenRejected('A6.2', /第1希望 2026年12月1日（火）10:00:30 は開始時刻になりません/);
+  });
+
   it('rejects Saturday and Sunday', () => {
     reservation.given([]).when(wish('2026-12-05', '10:00')).thenRejected('A6.2', /Saturday/);
     reservation.given([]).when(wish('2026-12-06', '10:00')).thenRejected('A6.2', /Sunday/);
@@ -268,6 +272,11 @@ describe('A6.2 a request carries channel, name, number, up to two wishes on week
   it('rejects national holidays (2026-11-23 勤労感謝の日, 2027-01-11 成人の日)', () => {
     reservation.given([]).when(requestReservation({ wishes: [jst('2026-11-23', '10:00')], now: new Date('2026-11-01T01:00:00Z') })).thenRejected('A6.2', /national holiday \(勤労感謝の日\)/);
     reservation.given([]).when(wish('2027-01-11', '10:00')).thenRejected('A6.2', /national holiday \(成人の日\)/);
+    reservation.given([]).when(wish('2027-01-11', '10:00')).thenRejected('A6.2', /第1希望 2027年1月11日（月）10:00：祝日・休日（成人の日）のため面談はありません/);
+  });
+
+  it('names 国民の休日 (a day between two holidays) by its name, not as 休日', () => {
+    reservation.given([]).when(requestReservation({ wishes: [jst('2026-09-22', '10:00')], now: new Date('2026-09-01T01:00:00Z') })).thenRejected('A6.2', /2026年9月22日（火）10:00：祝日・休日（国民の休日）のため/);
   });
 
   it('rejects the year-end closure 12/29 – 1/3', () => {
@@ -286,7 +295,8 @@ describe('A6.2 a request carries channel, name, number, up to two wishes on week
   });
 
   it('rejects a 2nd wish outside the rules, and more than two wishes', () => {
-    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] })).thenRejected('A6.2', /Saturday/);
+    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] })).thenRejected('A6.2', /第2希望 2026年12月5日（土）10:00：土曜日のため/);
+    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] })).thenRejected('A6.2', /2nd wish 2026-12-05 10:00 JST: no sessions because 2026-12-05 is a Saturday/);
     reservation
       .given([])
       .when(requestReservation({ wishes: [SESSION_START, jst('2026-12-02', '10:00'), jst('2026-12-03', '10:00')] }))

@@ -27,7 +27,7 @@ describe('issue 3: security headers and rate limiting per token', () => {
     for (let i = 0; i < 7; i++) statuses.push((await fetch(`${service.url}/v1/offices`, { headers: first })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     const limited = await fetch(`${service.url}/v1/offices`, { headers: first });
-    expect(await limited.json()).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/More than 5 requests in a minute.*Wait \d+ s/) });
+    expect(await limited.json()).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/1分間に5回を超えました。\d+秒待って/) });
     expect((await fetch(`${service.url}/v1/offices`, { headers: second })).status).toBe(200);
   });
 });

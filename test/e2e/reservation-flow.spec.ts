@@ -42,7 +42,7 @@ describe('the reservation flow over HTTP', () => {
     const head = await service.store.headPosition();
     const refused = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') });
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ error: 'rule_violation', rule: 'A6.1', message: expect.stringContaining('the day before') });
+    expect(refused.body).toMatchObject({ error: 'rule_violation', rule: 'A6.1', message: expect.stringContaining('前日の23:59（日本時間）までに確定') });
     expect(await service.store.headPosition()).toBe(head);
   });
 
@@ -55,7 +55,7 @@ describe('the reservation flow over HTTP', () => {
 
   it('A6.2: refuses a wish on a national holiday, naming it', async () => {
     const refused = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, JST('2027-01-11', '10:00')));
-    expect(refused).toMatchObject({ status: 422, body: { rule: 'A6.2', message: expect.stringContaining('national holiday') } });
+    expect(refused).toMatchObject({ status: 422, body: { rule: 'A6.2', message: expect.stringContaining('祝日・休日（成人の日）') } });
   });
 
   it('answers 400 to malformed input (unknown field, bad date, broken JSON) and appends nothing', async () => {

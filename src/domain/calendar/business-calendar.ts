@@ -1,5 +1,6 @@
 import holidayJp from '@holiday-jp/holiday_jp';
 import { RuleId, RuleViolation } from '../shared/errors';
+import type { ClosedReason } from '../shared/messages';
 
 /**
  * The business calendar. Every rule is decided in Japan Standard Time (UTC+9, no daylight
@@ -68,7 +69,9 @@ export function parseMinute(hhmm: string): number {
 const holidays: Readonly<Record<string, { name: string } | undefined>> = holidayJp.holidays;
 
 export function nationalHolidayName(date: JstDate): string | undefined {
-  return holidays[date]?.name;
+  const name = holidays[date]?.name;
+  // The table calls a day between two holidays (祝日法 3条3項) just 休日: its name is 国民の休日.
+  return name === '休日' ? '国民の休日' : name;
 }
 
 /** Hello Work's year-end and new-year closure, 12/29 – 1/3. */
@@ -78,32 +81,31 @@ export function isYearEndClosure(date: JstDate): boolean {
 }
 
 /** Why a JST date is not a business day, or undefined when it is one. */
-export function closedReason(date: JstDate, officeClosures: ReadonlyMap<JstDate, string> = new Map()): string | undefined {
+export function closedReason(date: JstDate, officeClosures: ReadonlyMap<JstDate, string> = new Map()): ClosedReason | undefined {
   const weekday = weekdayOf(date);
-  if (weekday === 0 || weekday === 6) return `${date} is a ${weekday === 0 ? 'Sunday' : 'Saturday'}`;
+  if (weekday === 0 || weekday === 6) return { kind: 'weekend', date, weekday };
   const holiday = nationalHolidayName(date);
-  if (holiday) return `${date} is a national holiday (${holiday})`;
-  if (isYearEndClosure(date)) return `${date} falls in the year-end closure (12/29 – 1/3)`;
+  if (holiday) return { kind: 'holiday', date, name: holiday };
+  if (isYearEndClosure(date)) return { kind: 'year-end', date };
   const officeReason = officeClosures.get(date);
-  if (officeReason !== undefined) return `the office is closed on ${date} (${officeReason})`;
+  if (officeReason !== undefined) return { kind: 'office', date, reason: officeReason };
   return undefined;
 }
 
 /**
  * A6.1 / A6.2: a session starts on the half hour, on a business day, no earlier than 10:00 JST,
- * and ends by 17:00 JST. Throws a RuleViolation under `rule` naming what is wrong.
+ * and ends by 17:00 JST. Throws a RuleViolation under `rule` naming what is wrong (and which wish, if one).
  */
-export function assertSessionSlot(start: Date, rule: RuleId, officeClosures?: ReadonlyMap<JstDate, string>): void {
+export function assertSessionSlot(start: Date, rule: RuleId, officeClosures?: ReadonlyMap<JstDate, string>, wish?: 1 | 2): void {
   const { date, minuteOfDay } = toJst(start);
-  const when = `${date} ${formatMinute(minuteOfDay)} JST`;
   if (start.getUTCSeconds() !== 0 || start.getUTCMilliseconds() !== 0 || minuteOfDay % SESSION_MINUTES !== 0) {
-    throw new RuleViolation(rule, `${when}: sessions start on the hour or the half hour (30-minute slots).`);
+    throw new RuleViolation(rule, 'slot.not-on-half-hour', { start, wish });
   }
   if (minuteOfDay < OPENING_MINUTE || minuteOfDay + SESSION_MINUTES > CLOSING_MINUTE) {
-    throw new RuleViolation(rule, `${when}: sessions run on weekdays between 10:00 and 17:00 JST; the last one starts at 16:30.`);
+    throw new RuleViolation(rule, 'slot.outside-hours', { start, wish });
   }
   const closed = closedReason(date, officeClosures);
-  if (closed) throw new RuleViolation(rule, `${when}: no sessions because ${closed}.`);
+  if (closed) throw new RuleViolation(rule, 'slot.closed', { start, wish, closed });
 }
 
 /** A6.1: a slot on day D may be confirmed until 23:59:59 JST of day D-1; this is the first instant too late. */
@@ -123,10 +125,4 @@ export function slotStarts(date: JstDate, fromMinute = OPENING_MINUTE, toMinute 
     starts.push(jstInstant(date, minute));
   }
   return starts;
-}
-
-/** '2026-12-01 10:00 JST', for messages staff read. */
-export function describeJst(instant: Date): string {
-  const { date, minuteOfDay } = toJst(instant);
-  return `${date} ${formatMinute(minuteOfDay)} JST`;
 }

@@ -1,4 +1,4 @@
-import { describeJst, JstDate, toJst } from '../calendar/business-calendar';
+import { JstDate, toJst } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { RuleViolation } from '../shared/errors';
 
@@ -56,7 +56,7 @@ export const counselorDayDecider: Decider<CounselorDayCommand, CounselorDayEvent
       case 'HoldSlot':
         if (hold?.reservationId === command.reservationId && hold.holdId === command.holdId) return [];
         if (hold) {
-          throw new RuleViolation('SLOT', `This counselor already has a session at ${describeJst(command.start)}; choose another counselor or time.`, {
+          throw new RuleViolation('SLOT', 'slot.taken', { start: command.start }, {
             heldBy: hold.reservationId,
           });
         }

@@ -1,7 +1,6 @@
 import {
   addMinutes,
   CLOSING_MINUTE,
-  formatMinute,
   JstDate,
   OPENING_MINUTE,
   parseMinute,
@@ -10,6 +9,7 @@ import {
 } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
+import type { HoursScope, Unavailability } from '../shared/messages';
 
 /** A counselor of one office (stream `counselor-<counselorId>`): who they are and when they can take sessions. */
 
@@ -86,20 +86,17 @@ export type CounselorCommand =
   | DeactivateCounselor
   | ReactivateCounselor;
 
-function assertHours(hours: { from: string; to: string }, what: string): void {
+function assertHours(hours: { from: string; to: string }, scope: HoursScope): void {
   let from: number;
   let to: number;
   try {
     from = parseMinute(hours.from);
     to = parseMinute(hours.to);
   } catch {
-    throw new RuleViolation('COUNSELOR', `${what}: times are written HH:MM, e.g. 10:00.`);
+    throw new RuleViolation('COUNSELOR', 'hours.not-a-time', { scope });
   }
   if (from < OPENING_MINUTE || to > CLOSING_MINUTE || to - from < SESSION_MINUTES || from % SESSION_MINUTES !== 0 || to % SESSION_MINUTES !== 0) {
-    throw new RuleViolation(
-      'COUNSELOR',
-      `${what}: ${hours.from}–${hours.to} must lie within 10:00–17:00 JST, on the half hour, and leave room for at least one 30-minute session.`,
-    );
+    throw new RuleViolation('COUNSELOR', 'hours.outside', { scope, from: hours.from, to: hours.to });
   }
 }
 
@@ -109,11 +106,11 @@ function assertException(exception: AvailabilityException): void {
       return;
     case 'blocked':
       if (!(Date.parse(exception.from) < Date.parse(exception.to))) {
-        throw new RuleViolation('COUNSELOR', `A blocked period must end after it starts (${exception.from} – ${exception.to}).`);
+        throw new RuleViolation('COUNSELOR', 'blocked.end-before-start', { from: exception.from, to: exception.to });
       }
       return;
     case 'shorter-day':
-      assertHours(exception, `Shorter day ${exception.date}`);
+      assertHours(exception, { shorterDay: exception.date });
       return;
     default:
       assertNever(exception, 'availability exception');
@@ -154,7 +151,7 @@ export const counselorDecider: Decider<CounselorCommand, CounselorEvent, Counsel
   },
   decide: (command, state) => {
     if (command.type === 'AddCounselor') {
-      if (state.status === 'known') throw new RuleViolation('COUNSELOR', `Counselor ${command.counselorId} already exists.`);
+      if (state.status === 'known') throw new RuleViolation('COUNSELOR', 'counselor.exists', { counselorId: command.counselorId });
       if (!command.officeExists) throw new NotFound('Office', command.officeId);
       const { counselorId, officeId, name, roomUrl } = command;
       return [{ type: 'CounselorAdded', data: { counselorId, officeId, name, ...(roomUrl ? { roomUrl } : {}) } }];
@@ -168,14 +165,14 @@ export const counselorDecider: Decider<CounselorCommand, CounselorEvent, Counsel
         return command.roomUrl === state.roomUrl ? [] : [{ type: 'CounselorRoomUrlSet', data: { counselorId, roomUrl: command.roomUrl } }];
       case 'SetWeeklyHours':
         for (const [weekday, hours] of Object.entries(command.weeklyHours)) {
-          if (hours) assertHours(hours, `Weekday ${weekday}`);
+          if (hours) assertHours(hours, { weekday });
         }
         return [{ type: 'WeeklyHoursSet', data: { counselorId, weeklyHours: command.weeklyHours } }];
       case 'AddAvailabilityException': {
         const existing = state.exceptions.find((e) => e.exceptionId === command.exception.exceptionId);
         if (existing) {
           if (JSON.stringify(existing) === JSON.stringify(command.exception)) return [];
-          throw new RuleViolation('COUNSELOR', `Availability exception ${existing.exceptionId} already exists with other values; remove it first.`);
+          throw new RuleViolation('COUNSELOR', 'exception.conflict', { exceptionId: existing.exceptionId });
         }
         assertException(command.exception);
         return [{ type: 'AvailabilityExceptionAdded', data: { counselorId, exception: command.exception } }];
@@ -186,13 +183,7 @@ export const counselorDecider: Decider<CounselorCommand, CounselorEvent, Counsel
       case 'DeactivateCounselor':
         if (!state.active) return [];
         if (command.futureSessions.length > 0) {
-          throw new RuleViolation(
-            'COUNSELOR',
-            `${state.name} still holds ${command.futureSessions.length} future session(s). Move or cancel them before deactivating: ${command.futureSessions
-              .map((s) => s.start)
-              .join(', ')}.`,
-            { sessions: command.futureSessions },
-          );
+          throw new RuleViolation('COUNSELOR', 'counselor.has-future-sessions', { name: state.name, starts: command.futureSessions.map((s) => s.start) }, { sessions: command.futureSessions });
         }
         return [{ type: 'CounselorDeactivated', data: { counselorId, reason: command.reason } }];
       case 'ReactivateCounselor':
@@ -204,24 +195,24 @@ export const counselorDecider: Decider<CounselorCommand, CounselorEvent, Counsel
 };
 
 /** Why the counselor cannot take a 30-minute session starting at `start`, or undefined when they can. */
-export function unavailabilityReason(counselor: Counselor, start: Date): string | undefined {
-  if (!counselor.active) return `${counselor.name} is no longer active`;
+export function unavailabilityReason(counselor: Counselor, start: Date): Unavailability | undefined {
+  const { name } = counselor;
+  if (!counselor.active) return { kind: 'inactive', name };
   const end = addMinutes(start, SESSION_MINUTES);
   const { date, minuteOfDay, weekday } = toJst(start);
-  const when = `${date} ${formatMinute(minuteOfDay)}`;
   for (const exception of counselor.exceptions) {
     switch (exception.kind) {
       case 'leave':
-        if (exception.date === date) return `${counselor.name} is on leave on ${date} (${exception.reason})`;
+        if (exception.date === date) return { kind: 'leave', name, date, reason: exception.reason };
         break;
       case 'blocked':
         if (Date.parse(exception.from) < end.getTime() && start.getTime() < Date.parse(exception.to)) {
-          return `${counselor.name} is unavailable ${exception.from} – ${exception.to} (${exception.reason})`;
+          return { kind: 'blocked', name, from: exception.from, to: exception.to, reason: exception.reason };
         }
         break;
       case 'shorter-day':
         if (exception.date === date && !within(minuteOfDay, exception)) {
-          return `${counselor.name} works only ${exception.from}–${exception.to} on ${date} (${exception.reason})`;
+          return { kind: 'shorter-day', name, date, from: exception.from, to: exception.to, reason: exception.reason };
         }
         break;
       default:
@@ -229,9 +220,9 @@ export function unavailabilityReason(counselor: Counselor, start: Date): string 
     }
   }
   const hours = counselor.weeklyHours[String(weekday) as keyof WeeklyHours];
-  if (hours === undefined || hours === null) return `${counselor.name} does not work on this weekday (${when})`;
+  if (hours === undefined || hours === null) return { kind: 'day-off', name, start: start.toISOString() };
   if (!counselor.exceptions.some((e) => e.kind === 'shorter-day' && e.date === date) && !within(minuteOfDay, hours)) {
-    return `${counselor.name} works ${hours.from}–${hours.to} on this weekday (${when} is outside)`;
+    return { kind: 'outside-hours', name, from: hours.from, to: hours.to, start: start.toISOString() };
   }
   return undefined;
 }

@@ -121,7 +121,7 @@ type Registered = Extract<JobSeekerState, { status: 'registered' }>;
 
 function registered(state: JobSeekerState): Registered {
   if (state.status !== 'registered') {
-    throw new RuleViolation('A2.1', 'This job seeker is not registered. Register them (求職登録) first.');
+    throw new RuleViolation('A2.1', 'job-seeker.not-registered');
   }
   return state;
 }
@@ -129,7 +129,7 @@ function registered(state: JobSeekerState): Registered {
 /** A registered job seeker whose personal data still exists: the only kind new personal data can be recorded for. */
 export function notErased<S extends JobSeekerState>(state: S): S {
   if (state.status === 'registered' && state.erasedAt) {
-    throw new RuleViolation('A8.1', `This job seeker's personal data was erased on ${state.erasedAt.slice(0, 10)}; nothing more can be recorded for them. A returning job seeker registers anew at the counter.`);
+    throw new RuleViolation('A8.1', 'job-seeker.erased', { erasedAt: state.erasedAt });
   }
   return state;
 }
@@ -151,7 +151,7 @@ function register(command: RegisterJobSeeker, state: JobSeekerState): JobSeekerE
     return [{ type: 'JobSeekerRegistered', data: { jobSeekerId, jobSeekerNo, registration, ...details } }];
   }
   if (state.registration === 'full' && registration === 'pre') {
-    throw new RuleViolation('A2.1', 'This job seeker has completed registration; it cannot go back to pre-registration.');
+    throw new RuleViolation('A2.1', 'job-seeker.no-downgrade');
   }
   const events: JobSeekerEvent[] = [];
   const changes = changedDetails(state.details, details);
@@ -164,10 +164,10 @@ function register(command: RegisterJobSeeker, state: JobSeekerState): JobSeekerE
 
 function giveConsent(command: GiveConsent, state: Registered): JobSeekerEvent[] {
   if (!command.publishedVersions.includes(command.termsVersion)) {
-    throw new RuleViolation('A13', `Terms version ${command.termsVersion} has not been published; consent can only be given to a published version.`);
+    throw new RuleViolation('A13', 'terms.not-published', { version: command.termsVersion });
   }
   if (!command.recordingProhibitionAcknowledged) {
-    throw new RuleViolation('A12.2', 'The job seeker must acknowledge that recording the session by any means is prohibited.');
+    throw new RuleViolation('A12.2', 'recording.not-acknowledged');
   }
   return [
     {
@@ -248,7 +248,7 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
       case 'RefuseService': {
         const current = notErased(registered(state));
         if (current.refusal) {
-          throw new RuleViolation('A12.1', `Service to this job seeker is already refused (since ${current.refusal.since}).`);
+          throw new RuleViolation('A12.1', 'refusal.already', { since: current.refusal.since });
         }
         return [
           {
@@ -259,7 +259,7 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
       }
       case 'LiftRefusal': {
         const current = notErased(registered(state));
-        if (!current.refusal) throw new RuleViolation('A12.1', 'Service to this job seeker is not refused; there is nothing to lift.');
+        if (!current.refusal) throw new RuleViolation('A12.1', 'refusal.none');
         return [
           { type: 'ServiceRefusalLifted', data: { jobSeekerId: current.jobSeekerId, reason: command.reason, liftedAt: command.now.toISOString() } },
         ];

@@ -59,7 +59,7 @@ export const MEETING_TOKEN_PLACEHOLDER = '{token}';
 
 function assertPolicy(policy: MeetingUrlPolicy): void {
   if (policy.kind === 'per-session' && !policy.template.includes(MEETING_TOKEN_PLACEHOLDER)) {
-    throw new RuleViolation('A4', `A per-session meeting URL template must contain ${MEETING_TOKEN_PLACEHOLDER}, e.g. https://meet.example.jp/j/{token}.`);
+    throw new RuleViolation('A4', 'meeting-url.no-token');
   }
 }
 
@@ -98,7 +98,7 @@ export const officeDecider: Decider<OfficeCommand, OfficeEvent, OfficeState> = {
   },
   decide: (command, state) => {
     if (command.type === 'OpenOffice') {
-      if (state.status === 'open') throw new RuleViolation('OFFICE', `Office ${command.officeId} already exists.`);
+      if (state.status === 'open') throw new RuleViolation('OFFICE', 'office.exists', { officeId: command.officeId });
       assertPolicy(command.meetingUrlPolicy);
       const { type: _t, ...data } = command;
       return [{ type: 'OfficeOpened', data }];
@@ -121,7 +121,7 @@ export const officeDecider: Decider<OfficeCommand, OfficeEvent, OfficeState> = {
         return [{ type: 'OfficeClosureDayAdded', data: { officeId, date: command.date, reason: command.reason } }];
       case 'RemoveClosureDay':
         if (!state.closures.has(command.date)) {
-          throw new RuleViolation('OFFICE', `${command.date} is not a closure day of this office.`);
+          throw new RuleViolation('OFFICE', 'closure.unknown', { date: command.date });
         }
         return [{ type: 'OfficeClosureDayRemoved', data: { officeId, date: command.date } }];
       default:
@@ -139,7 +139,7 @@ export function meetingUrlFor(office: Office, roomUrl: string | undefined, sessi
   switch (policy.kind) {
     case 'counselor-room':
       if (!roomUrl) {
-        throw new RuleViolation('A4', `${office.name} gives every counselor a fixed ${office.designatedApp.name} room, but this counselor has none yet. Set the counselor's room URL first.`);
+        throw new RuleViolation('A4', 'room-url.missing', { office: office.name, app: office.designatedApp.name });
       }
       return roomUrl;
     case 'per-session':

@@ -50,7 +50,7 @@ export const legalRequestDecider: Decider<RecordLegalDisclosure, LegalDisclosure
     if (state.status === 'disclosed') return [];
     const { type: _t, now, ...request } = command;
     if (request.devicePseudonyms.length === 0) {
-      throw new RuleViolation('A7.2', 'No device of this job seeker is on record: there is nothing to disclose.');
+      throw new RuleViolation('A7.2', 'disclosure.no-devices');
     }
     return [{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: now.toISOString() } }];
   },

@@ -1,4 +1,4 @@
-import { assertSessionSlot, confirmationDeadline, describeJst, toJst } from '../calendar/business-calendar';
+import { assertSessionSlot, confirmationDeadline, toJst } from '../calendar/business-calendar';
 import { Counselor, unavailabilityReason } from '../counselor/counselor';
 import { consentTo, ENVIRONMENT_ITEMS, JobSeekerState, notErased } from '../job-seeker/job-seeker';
 import { meetingUrlFor, Office } from '../office/office';
@@ -26,60 +26,45 @@ export function assertConfirmable(
 ): { meetingUrl: string; termsVersion: string } {
   const { start } = confirmation;
   const { jobSeeker, terms, office, counselor } = context;
-  const when = describeJst(start);
 
   if (counselor.officeId !== reservation.officeId) {
-    throw new RuleViolation('COUNSELOR', `${counselor.name} works for another office; choose a counselor of this reservation's office.`);
+    throw new RuleViolation('COUNSELOR', 'counselor.other-office', { name: counselor.name });
   }
   assertSessionSlot(start, 'A6.2', office.closures);
   if (now.getTime() >= confirmationDeadline(start).getTime()) {
-    throw new RuleViolation(
-      'A6.1',
-      `A session on ${toJst(start).date} had to be confirmed by 23:59 JST the day before. Offer the job seeker a later date.`,
-    );
+    throw new RuleViolation('A6.1', 'confirmation.deadline', { date: toJst(start).date });
   }
   const unavailable = unavailabilityReason(counselor, start);
-  if (unavailable) throw new RuleViolation('COUNSELOR', `Cannot confirm ${when}: ${unavailable}.`);
+  if (unavailable) throw new RuleViolation('COUNSELOR', 'counselor.unavailable', { start, why: unavailable });
 
   if (jobSeeker.status !== 'registered') {
-    throw new RuleViolation('A2.1', 'The job seeker of this reservation is not registered.');
+    throw new RuleViolation('A2.1', 'job-seeker.of-reservation-not-registered');
   }
   notErased(jobSeeker);
   if (jobSeeker.refusal) {
-    throw new RuleViolation('A12.1', `Service to this job seeker is refused (${jobSeeker.refusal.article}); it must be lifted before confirming.`);
+    throw new RuleViolation('A12.1', 'refusal.confirming', { article: jobSeeker.refusal.article });
   }
   const inForce = termsVersionInForce(terms, toJst(start).date);
   if (!inForce) {
-    throw new RuleViolation('A13', `No terms of use are in force on ${toJst(start).date}. Publish a terms version first.`);
+    throw new RuleViolation('A13', 'terms.none-in-force', { date: toJst(start).date });
   }
   const consent = consentTo(jobSeeker, inForce.version);
   if (!consent) {
     const earlier = jobSeeker.consents.at(-1);
-    throw new RuleViolation(
-      earlier ? 'A13' : 'A2.3',
-      earlier
-        ? `Terms version ${inForce.version} takes effect on ${inForce.effectiveFrom}; the job seeker consented only to ${earlier.termsVersion}. Record consent to ${inForce.version} first.`
-        : `The job seeker has not consented to the terms of use (version ${inForce.version}). Record their consent first.`,
-    );
+    throw earlier
+      ? new RuleViolation('A13', 'terms.consent-outdated', { version: inForce.version, effectiveFrom: inForce.effectiveFrom, consented: earlier.termsVersion })
+      : new RuleViolation('A2.3', 'terms.no-consent', { version: inForce.version });
   }
   const refused = ENVIRONMENT_ITEMS.filter((item) => !consent.environment[item]);
   if (refused.length > 0) {
-    throw new RuleViolation('A5', `The job seeker's device or connection does not meet ${refused.join(', ')} of the terms. Help them fix it, then record a new declaration.`, {
-      items: refused,
-    });
+    throw new RuleViolation('A5', 'environment.not-met', { items: refused }, { items: refused });
   }
   const { hasWebCamera, appPrepared } = consent.deviceReadiness;
   if (!hasWebCamera || !appPrepared) {
-    throw new RuleViolation(
-      'A2.2',
-      `The job seeker needs ${!hasWebCamera ? 'a device with a web camera' : ''}${!hasWebCamera && !appPrepared ? ' and ' : ''}${!appPrepared ? `the ${office.designatedApp.name} app prepared` : ''} before a session can be confirmed.`,
-    );
+    throw new RuleViolation('A2.2', 'device.not-ready', { camera: hasWebCamera, app: appPrepared, appName: office.designatedApp.name });
   }
   if (consent.designatedApp.name !== office.designatedApp.name) {
-    throw new RuleViolation(
-      'A4',
-      `The job seeker agreed to ${consent.designatedApp.name}, but ${office.name} now uses ${office.designatedApp.name}. Record their consent to the new app's terms first.`,
-    );
+    throw new RuleViolation('A4', 'app.changed', { agreed: consent.designatedApp.name, office: office.name, current: office.designatedApp.name });
   }
   return { meetingUrl: meetingUrlFor(office, counselor.roomUrl, confirmation.sessionToken), termsVersion: inForce.version };
 }

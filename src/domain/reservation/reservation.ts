@@ -1,13 +1,13 @@
 import {
   addMinutes,
   assertSessionSlot,
-  describeJst,
   noShowDeadline,
   SESSION_MINUTES,
 } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
 import { notErased } from '../job-seeker/job-seeker';
+import type { ReservationAction } from '../shared/messages';
 import { assertConfirmable, ConfirmationContext } from './confirmation-policy';
 
 /** A reservation (stream `reservation-<reservationId>`): requested → confirmed → invited → checked in → completed, or cancelled / missed. */
@@ -201,24 +201,24 @@ function base(state: Existing): ReservationBase {
   return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified, abandonedHolds };
 }
 
-function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3' | 'A12.3', doing: string): Extract<Existing, { status: S }> {
+function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3' | 'A12.3', doing: ReservationAction): Extract<Existing, { status: S }> {
   if (!(allowed as readonly string[]).includes(state.status)) {
-    throw new RuleViolation(rule, `Cannot ${doing}: this reservation is ${state.status}.`);
+    throw new RuleViolation(rule, 'reservation.wrong-status', { action: doing, status: state.status });
   }
   return state as Extract<Existing, { status: S }>;
 }
 
 function assertWishes(wishes: Date[], now: Date, office: ConfirmationContext['office']): void {
   if (wishes.length < 1 || wishes.length > 2) {
-    throw new RuleViolation('A6.2', 'Give a 1st wished date and time, and at most a 2nd.');
+    throw new RuleViolation('A6.2', 'wishes.count');
   }
   if (wishes.length === 2 && wishes[0].getTime() === wishes[1].getTime()) {
-    throw new RuleViolation('A6.2', 'The 2nd wish is the same as the 1st; leave it out or give another time.');
+    throw new RuleViolation('A6.2', 'wishes.same');
   }
   wishes.forEach((wish, i) => {
-    assertSessionSlot(wish, 'A6.2', office.closures);
+    assertSessionSlot(wish, 'A6.2', office.closures, i === 0 ? 1 : 2);
     if (wish.getTime() <= now.getTime()) {
-      throw new RuleViolation('A6.2', `The ${i === 0 ? '1st' : '2nd'} wish (${describeJst(wish)}) is in the past.`);
+      throw new RuleViolation('A6.2', 'wish.past', { wish: i === 0 ? 1 : 2, start: wish });
     }
   });
 }
@@ -226,14 +226,14 @@ function assertWishes(wishes: Date[], now: Date, office: ConfirmationContext['of
 function assertBookable(context: Pick<ConfirmationContext, 'jobSeeker'>): void {
   const jobSeeker = context.jobSeeker;
   if (jobSeeker.status !== 'registered') {
-    throw new RuleViolation('A2.1', 'No registered job seeker has this job-seeker number. Online consultations need a completed registration (求職登録).');
+    throw new RuleViolation('A2.1', 'job-seeker.unknown-number');
   }
   if (jobSeeker.registration !== 'full') {
-    throw new RuleViolation('A2.1', 'This job seeker is only pre-registered. Complete the registration (本登録) before taking a reservation.');
+    throw new RuleViolation('A2.1', 'job-seeker.pre-registered');
   }
   notErased(jobSeeker);
   if (jobSeeker.refusal) {
-    throw new RuleViolation('A12.1', `Service to this job seeker was refused on ${jobSeeker.refusal.since.slice(0, 10)} (${jobSeeker.refusal.article}); it must be lifted before booking.`);
+    throw new RuleViolation('A12.1', 'refusal.booking', { since: jobSeeker.refusal.since, article: jobSeeker.refusal.article });
   }
 }
 
@@ -264,50 +264,50 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
   const at = now.toISOString();
   switch (command.type) {
     case 'ConfirmSlot': {
-      const requested = requireStatus(state, ['requested'], 'RESERVATION', 'confirm a slot');
+      const requested = requireStatus(state, ['requested'], 'RESERVATION', 'confirm');
       if (requested.abandonedHolds.includes(command.confirmation.holdId)) {
-        throw new RuleViolation('SLOT', 'This confirmation did not finish in time and its slot was released. Confirm the reservation again.');
+        throw new RuleViolation('SLOT', 'confirmation.abandoned');
       }
       return [slotConfirmed(base(requested), command)];
     }
     case 'RecordInvitationSent': {
       if (state.status === 'invited') return [];
-      const confirmed = requireStatus(state, ['confirmed'], 'A6.3', 'send an invitation');
+      const confirmed = requireStatus(state, ['confirmed'], 'A6.3', 'invite');
       return [{ type: 'InvitationSent', data: { reservationId, jobSeekerId, to: confirmed.email, messageId: command.messageId, sentAt: at } }];
     }
     case 'RecordInvitationFailed':
-      requireStatus(state, ['confirmed'], 'A6.3', 'record a failed invitation');
+      requireStatus(state, ['confirmed'], 'A6.3', 'record-failed-invitation');
       return [{ type: 'InvitationFailed', data: { reservationId, jobSeekerId, reason: command.reason, failedAt: at } }];
     case 'NotifyInterpreter': {
-      const open = requireStatus(state, ['requested', 'confirmed', 'invited', 'checked-in'], 'A12.3', 'add an interpreter or assistant');
+      const open = requireStatus(state, ['requested', 'confirmed', 'invited', 'checked-in'], 'A12.3', 'notify-helper');
       if (open.status !== 'requested' && now.getTime() >= Date.parse(open.slot.start)) {
-        throw new RuleViolation('A12.3', `An ${command.role} must be notified before the session starts (${describeJst(new Date(open.slot.start))}).`);
+        throw new RuleViolation('A12.3', 'helper.too-late', { role: command.role, start: open.slot.start });
       }
       if (open.notified.includes(command.role)) return [];
       return [{ type: 'InterpreterNotified', data: { reservationId, jobSeekerId, role: command.role, note: command.note, notifiedAt: at } }];
     }
     case 'CheckIn': {
-      const booked = requireStatus(state, ['confirmed', 'invited', 'missed'], 'RESERVATION', 'check in');
+      const booked = requireStatus(state, ['confirmed', 'invited', 'missed'], 'RESERVATION', 'check-in');
       const start = new Date(booked.slot.start);
       if (booked.status === 'missed' || now.getTime() >= noShowDeadline(start).getTime()) {
-        throw new RuleViolation('A6.5', `Check-in closed at ${describeJst(noShowDeadline(start))}: 10 minutes after the start without contact, the reservation counts as cancelled.`);
+        throw new RuleViolation('A6.5', 'check-in.closed', { deadline: noShowDeadline(start) });
       }
       if (now.getTime() < addMinutes(start, -CHECK_IN_OPENS_MINUTES).getTime()) {
-        throw new RuleViolation('RESERVATION', `Check-in opens ${CHECK_IN_OPENS_MINUTES} minutes before the start (${describeJst(start)}).`);
+        throw new RuleViolation('RESERVATION', 'check-in.not-yet', { minutes: CHECK_IN_OPENS_MINUTES, start });
       }
       return [{ type: 'CheckedIn', data: { reservationId, jobSeekerId, checkedInAt: at, ...(command.device ? { device: command.device } : {}) } }];
     }
     case 'CompleteSession':
-      requireStatus(state, ['checked-in'], 'RESERVATION', 'complete the session');
+      requireStatus(state, ['checked-in'], 'RESERVATION', 'complete');
       return [{ type: 'SessionCompleted', data: { reservationId, completedAt: at } }];
     case 'StopSession':
-      requireStatus(state, ['checked-in'], 'RESERVATION', 'stop the session');
+      requireStatus(state, ['checked-in'], 'RESERVATION', 'stop');
       return [{ type: 'SessionStopped', data: { reservationId, jobSeekerId, reason: command.reason, stoppedAt: at } }];
     case 'CancelReservation': {
       const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'cancel');
       const slot = open.status === 'requested' ? undefined : open.slot;
       if (slot && now.getTime() >= noShowDeadline(new Date(slot.start)).getTime()) {
-        throw new RuleViolation('A6.5', 'More than 10 minutes have passed since the start without contact: the reservation already counts as cancelled (missed).');
+        throw new RuleViolation('A6.5', 'cancel.missed');
       }
       return [
         {
@@ -320,7 +320,7 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       if (state.status !== 'confirmed' && state.status !== 'invited') return []; // missed once, or attended, or cancelled
       const start = new Date(state.slot.start);
       if (now.getTime() < noShowDeadline(start).getTime()) {
-        throw new RuleViolation('A6.5', `A session counts as missed only 10 minutes after its start (${describeJst(noShowDeadline(start))}).`);
+        throw new RuleViolation('A6.5', 'missed.too-early', { deadline: noShowDeadline(start) });
       }
       return [
         { type: 'SessionMissed', data: { reservationId, jobSeekerId, counselorId: state.slot.counselorId, start: state.slot.start, recordedAt: at } },
@@ -397,7 +397,7 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
         if (state.status !== 'none') return [];
         const during = existing(command.during);
         if (during.status !== 'checked-in') {
-          throw new RuleViolation('A6.4', `A follow-up can be booked during a session only: the reservation it is booked from is ${during.status}.`);
+          throw new RuleViolation('A6.4', 'follow-up.not-in-session', { status: during.status });
         }
         assertBookable(command.context);
         const { reservationId, jobSeekerNo, name, email, attendance, now } = command;

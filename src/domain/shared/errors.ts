@@ -1,6 +1,9 @@
+import { Language, Message, MessageArgs, render, Thing } from './messages';
+
 /**
  * The rule ids of ../shared/docs/terms-rules.md, plus the configuration rules Madoguchi adds
- * (OFFICE, COUNSELOR, INPUT). A violation carries the id and a message for staff.
+ * (OFFICE, COUNSELOR, SLOT, RESERVATION). A violation carries the id and a message from the
+ * catalogue (./messages.ts), Japanese by default.
  */
 export type RuleId =
   | 'A2.1'
@@ -28,23 +31,38 @@ export type RuleId =
 
 /** A command that the terms (or the office's configuration) forbid. Mapped to HTTP 422. */
 export class RuleViolation extends Error {
+  readonly text: Message;
+  readonly details?: Record<string, unknown>;
   constructor(
     readonly rule: RuleId,
-    message: string,
-    readonly details?: Record<string, unknown>,
+    ...[code, params, details]: MessageArgs
   ) {
-    super(message);
+    const text = { code, params } as Message;
+    super(render('ja', text));
     this.name = 'RuleViolation';
+    this.text = text;
+    if (details) this.details = details;
+  }
+
+  messageIn(language: Language): string {
+    return render(language, this.text);
   }
 }
 
 /** The thing a command addresses does not exist. Mapped to HTTP 404. */
 export class NotFound extends Error {
+  readonly text: Message;
   constructor(
-    readonly what: string,
+    readonly what: Thing,
     readonly id: string,
   ) {
-    super(`${what} ${id} was not found.`);
+    const text: Message = { code: 'not-found', params: { what, id } };
+    super(render('ja', text));
     this.name = 'NotFound';
+    this.text = text;
+  }
+
+  messageIn(language: Language): string {
+    return render(language, this.text);
   }
 }

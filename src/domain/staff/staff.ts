@@ -30,7 +30,7 @@ export type StaffCommand = EnrollStaffMember | IssueStaffToken | RevokeStaffToke
 export const MAX_TOKEN_DAYS = 400;
 
 function enrolled(state: StaffState): Extract<StaffState, { status: 'enrolled' }> {
-  if (state.status !== 'enrolled') throw new RuleViolation('A8.1', 'This staff member is not enrolled. Enroll them with their roles first.');
+  if (state.status !== 'enrolled') throw new RuleViolation('A8.1', 'staff.not-enrolled');
   return state;
 }
 
@@ -61,7 +61,7 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
     switch (command.type) {
       case 'EnrollStaffMember': {
         const roles = [...new Set(command.roles)];
-        if (roles.length === 0) throw new RuleViolation('A8.1', 'Give the staff member at least one role.');
+        if (roles.length === 0) throw new RuleViolation('A8.1', 'staff.no-roles');
         if (state.status === 'unknown') {
           return [{ type: 'StaffMemberEnrolled', data: { staffId: command.staffId, name: command.name, roles, enrolledAt: at } }];
         }
@@ -70,7 +70,7 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
       case 'IssueStaffToken': {
         const current = enrolled(state);
         if (!Number.isInteger(command.validDays) || command.validDays < 1 || command.validDays > MAX_TOKEN_DAYS) {
-          throw new RuleViolation('A8.1', `A token is valid for 1 to ${MAX_TOKEN_DAYS} days.`);
+          throw new RuleViolation('A8.1', 'token.validity', { maxDays: MAX_TOKEN_DAYS });
         }
         const expiresAt = new Date(command.now.getTime() + command.validDays * 86_400_000).toISOString();
         return [{ type: 'StaffTokenIssued', data: { staffId: current.staffId, tokenId: command.tokenId, secretHash: command.secretHash, issuedAt: at, expiresAt } }];
@@ -78,7 +78,7 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
       case 'RevokeStaffToken': {
         const current = enrolled(state);
         const token = current.tokens.get(command.tokenId);
-        if (!token) throw new RuleViolation('A8.1', `Staff member ${current.staffId} has no token ${command.tokenId}.`);
+        if (!token) throw new RuleViolation('A8.1', 'token.unknown', { staffId: current.staffId, tokenId: command.tokenId });
         return token.revoked ? [] : [{ type: 'StaffTokenRevoked', data: { staffId: current.staffId, tokenId: command.tokenId, revokedAt: at } }];
       }
       default:

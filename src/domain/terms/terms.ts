@@ -52,18 +52,15 @@ export const termsDecider: Decider<TermsCommand, TermsEvent, TermsState> = {
     switch (command.type) {
       case 'PublishTermsVersion': {
         if (state.versions.some((v) => v.version === command.version)) {
-          throw new RuleViolation('A13', `Terms version ${command.version} has already been published; publish changes under a new version.`);
+          throw new RuleViolation('A13', 'terms.already-published', { version: command.version });
         }
         const today = toJst(command.now).date;
         if (command.effectiveFrom < today) {
-          throw new RuleViolation('A13', `A terms version cannot take effect in the past (${command.effectiveFrom}; today is ${today} JST).`);
+          throw new RuleViolation('A13', 'terms.effective-in-past', { effectiveFrom: command.effectiveFrom, today });
         }
         const latest = state.versions.at(-1);
         if (latest && command.effectiveFrom <= latest.effectiveFrom) {
-          throw new RuleViolation(
-            'A13',
-            `Version ${command.version} must take effect after version ${latest.version} (effective ${latest.effectiveFrom}).`,
-          );
+          throw new RuleViolation('A13', 'terms.not-after-latest', { version: command.version, latest: latest.version, latestFrom: latest.effectiveFrom });
         }
         return [
           {

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, Authenticator, Principal } from '../../application/ports/authenticator';
+import { Message, render } from '../../domain/shared/messages';
 import type { Role } from '../../domain/staff/staff';
 
 const ACCESS = 'madoguchi:access';
@@ -17,16 +18,16 @@ export const COUNTER_STAFF: Role[] = ['counselor', 'supervisor'];
 
 /** No or bad credentials: HTTP 401. */
 export class Unauthenticated extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly text: Message) {
+    super(render('en', text));
     this.name = 'Unauthenticated';
   }
 }
 
 /** Valid credentials, wrong role: HTTP 403. */
 export class Forbidden extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly text: Message) {
+    super(render('en', text));
     this.name = 'Forbidden';
   }
 }
@@ -56,14 +57,13 @@ export class AuthGuard implements CanActivate {
     if (access && 'public' in access) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = bearerOf(request);
-    if (!bearer) throw new Unauthenticated('Sign in first: send your staff token as "Authorization: Bearer <token>".');
+    if (!bearer) throw new Unauthenticated({ code: 'unauthenticated' });
     const principal = await this.authenticator.authenticate(bearer);
-    if (!principal) throw new Unauthenticated('This token is not valid (unknown, expired or revoked). Ask an administrator for a new one.');
+    if (!principal) throw new Unauthenticated({ code: 'token.invalid' });
     request.principal = principal;
     const allowed = access?.roles ?? [];
     if (!principal.roles.some((role) => allowed.includes(role))) {
-      const needed = allowed.length > 0 ? `one of the roles ${allowed.join(', ')}` : 'a role that nobody has (this endpoint is closed)';
-      throw new Forbidden(`Your roles (${principal.roles.join(', ') || 'none'}) do not allow this; it needs ${needed}.`);
+      throw new Forbidden({ code: 'forbidden', params: { roles: principal.roles, needed: allowed } });
     }
     return true;
   }

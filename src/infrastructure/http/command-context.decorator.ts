@@ -18,7 +18,7 @@ export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext)
   };
   const key = header('idempotency-key');
   if (key !== undefined && !KEY.test(key)) {
-    throw new BadInput([{ field: 'Idempotency-Key', problem: 'must be 8–128 letters, digits or . _ ~ - (a UUID is best)' }]);
+    throw new BadInput([{ field: 'Idempotency-Key', in: 'header', code: 'input.idempotency-key' }]);
   }
   if (!request.principal) throw new Error('A command endpoint without an authenticated principal: is @Allow missing?');
   const correlation = header('x-correlation-id');

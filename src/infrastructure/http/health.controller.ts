@@ -16,7 +16,7 @@ export class HealthController {
     try {
       return { status: 'ok', eventStore: { head: String(await this.store.headPosition()) } };
     } catch {
-      throw new ServiceUnavailableException('The event store does not answer.');
+      throw new ServiceUnavailableException(); // worded by the ErrorFilter (event-store.down)
     }
   }
 }

@@ -39,11 +39,8 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
     keyGenerator: rateLimitKey,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: 'too_many_requests',
-      message: `More than ${context.max} requests in a minute with this token. Wait ${Math.ceil(context.ttl / 1000)} s and try again.`,
-    }),
+    // Thrown to the ErrorFilter, which words it (too-many-requests) in the client's language.
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, max: context.max, seconds: Math.ceil(context.ttl / 1000) }),
   });
   logRequests(app);
   app.enableShutdownHooks();

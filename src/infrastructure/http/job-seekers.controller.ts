@@ -14,11 +14,11 @@ import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
 import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, pagination, Valid } from './validation';
+import { BodySchema, fields, pagination, says, Valid } from './validation';
 
 const registerSchema = z
   .object({
-    jobSeekerNo: z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens'),
+    jobSeekerNo: fields.jobSeekerNo,
     registration: z.enum(['pre', 'full']),
     name: fields.text(100),
     email: fields.email.optional(),
@@ -42,7 +42,7 @@ const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the 
 const termsSchema = z
   .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
   .strict();
-const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration'));
+const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id')));
 
 @ApiTags('job seekers')
 @Authenticated()

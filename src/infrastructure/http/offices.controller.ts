@@ -10,12 +10,12 @@ import { CounselorView, DirectoryProjection, OfficeView } from '../../projection
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, pagination, Valid } from './validation';
+import { BodySchema, fields, pagination, says, Valid } from './validation';
 
 const app = z.object({ name: fields.text(100), termsUrl: fields.url }).strict();
 const meetingUrlPolicy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('counselor-room') }).strict(),
-  z.object({ kind: z.literal('per-session'), template: fields.url.refine((t) => t.includes('{token}'), 'must contain {token}') }).strict(),
+  z.object({ kind: z.literal('per-session'), template: fields.url.refine((t) => t.includes('{token}'), says('input.url-token')) }).strict(),
 ]);
 const profile = { name: fields.text(100), cancellationPhone: fields.phone, senderEmail: fields.email };
 const openSchema = z.object({ ...profile, designatedApp: app, meetingUrlPolicy }).strict();
@@ -27,7 +27,7 @@ const counselorSchema = z.object({ name: fields.text(100), roomUrl: fields.url.o
 const counselorPatchSchema = z
   .object({ name: fields.text(100).optional(), roomUrl: fields.url.optional() })
   .strict()
-  .refine((b) => b.name !== undefined || b.roomUrl !== undefined, 'give a new name, a roomUrl, or both');
+  .refine((b) => b.name !== undefined || b.roomUrl !== undefined, says('input.name-or-room-url'));
 const dayHours = z.object({ from: fields.hhmm, to: fields.hhmm }).strict().nullable();
 const weeklySchema = z.object({ '1': dayHours, '2': dayHours, '3': dayHours, '4': dayHours, '5': dayHours }).strict();
 const exceptionSchema = z.discriminatedUnion('kind', [
@@ -116,7 +116,8 @@ export class OfficesController {
   @Get('offices/:id/counselors')
   @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: "List an office's counselors (paginated; includeInactive=true to see deactivated ones)." })
-  counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+  async counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+    if (!(await this.directory.office(id))) throw new NotFound('Office', id);
     return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
   }
 

@@ -10,9 +10,9 @@ import type { Page } from '../../application/page';
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, pagination, Valid } from './validation';
+import { BodySchema, fields, pagination, says, Valid } from './validation';
 
-const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration');
+const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'));
 const disclosureSchema = z
   .object({
     jobSeekerId,
@@ -21,11 +21,20 @@ const disclosureSchema = z
     reason: fields.text(1000),
   })
   .strict();
+/** The range is checked only once both dates are dates: an invalid date is one problem, not three. */
+function onlyValidDates(payload: { issues: readonly unknown[] }): boolean {
+  return payload.issues.length === 0;
+}
 const auditQuery = pagination
-  .extend({ from: fields.date, to: fields.date, jobSeekerId: jobSeekerId.optional(), viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/).optional() })
+  .extend({ from: fields.date, to: fields.date, jobSeekerId: jobSeekerId.optional(), viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/, says('input.viewer')).optional() })
   .strict()
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { message: `at most ${MAX_AUDIT_DAYS} days at once`, path: ['to'] });
+  .refine((q) => q.from <= q.to, { ...says('input.from-after-to'), path: ['to'], when: onlyValidDates })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, {
+    ...says('input.range-too-long'),
+    params: { days: MAX_AUDIT_DAYS },
+    path: ['to'],
+    when: onlyValidDates,
+  });
 
 @ApiTags('privacy')
 @Authenticated()

@@ -9,13 +9,13 @@ import { AccessLog } from '../../application/privacy/access-log';
 import { ReservationLookup, ReservationView } from '../../application/reservation/reservation.queries';
 import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, Valid } from './validation';
+import { BodySchema, fields, says, Valid } from './validation';
 
 const attendance = z
   .object({ interpreter: z.boolean().default(false), assistant: z.boolean().default(false) })
   .strict()
   .default({ interpreter: false, assistant: false });
-const jobSeekerNo = z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens');
+const jobSeekerNo = fields.jobSeekerNo;
 
 const requestSchema = z
   .object({
@@ -38,7 +38,7 @@ const cancelSchema = z.object({ channel: z.enum(['phone', 'counter', 'staff']), 
 const interpreterSchema = z.object({ role: z.enum(['interpreter', 'assistant']), note: fields.text(1000) }).strict();
 const empty = z.object({}).strict().default({});
 const checkInSchema = z
-  .object({ deviceId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be the device id as the meeting app reports it (printable ASCII)').optional() })
+  .object({ deviceId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, says('input.device-id')).optional() })
   .strict()
   .default({});
 const idParam = new Valid(fields.id);

@@ -10,14 +10,14 @@ import { StaffDirectoryProjection, StaffMemberView } from '../../projections/sta
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
-import { BodySchema, fields, pagination, Valid } from './validation';
+import { BodySchema, fields, pagination, says, Valid } from './validation';
 
-const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1–64 letters, digits or . _ @ - (e.g. the staff number)');
+const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, says('input.staff-id'));
 const enrollSchema = z
-  .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, 'give at least one role').max(ROLES.length) })
+  .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, says('input.at-least-one-role')).max(ROLES.length) })
   .strict();
 const issueSchema = z.object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) }).strict().default({ validDays: 90 });
-const tokenId = new Valid(z.string().regex(/^[0-9a-f]{32}$/, 'must be a token id as returned when the token was issued'));
+const tokenId = new Valid(z.string().regex(/^[0-9a-f]{32}$/, says('input.token-id')));
 
 /** Staff accounts of the embedded identity provider (with JWTs, roles come from the identity provider instead). */
 @ApiTags('staff')
