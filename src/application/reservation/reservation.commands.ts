@@ -29,7 +29,7 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
 
   async execute({ input, context }: RequestReservation): Promise<ReservationAnswer> {
     const reservationId = entityId(context, 'reservation');
-    const jobSeekerId = this.ids.idOf(input.jobSeekerNo);
+    const { jobSeekerId } = await this.ids.current(input.jobSeekerNo);
     const outcome = await this.es.execute(
       reservationDecider,
       streams.reservation(reservationId),
