@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
+import { ConcurrencyConflict, IdempotencyKeyReused } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
 import { SubjectErased } from '../../application/ports/key-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
@@ -28,6 +28,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof RuleViolation) {
       return [422, { error: 'rule_violation', rule: error.rule, message: error.message, ...(error.details ? { details: error.details } : {}) }];
     }
+    if (error instanceof IdempotencyKeyReused) return [422, { error: 'idempotency_key_reused', message: error.message }];
     if (error instanceof SubjectErased) {
       return [422, { error: 'rule_violation', rule: 'A8.1', message: "This job seeker's personal data has been erased; nothing personal can be recorded for them any more." }];
     }
