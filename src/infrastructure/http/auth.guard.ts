@@ -57,7 +57,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = bearerOf(request);
     if (!bearer) throw new Unauthenticated('Sign in first: send your staff token as "Authorization: Bearer <token>".');
-    const principal = await this.authenticator.authenticate(bearer);
+    // The rate limit, which runs first, has already authenticated a valid token.
+    const principal = request.principal ?? (await this.authenticator.authenticate(bearer));
     if (!principal) throw new Unauthenticated('This token is not valid (unknown, expired or revoked). Ask an administrator for a new one.');
     request.principal = principal;
     const allowed = access?.roles ?? [];
