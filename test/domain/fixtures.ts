@@ -115,6 +115,7 @@ export function jobSeekerRegistered(overrides: Partial<JobSeekerRegistered['data
     data: {
       jobSeekerId: JOB_SEEKER_ID,
       jobSeekerNo: JOB_SEEKER_NO,
+      generation: 0,
       registration: 'full',
       name: '岡山 太郎',
       email: EMAIL,

@@ -1,4 +1,5 @@
-import { GiveConsent, jobSeekerDecider, RegisterJobSeeker } from '../../src/domain/job-seeker/job-seeker';
+import { GiveConsent, jobSeekerDecider, nextGeneration, RegisterJobSeeker } from '../../src/domain/job-seeker/job-seeker';
+import { fold } from '../../src/domain/shared/decider';
 import { specFor } from './given-when-then';
 import {
   consentGiven,
@@ -16,7 +17,7 @@ const jobSeeker = specFor(jobSeekerDecider);
 
 function register(overrides: Partial<Omit<RegisterJobSeeker, 'type'>> = {}): RegisterJobSeeker {
   const { jobSeekerId, jobSeekerNo, registration, name, email, phone, inPersonDifficulty } = jobSeekerRegistered().data;
-  return { type: 'RegisterJobSeeker', jobSeekerId, jobSeekerNo, registration, name, email, phone, inPersonDifficulty, ...overrides };
+  return { type: 'RegisterJobSeeker', jobSeekerId, jobSeekerNo, generation: 0, registration, name, email, phone, inPersonDifficulty, ...overrides };
 }
 
 function giveConsent(overrides: Partial<Omit<GiveConsent, 'type'>> = {}): GiveConsent {
@@ -233,9 +234,29 @@ describe('A8.1 erasure of a job seeker’s personal data', () => {
 
   it('refuses to record anything personal after erasure: registration, consent, refusal, lifting', () => {
     const after = jobSeeker.given([jobSeekerRegistered(), erased]);
-    after.when(register()).thenRejected('A8.1', /erased on 2026-11-26/);
+    after.when(register()).thenRejected('A8.1', /erased on 2026-11-26.*register their 求職番号 again.*new record with a new id/);
     after.when(giveConsent()).thenRejected('A8.1');
     after.when({ type: 'RefuseService', article: 'A12.1', reason: 'x', now: NOW }).thenRejected('A8.1');
+  });
+
+  it('erased, not banned: the same 求職番号 goes on to a new record of the next generation, registered with its own id', () => {
+    expect(nextGeneration(fold(jobSeekerDecider, []))).toBeUndefined();
+    expect(nextGeneration(fold(jobSeekerDecider, [jobSeekerRegistered()]))).toBeUndefined();
+    expect(nextGeneration(fold(jobSeekerDecider, [jobSeekerRegistered(), erased]))).toBe(1);
+    expect(nextGeneration(fold(jobSeekerDecider, [jobSeekerRegistered({ generation: 1 }), erased]))).toBe(2);
+
+    jobSeeker
+      .given([])
+      .when(register({ jobSeekerId: 'js-generation-1', generation: 1, name: '岡山 太郎', email: undefined, phone: undefined }))
+      .then([jobSeekerRegistered({ jobSeekerId: 'js-generation-1', generation: 1, email: undefined, phone: undefined })]);
+  });
+
+  it('reads a registration recorded before generations existed as the first generation', () => {
+    const { generation: _absent, ...before } = jobSeekerRegistered().data;
+    const legacy = { type: 'JobSeekerRegistered', data: before } as const;
+
+    expect(fold(jobSeekerDecider, [legacy])).toMatchObject({ status: 'registered', generation: 0 });
+    expect(nextGeneration(fold(jobSeekerDecider, [legacy, erased]))).toBe(1);
   });
 
   it('still counts a no-show of a session held before the erasure (no personal data in it)', () => {

@@ -6,6 +6,7 @@ import {
   reservationDecider,
   ReservationState,
   SlotConfirmed,
+  slotNoLongerNeeded,
 } from '../../src/domain/reservation/reservation';
 import { fold } from '../../src/domain/shared/decider';
 import { specFor } from './given-when-then';
@@ -444,6 +445,38 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
     reservation.given([requested, confirmed, invited]).when({ type: 'CancelReservation', channel: 'phone', reason: 'late call', now: nineFiftyNine }).thenEvents((events) =>
       expect(events.map((e) => e.type)).toEqual(['ReservationCancelled']),
     );
+  });
+});
+
+describe('A6.5 a cancelled or missed session gives its slot back to the counselor', () => {
+  const cancelledAt = (withSlot: boolean) =>
+    ({
+      type: 'ReservationCancelled',
+      data: {
+        reservationId: RESERVATION_ID,
+        jobSeekerId: JOB_SEEKER_ID,
+        channel: 'phone',
+        reason: 'ill',
+        cancelledAt: NOW.toISOString(),
+        ...(withSlot ? { slot: { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() } } : {}),
+      },
+    }) as const;
+  const slotOf = (events: ReservationEvent[]) => slotNoLongerNeeded(fold(reservationDecider, events));
+  const missedAt = (at: Date) =>
+    ({ type: 'SessionMissed', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), recordedAt: at.toISOString() } }) as const;
+  const tenMinutes = plusSeconds(SESSION_START, 600);
+
+  it('names the slot of a cancelled confirmed session, and of a missed one, with the reason', () => {
+    expect(slotOf([requested, confirmed, invited, cancelledAt(true)])).toEqual({ counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), reason: 'cancelled' });
+    expect(slotOf([requested, confirmed, missedAt(tenMinutes)])).toEqual({ counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), reason: 'missed' });
+  });
+
+  it('names none while the session still needs its slot, or when the reservation never had one', () => {
+    expect(slotOf([])).toBeUndefined();
+    expect(slotOf([requested])).toBeUndefined();
+    expect(slotOf([requested, confirmed, invited])).toBeUndefined();
+    expect(slotOf([requested, confirmed, invited, checkedInAt(SESSION_START)])).toBeUndefined();
+    expect(slotOf([requested, cancelledAt(false)])).toBeUndefined();
   });
 });
 

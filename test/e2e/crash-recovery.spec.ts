@@ -85,3 +85,83 @@ describe('a crash between taking the slot and confirming the reservation', () =>
     expect(holders.map((e) => e.data.reservationId)).toEqual([reservationId, other.body.reservationId]);
   });
 });
+
+/** The event store, except that giving a slot back (appending SlotReleased) fails while `failing.on` is set. */
+function failingReleases(failing: { on: boolean }) {
+  return (file: string): EventStore => {
+    const store = SqliteEventStore.open(file);
+    return new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'append') return Reflect.get(target, property, receiver);
+        return async (streamId: string, events: NewEvent[], expected: ExpectedRevision) => {
+          if (failing.on && events.some((e) => e.type === 'SlotReleased')) throw new Error('simulated failure: the store refused the release');
+          return target.append(streamId, events, expected);
+        };
+      },
+    });
+  };
+}
+
+describe('A6.5: a failure between ReservationCancelled and SlotReleased', () => {
+  const start = JST('2026-12-01', '10:00');
+  const failing = { on: false };
+  let service: TestService;
+  let reservationId: string;
+  let counselorId: string;
+  let officeId: string;
+  const dayStream = () => `counselor-day-${counselorId}-2026-12-01`;
+
+  beforeEach(async () => {
+    failing.on = false;
+    service = await startService({ store: failingReleases(failing) });
+    const ids = await seed(service);
+    [counselorId, officeId] = [ids.counselorIds[0], ids.officeId];
+    reservationId = (await service.send('POST', '/v1/reservations', requestBody(officeId, ids.jobSeeker, start))).body.reservationId;
+    expect((await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start })).status).toBe(200);
+    failing.on = true;
+    const cancelled = await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, { 'idempotency-key': 'cancel-release-fails-01' });
+    expect(cancelled.status).toBe(500);
+    failing.on = false;
+    expect((await service.store.readStream(`reservation-${reservationId}`)).at(-1)!.type).toBe('ReservationCancelled');
+    expect((await service.store.readStream(dayStream())).map((e) => e.type)).toEqual(['SlotHeld']);
+  });
+  afterEach(() => service.close());
+
+  async function confirmAnotherAtTheSameSlot(running: TestService) {
+    const seeker = await registerJobSeeker(running, '33010-7654321', '倉敷 花子');
+    const other = (await running.send('POST', '/v1/reservations', requestBody(officeId, seeker, start))).body.reservationId as string;
+    return running.send('POST', `/v1/reservations/${other}/confirmation`, { counselorId, start });
+  }
+
+  const releases = async (running: TestService) =>
+    (await running.store.readStream(dayStream())).filter((e) => e.type === 'SlotReleased').map((e) => [e.data.reservationId, e.data.reason]);
+
+  it('leaves the slot held until the recovery, which releases it once after a restart; then another session can have it', async () => {
+    expect(await confirmAnotherAtTheSameSlot(service)).toMatchObject({ status: 422, body: { rule: 'SLOT' } });
+    await service.close();
+
+    service = await startService({ dbFile: service.dbFile, clock: service.clock });
+    const recovery = service.app.get(ConfirmationRecovery);
+    await recovery.sweep();
+    expect(await recovery.sweep()).toBe(0);
+
+    expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);
+    expect((await confirmAnotherAtTheSameSlot(service)).status).toBe(200);
+  });
+
+  it('a second cancel (a new request) is refused as already cancelled, and finishes the release', async () => {
+    const again = await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' });
+    expect(again).toMatchObject({ status: 422, body: { rule: 'RESERVATION' } });
+
+    expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);
+    expect((await confirmAnotherAtTheSameSlot(service)).status).toBe(200);
+  });
+
+  it('re-sending the same cancel (same Idempotency-Key) answers as the first time and finishes the release', async () => {
+    const again = await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, { 'idempotency-key': 'cancel-release-fails-01' });
+    expect(again).toMatchObject({ status: 200, body: { appended: ['ReservationCancelled'], replayed: true } });
+
+    expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);
+    expect((await confirmAnotherAtTheSameSlot(service)).status).toBe(200);
+  });
+});

@@ -32,6 +32,32 @@ describe('issue 3: security headers and rate limiting per token', () => {
   });
 });
 
+describe('A8.1: guessing tokens is throttled: requests without a valid token count against their address', () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startService({ rateLimitPerMinute: 5 });
+  });
+  afterAll(() => service.close());
+
+  it('20 made-up tokens from an address already at its limit all get 429; a valid token keeps its own bucket', async () => {
+    const madeUp = (i: number) => ({ authorization: `Bearer made-up-token-${i}-${'x'.repeat(40)}` });
+    const first: number[] = [];
+    for (let i = 0; i < 5; i++) first.push((await fetch(`${service.url}/v1/offices`, { headers: madeUp(i) })).status);
+    expect(first).toEqual([401, 401, 401, 401, 401]);
+
+    const guesses: number[] = [];
+    for (let i = 5; i < 25; i++) guesses.push((await fetch(`${service.url}/v1/offices`, { headers: madeUp(i) })).status);
+    expect(guesses).toEqual(Array(20).fill(429));
+    const limited = await fetch(`${service.url}/v1/offices`, { headers: madeUp(99) });
+    expect(await limited.json()).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/有効なトークンのないこのアドレスから.*\d+秒待って/) });
+    expect((await fetch(`${service.url}/v1/offices`)).status).toBe(429); // no token at all: the same bucket
+
+    const valid = { authorization: `Bearer ${await service.tokenFor('honest', ['counselor'])}` };
+    expect((await fetch(`${service.url}/v1/offices`, { headers: valid })).status).toBe(200);
+  });
+});
+
 describe('A8.1: nothing personal in the logs', () => {
   const PERSON = { jobSeekerNo: '33010-5550123', registration: 'full', name: '倉敷 次郎', email: 'jiro.kurashiki@example.jp', phone: '086-999-0001', inPersonDifficulty: '足の怪我で通所が困難' };
   const DEVICE = 'zoom-device-jiro-4471';

@@ -96,12 +96,60 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     service = await startService({ dbFile: service.dbFile, clock: service.clock });
     await check(service); // the rebuilt read models and replays never see the data again
 
-    // Nothing personal can be recorded for them any more; a re-sent erasure changes nothing.
+    // Nothing personal can be recorded in the erased record any more; a re-sent erasure changes nothing.
     const head = await service.store.headPosition();
-    expect(await service.send('POST', '/v1/job-seekers', HANAKO)).toMatchObject({ status: 422, body: { rule: 'A8.1' } });
+    expect(await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent())).toMatchObject({ status: 422, body: { rule: 'A8.1' } });
     const again = await service.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' });
     expect(again).toMatchObject({ status: 200, body: { appended: [] } });
     expect(await service.store.headPosition()).toBe(head);
+  });
+
+  it('A8.1: erased, not banned: the same 求職番号 registers again as a new record with a new key; the old one stays erased', async () => {
+    expect((await service.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' })).status).toBe(200);
+
+    const returning = { ...HANAKO, name: '備前 花子（再登録）', email: 'hanako.again@example.jp' };
+    const registered = await service.send('POST', '/v1/job-seekers', returning);
+    expect(registered).toMatchObject({ status: 200, body: { appended: ['JobSeekerRegistered'], replayed: false } });
+    const newId = registered.body.jobSeekerId as string;
+    expect(newId).not.toBe(jobSeekerId);
+    expect((await service.send('POST', `/v1/job-seekers/${newId}/consents`, validConsent())).status).toBe(201);
+
+    // Lookups by the number find the new record: a registration updates it, a reservation request goes to it.
+    expect(await service.send('POST', '/v1/job-seekers', { ...returning, phone: '086-999-0000' })).toMatchObject({
+      status: 200,
+      body: { jobSeekerId: newId, appended: ['JobSeekerDetailsUpdated'] },
+    });
+    const requested = await service.send('POST', '/v1/reservations', {
+      officeId: ids.officeId, jobSeekerNo: '３３０１０-７６５４３２１', name: returning.name, email: returning.email, channel: 'phone', firstWish: JST('2026-12-03', '10:00'),
+    });
+    expect(requested.status).toBe(201);
+    expect((await service.send('GET', `/v1/reservations/${requested.body.reservationId}`)).body).toMatchObject({ jobSeekerId: newId, email: returning.email });
+
+    const check = async (running: TestService) => {
+      expect((await running.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body).toMatchObject({ name: '[erased]', email: '[erased]', reservations: [confirmedId, cancelledId] });
+      expect((await running.send('GET', `/v1/job-seekers/${newId}`)).body).toMatchObject({
+        name: returning.name,
+        email: returning.email,
+        phone: '086-999-0000',
+        consents: [expect.objectContaining({ termsVersion: '2022-07-28' })],
+        reservations: [requested.body.reservationId],
+      });
+      expect((await running.send('GET', `/v1/job-seekers/${newId}`)).body.erasedAt).toBeUndefined();
+    };
+    await check(service);
+    await service.close();
+    service = await startService({ dbFile: service.dbFile, clock: service.clock });
+    await check(service);
+
+    const keys = SqliteKeyStore.open(`${service.dbFile}.keys`, Buffer.alloc(32, 9));
+    try {
+      expect(await keys.find(jobSeekerId)).toBe('erased');
+      expect(await keys.find(newId)).toBeInstanceOf(Buffer);
+    } finally {
+      await keys.close();
+    }
+    const registrations = (await rawEvents(service.dbFile)).filter((e) => e.type === 'JobSeekerRegistered' && e.data.jobSeekerId === newId);
+    expect(registrations.map((e) => e.data.generation)).toEqual([1]);
   });
 
   it('A8.1: erasure is for supervisors; a counselor gets 403 and nothing is erased', async () => {

@@ -7,11 +7,16 @@ export interface CommandContext {
   correlationId: string;
   causationId: string;
   actor: string;
+  /**
+   * A digest of the request the Idempotency-Key came with (method, path, canonical body), recorded with every
+   * event the command appends: a later request under the same key must be the same request to be replayed.
+   */
+  requestFingerprint?: string;
 }
 
-export function newCommandContext(actor: string, idempotencyKey?: string, correlationId?: string): CommandContext {
+export function newCommandContext(actor: string, idempotencyKey?: string, correlationId?: string, requestFingerprint?: string): CommandContext {
   const commandId = idempotencyKey ?? randomUUID();
-  return { commandId, correlationId: correlationId ?? commandId, causationId: commandId, actor };
+  return { commandId, correlationId: correlationId ?? commandId, causationId: commandId, actor, ...(requestFingerprint ? { requestFingerprint } : {}) };
 }
 
 /**

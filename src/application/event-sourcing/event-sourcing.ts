@@ -25,6 +25,17 @@ export class ConcurrencyConflict extends Error {
   }
 }
 
+/**
+ * An Idempotency-Key already used for a different request (another method, path or body): mapped to HTTP 422.
+ * Replaying the first request's answer would tell the client that this one ran, when it never did.
+ */
+export class IdempotencyKeyReused extends Error {
+  constructor() {
+    super('This Idempotency-Key was already used for a different request (worded for staff by the catalogue: idempotency-key.reused).');
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
 const MAX_ATTEMPTS = 5;
 
 export function toDomainEvent(stored: StoredEvent): MadoguchiEvent {
@@ -35,9 +46,16 @@ export function toDomainEvent(stored: StoredEvent): MadoguchiEvent {
   return { type: stored.type, data: stored.data } as MadoguchiEvent;
 }
 
-/** The events of a stream that this command already appended. */
+/**
+ * The events of a stream that this command already appended. Throws `IdempotencyKeyReused` when they were
+ * appended for a different request under the same key (every event of a command carries its request's
+ * fingerprint, on every stream it touches; events of commands without one, such as the system's, are not compared).
+ */
 function appliedBy(events: StoredEvent[], context: CommandContext): StoredEvent[] {
-  return events.filter((e) => e.metadata.commandId === context.commandId);
+  const applied = events.filter((e) => e.metadata.commandId === context.commandId);
+  const recorded = applied.find((e) => typeof e.metadata.requestFingerprint === 'string')?.metadata.requestFingerprint;
+  if (context.requestFingerprint !== undefined && recorded !== undefined && recorded !== context.requestFingerprint) throw new IdempotencyKeyReused();
+  return applied;
 }
 
 export interface Loaded<S> {

@@ -22,11 +22,12 @@ export class RegisterJobSeekerHandler implements ICommandHandler<RegisterJobSeek
   constructor(private readonly es: EventSourcing, private readonly ids: JobSeekerIds) {}
 
   async execute({ input, context }: RegisterJobSeeker): Promise<JobSeekerAnswer> {
-    const jobSeekerId = this.ids.idOf(input.jobSeekerNo);
+    // A8.1: after an erasure, the same number registers as a new record (the next generation).
+    const { jobSeekerId, generation } = await this.ids.current(input.jobSeekerNo);
     const outcome = await this.es.execute(
       jobSeekerDecider,
       streams.jobSeeker(jobSeekerId),
-      () => ({ type: 'RegisterJobSeeker' as const, ...input, jobSeekerNo: normalizeJobSeekerNo(input.jobSeekerNo), jobSeekerId }),
+      () => ({ type: 'RegisterJobSeeker' as const, ...input, jobSeekerNo: normalizeJobSeekerNo(input.jobSeekerNo), jobSeekerId, generation }),
       context,
     );
     return { jobSeekerId, ...outcome };

@@ -8,7 +8,7 @@ import { streams } from '../streams';
 import { LiveProjection } from '../../projections/live-projection';
 import { EVENT_STORE } from '../ports/tokens';
 import type { EventStore } from '../ports/event-store';
-import { SlotBooking } from './slot-booking';
+import { releaseContext, SlotBooking } from './slot-booking';
 
 /** How long a slot may stay held without its reservation being confirmed before it is released. */
 export const ABANDONED_HOLD_AFTER_MS = 2 * 60 * 1000;
@@ -23,16 +23,21 @@ interface OpenHold {
 }
 
 /**
- * Process manager for confirmations that crashed between taking the slot and confirming the
- * reservation. It first records ConfirmationAbandoned on the reservation (appended at an
- * expected revision, so it cannot interleave with the late confirmation: one of the two wins),
- * then releases the slot unless the reservation was confirmed with that very hold.
- * Runs on every instance: both steps are idempotent and fenced by expected revisions.
+ * Process manager for slots left held by a command that stopped half-way, at start and every 30 s:
+ * - confirmations that crashed between taking the slot and confirming the reservation: it first
+ *   records ConfirmationAbandoned on the reservation (appended at an expected revision, so it cannot
+ *   interleave with the late confirmation: one of the two wins), then releases the slot unless the
+ *   reservation was confirmed with that very hold;
+ * - A6.5: cancelled (or missed) sessions whose slot was not given back (a failure between
+ *   ReservationCancelled and SlotReleased): `SlotBooking.releaseSlotNoLongerNeeded` releases it.
+ * Runs on every instance: every step is idempotent and fenced by expected revisions.
  */
 @Injectable()
 export class ConfirmationRecovery extends LiveProjection {
   protected readonly projectionName = 'confirmation-recovery';
   private readonly holds = new Map<string, OpenHold>();
+  /** Reservations cancelled or missed whose slot has not been seen released yet, by `reservationId|start`. */
+  private readonly pendingReleases = new Map<string, string>();
   private readonly logger = new Logger('ConfirmationRecovery');
   private timer?: NodeJS.Timeout;
 
@@ -65,15 +70,24 @@ export class ConfirmationRecovery extends LiveProjection {
         this.holds.set(event.data.holdId, { ...event.data, heldAt: Date.parse(stored.metadata.recordedAt) });
         return;
       case 'SlotReleased':
+        this.holds.delete(event.data.holdId);
+        this.pendingReleases.delete(releaseKey(event.data.reservationId, event.data.start));
+        return;
       case 'SlotConfirmed':
         this.holds.delete(event.data.holdId);
+        return;
+      case 'ReservationCancelled':
+        if (event.data.slot) this.pendingReleases.set(releaseKey(event.data.reservationId, event.data.slot.start), event.data.reservationId);
+        return;
+      case 'SessionMissed':
+        this.pendingReleases.set(releaseKey(event.data.reservationId, event.data.start), event.data.reservationId);
         return;
       default:
         return;
     }
   }
 
-  /** Releases the holds older than ABANDONED_HOLD_AFTER_MS; returns how many it released. */
+  /** Releases the holds older than ABANDONED_HOLD_AFTER_MS, and those of cancelled or missed sessions; returns how many it released. */
   async sweep(): Promise<number> {
     await this.caughtUp();
     const cutoff = this.clock.now().getTime() - ABANDONED_HOLD_AFTER_MS;
@@ -91,6 +105,17 @@ export class ConfirmationRecovery extends LiveProjection {
         this.logger.warn({ msg: 'released the slot of an abandoned confirmation', holdId: hold.holdId, reservationId: hold.reservationId });
       }
     }
+    for (const [key, reservationId] of [...this.pendingReleases]) {
+      if (await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId))) {
+        released++;
+        this.logger.warn({ msg: 'released the slot of a cancelled or missed session that was still held', reservationId });
+      }
+      this.pendingReleases.delete(key); // released now, or already free: nothing more to do for it
+    }
     return released;
   }
+}
+
+function releaseKey(reservationId: string, start: string): string {
+  return `${reservationId}|${new Date(start).toISOString()}`;
 }

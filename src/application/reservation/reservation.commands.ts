@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
-import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCancelled, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
+import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
@@ -9,7 +9,7 @@ import type { Pseudonymizer } from '../ports/pseudonymizer';
 import { streams } from '../streams';
 import { JobSeekerIds } from '../job-seeker/job-seeker-ids';
 import { ContextLoader } from './confirmation-context';
-import { SlotBooking } from './slot-booking';
+import { releaseContext, SlotBooking } from './slot-booking';
 
 export interface ReservationAnswer extends StreamOutcome {
   reservationId: string;
@@ -29,7 +29,7 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
 
   async execute({ input, context }: RequestReservation): Promise<ReservationAnswer> {
     const reservationId = entityId(context, 'reservation');
-    const jobSeekerId = this.ids.idOf(input.jobSeekerNo);
+    const { jobSeekerId } = await this.ids.current(input.jobSeekerNo);
     const outcome = await this.es.execute(
       reservationDecider,
       streams.reservation(reservationId),
@@ -111,6 +111,9 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
 
   async execute({ reservationId, step, context }: ActOnReservation): Promise<ReservationAnswer> {
     const stream = streams.reservation(reservationId);
+    // A6.5: a cancel first finishes the release an earlier cancel left undone (a failure between its two
+    // appends), even when it is then refused because the reservation is already cancelled.
+    if (step.type === 'CancelReservation') await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId));
     const outcome = await this.es.execute(
       reservationDecider,
       stream,
@@ -122,19 +125,9 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
       },
       context,
     );
-    if (step.type === 'CancelReservation') await this.releaseCancelledSlot(reservationId, stream, context);
+    // A cancelled session gives its slot back (also on a re-send, in case the first send stopped half-way).
+    if (step.type === 'CancelReservation') await this.booking.releaseSlotNoLongerNeeded(reservationId, context);
     return { reservationId, ...outcome };
-  }
-
-  /**
-   * A cancelled session gives its slot back, as ReservationCancelled recorded it (also on a re-send,
-   * in case the first send stopped half-way; releasing is idempotent).
-   */
-  private async releaseCancelledSlot(reservationId: string, stream: string, context: CommandContext): Promise<void> {
-    const cancelled = (await this.es.load(reservationDecider, stream)).events.find((e) => e.type === 'ReservationCancelled');
-    const slot = (cancelled?.data as ReservationCancelled['data'] | undefined)?.slot;
-    if (!slot) return;
-    await this.booking.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId }, 'cancelled', context);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { counselorDayDecider, counselorDayStream, SlotReleasedReason } from '../../domain/counselor-day/counselor-day';
-import { Attendance, ReservationCommand, reservationDecider, ReservationState } from '../../domain/reservation/reservation';
+import { Attendance, ReservationCommand, reservationDecider, ReservationState, slotNoLongerNeeded } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
-import { CommandContext, deterministicUuid } from '../event-sourcing/command-context';
+import { CommandContext, deterministicUuid, newCommandContext } from '../event-sourcing/command-context';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 import { ContextLoader } from './confirmation-context';
@@ -14,6 +14,11 @@ export interface FollowUp {
   name: string;
   email: string;
   attendance: Attendance;
+}
+
+/** The release of a slot an earlier command left held, made by the system on its behalf: one command id wherever it is made. */
+export function releaseContext(reservationId: string): CommandContext {
+  return newCommandContext('system:slot-release', `release-${reservationId}`);
 }
 
 /**
@@ -58,6 +63,20 @@ export class SlotBooking {
       context: await this.contexts.forConfirmation(source, counselorId),
       now,
     }));
+  }
+
+  /**
+   * A6.5: gives back the counselor's slot that the reservation no longer needs (cancelled or missed; see
+   * `slotNoLongerNeeded`), if the reservation still holds it. Idempotent: the counselor's day decides, at an
+   * expected revision, so any number of callers release it once. The one place this release is made: by the
+   * cancel command (also finishing an earlier cancel's release) and by ConfirmationRecovery's sweep, at start and
+   * periodically; a reactor on ReservationCancelled / SessionMissed can call it as it is. True when it released.
+   */
+  async releaseSlotNoLongerNeeded(reservationId: string, context: CommandContext): Promise<boolean> {
+    const slot = slotNoLongerNeeded((await this.es.load(reservationDecider, streams.reservation(reservationId))).state);
+    if (!slot) return false;
+    const outcome = await this.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId }, slot.reason, context);
+    return outcome.appended.length > 0;
   }
 
   async release(

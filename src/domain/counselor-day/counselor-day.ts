@@ -8,7 +8,7 @@ import { RuleViolation } from '../shared/errors';
  * impossible when confirmations race.
  */
 export type SlotHeld = DomainEvent<'SlotHeld', { counselorId: string; date: JstDate; start: string; reservationId: string; holdId: string }>;
-export type SlotReleasedReason = 'cancelled' | 'confirmation-failed' | 'confirmation-abandoned';
+export type SlotReleasedReason = 'cancelled' | 'missed' | 'confirmation-failed' | 'confirmation-abandoned';
 export type SlotReleased = DomainEvent<
   'SlotReleased',
   { counselorId: string; date: JstDate; start: string; reservationId: string; holdId: string; reason: SlotReleasedReason }

@@ -45,7 +45,16 @@ export interface Consent {
 
 export type JobSeekerRegistered = DomainEvent<
   'JobSeekerRegistered',
-  { jobSeekerId: string; jobSeekerNo: string; registration: RegistrationKind } & PersonalDetails
+  {
+    jobSeekerId: string;
+    jobSeekerNo: string;
+    registration: RegistrationKind;
+    /**
+     * A8.1: which record of this 求職番号 this is: 0 for the first, n after n erased ones (see `nextGeneration`).
+     * Absent in events recorded before generations existed, which were all the first.
+     */
+    generation?: number;
+  } & PersonalDetails
 >;
 export type JobSeekerDetailsUpdated = DomainEvent<'JobSeekerDetailsUpdated', { jobSeekerId: string } & Partial<PersonalDetails>>;
 export type JobSeekerRegistrationCompleted = DomainEvent<'JobSeekerRegistrationCompleted', { jobSeekerId: string }>;
@@ -82,6 +91,8 @@ export type JobSeekerState =
   | {
       status: 'registered';
       jobSeekerId: string;
+      /** A8.1: which record of the 求職番号 this is (0 for the first). */
+      generation: number;
       registration: RegistrationKind;
       details: PersonalDetails;
       consents: Consent[];
@@ -98,6 +109,8 @@ export type RegisterJobSeeker = {
   type: 'RegisterJobSeeker';
   jobSeekerId: string;
   jobSeekerNo: string;
+  /** The generation whose record `jobSeekerId` is (the application derives the id from the number and it). */
+  generation: number;
   registration: RegistrationKind;
 } & PersonalDetails;
 export type GiveConsent = {
@@ -134,6 +147,16 @@ export function notErased<S extends JobSeekerState>(state: S): S {
   return state;
 }
 
+/**
+ * A8.1: erased means erased, not banned. An erased record stays closed for good (its history stays, its personal
+ * data unreadable); the same 求職番号 registers again as a new record of the next generation, with an id and a key
+ * of its own. Answers the generation that registrations and lookups of the number go on to from this record, or
+ * undefined when this record is the number's current one (never registered, or not erased).
+ */
+export function nextGeneration(state: JobSeekerState): number | undefined {
+  return state.status === 'registered' && state.erasedAt !== undefined ? state.generation + 1 : undefined;
+}
+
 const DETAIL_KEYS = ['name', 'email', 'phone', 'inPersonDifficulty'] as const;
 
 function changedDetails(current: PersonalDetails, next: PersonalDetails): Partial<PersonalDetails> {
@@ -145,10 +168,10 @@ function changedDetails(current: PersonalDetails, next: PersonalDetails): Partia
 }
 
 function register(command: RegisterJobSeeker, state: JobSeekerState): JobSeekerEvent[] {
-  const { jobSeekerId, jobSeekerNo, registration, name, email, phone, inPersonDifficulty } = command;
+  const { jobSeekerId, jobSeekerNo, generation, registration, name, email, phone, inPersonDifficulty } = command;
   const details: PersonalDetails = { name, email, phone, inPersonDifficulty };
   if (state.status === 'unknown') {
-    return [{ type: 'JobSeekerRegistered', data: { jobSeekerId, jobSeekerNo, registration, ...details } }];
+    return [{ type: 'JobSeekerRegistered', data: { jobSeekerId, jobSeekerNo, generation, registration, ...details } }];
   }
   if (state.registration === 'full' && registration === 'pre') {
     throw new RuleViolation('A2.1', 'job-seeker.no-downgrade');
@@ -201,10 +224,11 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
   initialState: () => ({ status: 'unknown' }),
   evolve: (state, event) => {
     if (event.type === 'JobSeekerRegistered') {
-      const { jobSeekerId, registration, name, email, phone, inPersonDifficulty } = event.data;
+      const { jobSeekerId, generation = 0, registration, name, email, phone, inPersonDifficulty } = event.data;
       return {
         status: 'registered',
         jobSeekerId,
+        generation,
         registration,
         details: { name, email, phone, inPersonDifficulty },
         consents: [],

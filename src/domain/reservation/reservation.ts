@@ -123,7 +123,7 @@ export type ReservationState =
   | { status: 'none' }
   | ({ status: 'requested' } & ReservationBase)
   | { [S in SlotStatus]: { status: S; slot: Slot } & ReservationBase }[SlotStatus]
-  | ({ status: 'cancelled' } & ReservationBase);
+  | ({ status: 'cancelled'; /** A6.5: the slot the cancelled session gives back. */ cancelledSlot?: { counselorId: string; start: string } } & ReservationBase);
 
 /** What staff confirm: the counselor, the start, and what the application made for it. */
 export interface Confirmation {
@@ -340,6 +340,18 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
   }
 }
 
+/**
+ * A6.5: the counselor's slot a reservation no longer needs, and why. A cancelled session gives its slot back to
+ * the counselor's day, and so does a missed one (its time has passed; the day then shows it free). Undefined while
+ * the reservation still needs its slot, or never had one. What releases it (the cancel command, the recovery
+ * sweep, a reactor) acts on this answer, so a release interrupted half-way is finished by whoever looks next.
+ */
+export function slotNoLongerNeeded(state: ReservationState): { counselorId: string; start: string; reason: 'cancelled' | 'missed' } | undefined {
+  if (state.status === 'cancelled') return state.cancelledSlot && { ...state.cancelledSlot, reason: 'cancelled' };
+  if (state.status === 'missed') return { counselorId: state.slot.counselorId, start: state.slot.start, reason: 'missed' };
+  return undefined;
+}
+
 function evolveExisting(state: Existing, event: Exclude<ReservationEvent, ReservationRequested>): ReservationState {
   switch (event.type) {
     case 'SlotConfirmed': {
@@ -361,7 +373,7 @@ function evolveExisting(state: Existing, event: Exclude<ReservationEvent, Reserv
     case 'SessionStopped':
       return { ...(state as WithSlot), status: 'stopped' };
     case 'ReservationCancelled':
-      return { ...state, status: 'cancelled' };
+      return { ...base(state), status: 'cancelled', ...(event.data.slot ? { cancelledSlot: event.data.slot } : {}) };
     case 'SessionMissed':
       return { ...(state as WithSlot), status: 'missed' };
     default:

@@ -226,8 +226,8 @@ export const catalogue = {
     () => 'This job seeker has completed registration; it cannot go back to pre-registration.',
   ),
   'job-seeker.erased': text(
-    (p: { erasedAt: string }) => `この求職者の個人情報は${jstDate('ja', jstParts(p.erasedAt).isoDate)}に消去されました。これ以上記録できません。再び利用される場合は窓口で新たに登録してください。`,
-    (p) => `This job seeker's personal data was erased on ${jstParts(p.erasedAt).isoDate}; nothing more can be recorded for them. A returning job seeker registers anew at the counter.`,
+    (p: { erasedAt: string }) => `この求職者の個人情報は${jstDate('ja', jstParts(p.erasedAt).isoDate)}に消去されました。これ以上記録できません。再び利用される場合は求職番号をもう一度登録してください（新しい記録と新しいIDになります）。`,
+    (p) => `This job seeker's personal data was erased on ${jstParts(p.erasedAt).isoDate}; nothing more can be recorded for them. If they come back, register their 求職番号 again (POST /v1/job-seekers): that opens a new record with a new id.`,
   ),
   'job-seeker.data-erased': text(
     () => 'この求職者の個人情報は消去されています。個人情報を記録することはもうできません。',
@@ -437,8 +437,16 @@ export const catalogue = {
     () => 'Someone else changed this at the same moment. Reload and try again.',
   ),
   'too-many-requests': text(
-    (p: { max: number; seconds: number }) => `このトークンでの要求が1分間に${p.max}回を超えました。${p.seconds}秒待ってから、もう一度お試しください。`,
-    (p) => `More than ${p.max} requests in a minute with this token. Wait ${p.seconds} s and try again.`,
+    (p: { max: number; seconds: number; withToken: boolean }) =>
+      `${p.withToken ? 'このトークンでの' : '有効なトークンのないこのアドレスからの'}要求が1分間に${p.max}回を超えました。${p.seconds}秒待ってから、もう一度お試しください。`,
+    (p) => `More than ${p.max} requests in a minute ${p.withToken ? 'with this token' : 'from this address without a valid token'}. Wait ${p.seconds} s and try again.`,
+  ),
+  'idempotency-key.reused': text(
+    () =>
+      'このIdempotency-Keyは別の要求（メソッド・パス・内容が異なる）に使用済みのため、この要求は実行していません。新しい要求は新しいキー（新しいUUID）で送ってください。最初の要求を繰り返す場合は、同じキーで内容を変えずに送ってください。',
+    () =>
+      'This Idempotency-Key was already used for a different request (another method, path or body), so this request was not carried out. ' +
+      'A key stands for one request: send this request with a new key (a fresh UUID). To repeat the first request, send it again unchanged with the same key.',
   ),
   'payload-too-large': text(
     (p: { kilobytes: number }) => `送信データが大きすぎます（上限 ${p.kilobytes} KB）。`,

@@ -23,7 +23,7 @@ const schema = z
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).default('madoguchi'),
     AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
-    /** Requests per minute per token (or per address without one). */
+    /** Requests per minute per valid token (per address for requests without a valid token). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -37,7 +37,7 @@ export class SqliteKeyStore implements KeyStore {
     assertMasterKey(masterKey);
     this.db = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
     try {
-      this.db.pragma('journal_mode = WAL');
+      useRollbackJournal(this.db, filename);
       this.db.pragma('synchronous = FULL');
       // A8.1: a destroyed key's bytes are overwritten with zeros in the file, not merely unlinked.
       this.db.pragma('secure_delete = ON');
@@ -88,6 +88,18 @@ export class SqliteKeyStore implements KeyStore {
     const sample = this.statements.sample.get() as { subject: string; wrapped: Buffer } | undefined;
     if (sample !== undefined) this.unwrap(sample.subject, sample.wrapped);
   }
+}
+
+/**
+ * A8.1: erasure is final when `destroy` returns. In WAL mode the old page (with the wrapped key) stays in the main
+ * file until a checkpoint, and the WAL keeps every earlier version of the page until it is reset; a kill -9 before
+ * the checkpoint leaves both on disk. With a rollback journal, secure_delete overwrites the key in the main file
+ * within the transaction, and the journal (which held the old page while the transaction ran) is deleted at the
+ * commit, before `destroy` returns. Keys are written rarely, so WAL's concurrency is not needed here.
+ */
+function useRollbackJournal(db: Database.Database, filename: string): void {
+  const mode = db.pragma('journal_mode = DELETE', { simple: true });
+  if (filename !== ':memory:' && mode !== 'delete') throw new Error(`The key store ${filename} stayed in ${String(mode)} mode`);
 }
 
 function prepareStatements(db: Database.Database) {

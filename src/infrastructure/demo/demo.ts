@@ -1,16 +1,24 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { entityId, newCommandContext } from '../../application/event-sourcing/command-context';
 import { StaffAccess } from '../../application/staff/staff.commands';
 import type { Role } from '../../domain/staff/staff';
+import { scopedCommandId } from '../http/command-context.decorator';
 import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, JstDate, parseMinute, SESSION_MINUTES, toJst } from '../../domain/calendar/business-calendar';
 
 /**
  * Demo data: one office (ハローワーク岡山), three counselors, twelve job seekers with consents,
  * and a realistic coming week of reservations. Everything goes through the public HTTP API
  * (`app.inject`), as staff would enter it, so every rule of the terms applies. Every request
- * carries a fixed Idempotency-Key: running the demo again on the same data replays the first
- * answers and appends nothing. Deterministic given `now` (no randomness).
+ * carries a fixed Idempotency-Key. Once the demo's office exists the demo counts as there: a later
+ * run appends nothing (on another day its dated requests would differ, and a key reused for a
+ * different request is refused). A run interrupted before it opened the office is finished by
+ * running it again the same day; one interrupted later needs an empty data directory.
+ * Deterministic given `now` (no randomness).
  */
-export interface DemoSummary {
+export type DemoSummary = DemoFilled | { alreadyThere: true; officeId: string; appendedEvents: 0 };
+
+export interface DemoFilled {
+  alreadyThere: false;
   offices: number;
   counselors: number;
   jobSeekers: number;
@@ -26,7 +34,7 @@ export interface DemoSummary {
    * the reservation's own events).
    */
   appendedEvents: number;
-  /** Commands that were re-sends of earlier ones (the demo ran before). */
+  /** Commands that were re-sends of earlier ones (a demo run interrupted part-way the same day). */
   replayedCommands: number;
   officeId: string;
 }
@@ -151,6 +159,13 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     if (!answer.replayed) appendedEvents++;
   };
 
+  const demoOfficeId = entityId(newCommandContext(`staff:${STAFF.id}`, scopedCommandId(STAFF.id, OFFICE.key)), 'office');
+  const existing = await fastify.inject({ method: 'GET', url: `/v1/offices/${demoOfficeId}`, headers: { authorization: `Bearer ${token}` } });
+  if (existing.statusCode === 200) {
+    log(`demo: the demo data is already there (office ${OFFICE.body.name}, ${demoOfficeId}); nothing appended`);
+    return { alreadyThere: true, officeId: demoOfficeId, appendedEvents: 0 };
+  }
+
   const today = toJst(now).date;
   const days = businessDaysAfter(today, DEMO_BUSINESS_DAYS);
   log(`demo: today is ${today} JST; filling ${days.join(', ')}`);
@@ -265,7 +280,8 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     }
   }
 
-  const summary: DemoSummary = {
+  const summary: DemoFilled = {
+    alreadyThere: false,
     offices: 1,
     counselors: counselorIds.length,
     jobSeekers: JOB_SEEKERS.length,
@@ -279,7 +295,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
   };
   log(
     `demo: done — ${summary.reservations} reservations (${confirmed} confirmed, ${requested} requested, ${cancelled} cancelled); ` +
-      (appendedEvents === 0 && replayedCommands > 0 ? 'the demo data was already there, nothing appended' : `${appendedEvents} events appended`),
+      `${appendedEvents} events appended`,
   );
   return summary;
 }

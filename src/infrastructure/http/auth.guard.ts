@@ -58,7 +58,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = bearerOf(request);
     if (!bearer) throw new Unauthenticated({ code: 'unauthenticated' });
-    const principal = await this.authenticator.authenticate(bearer);
+    // The rate limit, which runs first, has already authenticated a valid token.
+    const principal = request.principal ?? (await this.authenticator.authenticate(bearer));
     if (!principal) throw new Unauthenticated({ code: 'token.invalid' });
     request.principal = principal;
     const allowed = access?.roles ?? [];

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
+import { ConcurrencyConflict, IdempotencyKeyReused } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
 import { SubjectErased } from '../../application/ports/key-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
@@ -38,6 +38,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private map(error: unknown, request: FastifyRequest): Answer {
     if (error instanceof RuleViolation) return { status: 422, error: 'rule_violation', rule: error.rule, text: error.text, details: error.details };
+    if (error instanceof IdempotencyKeyReused) return { status: 422, error: 'idempotency_key_reused', text: { code: 'idempotency-key.reused' } };
     if (error instanceof SubjectErased) return { status: 422, error: 'rule_violation', rule: 'A8.1', text: { code: 'job-seeker.data-erased' } };
     if (error instanceof Unauthenticated) return { status: 401, error: 'unauthenticated', rule: 'A8.1', text: error.text };
     if (error instanceof Forbidden) return { status: 403, error: 'forbidden', rule: 'A8.1', text: error.text };
@@ -61,8 +62,8 @@ export class ErrorFilter implements ExceptionFilter {
       case 415:
         return { status, error: 'unsupported_media_type', text: { code: 'unsupported-media-type' } };
       case 429: {
-        const { max, seconds } = error as { max?: number; seconds?: number };
-        return { status, error: 'too_many_requests', text: { code: 'too-many-requests', params: { max: max ?? 0, seconds: seconds ?? 60 } } };
+        const { max, seconds, withToken } = error as { max?: number; seconds?: number; withToken?: boolean };
+        return { status, error: 'too_many_requests', text: { code: 'too-many-requests', params: { max: max ?? 0, seconds: seconds ?? 60, withToken: withToken ?? false } } };
       }
       case 503:
         return { status, error: 'service_unavailable', text: { code: 'event-store.down' } };

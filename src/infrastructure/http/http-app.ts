@@ -5,8 +5,8 @@ import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { AppModule, Ports } from '../../app.module';
+import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
@@ -14,14 +14,25 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpOptions {
   logs?: boolean;
-  /** Requests per minute per token (per address without one); 429 beyond. */
+  /** Requests per minute per valid token (per address without one); 429 beyond. */
   rateLimitPerMinute?: number;
 }
 
-/** The rate-limit bucket of a request: its token (hashed: no secret kept in memory), else its address. */
-function rateLimitKey(request: FastifyRequest): string {
-  const bearer = bearerOf(request);
-  return bearer ? `token:${createHash('sha256').update(bearer).digest('base64url')}` : `address:${request.ip}`;
+/**
+ * The rate-limit bucket of a request: its token (hashed: no secret kept in memory) when the token is valid, else
+ * its address. A made-up token gets no bucket of its own, so guessing tokens is throttled like any request
+ * without one. The principal found here is kept on the request for the AuthGuard, which checks the roles.
+ */
+function rateLimitKey(authenticator: Authenticator) {
+  return async (request: AuthenticatedRequest): Promise<string> => {
+    const bearer = bearerOf(request);
+    // An authenticator that fails (a key set out of reach) counts the request against its address; the AuthGuard
+    // then meets the same failure and answers it.
+    const principal = bearer === undefined ? undefined : await authenticator.authenticate(bearer).catch(() => undefined);
+    if (bearer === undefined || principal === undefined) return `address:${request.ip}`;
+    request.principal = principal;
+    return `token:${createHash('sha256').update(bearer).digest('base64url')}`;
+  };
 }
 
 /** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
@@ -38,9 +49,14 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
-    keyGenerator: rateLimitKey,
+    keyGenerator: rateLimitKey(app.get<Authenticator>(AUTHENTICATOR)),
     // Thrown to the ErrorFilter, which words it (too-many-requests) in the client's language.
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, max: context.max, seconds: Math.ceil(context.ttl / 1000) }),
+    errorResponseBuilder: (request: AuthenticatedRequest, context) => ({
+      statusCode: 429,
+      max: context.max,
+      seconds: Math.ceil(context.ttl / 1000),
+      withToken: request.principal !== undefined,
+    }),
   });
   logRequests(app);
   app.enableShutdownHooks();

@@ -106,7 +106,7 @@ export class NoUndeclaredQuery implements NestInterceptor {
 }
 
 function declaresQuery(context: ExecutionContext): boolean {
-  const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
   return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
 }
 
@@ -121,6 +121,7 @@ export function BodySchema(schema: z.ZodType, description?: string) {
  * that could break what reads it later (e-mail headers, logs, a screen) is refused, not repaired.
  */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u; // with the u flag only an unpaired half matches
+// eslint-disable-next-line no-control-regex -- finding control characters is this rule's purpose
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/; // NUL, CR, LF, TAB, DEL, C1, line/paragraph separators
 const BIDI_OVERRIDE = /[\u202A-\u202E\u2066-\u2069]/;
 const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]/gu; // whitespace and zero-width characters

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { masterKeyFromConfig } from '../../../src/infrastructure/crypto/master-key';
 import { SqliteKeyStore } from '../../../src/infrastructure/crypto/sqlite-key-store';
 import { keyStoreContract } from '../../contracts/key-store.contract';
@@ -15,13 +15,14 @@ function tempDirectory(): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** The database file's bytes after the WAL was folded back into it, and whatever WAL is left. */
+/**
+ * The bytes of every file of the store as they are on disk now (the database, and any -journal, -wal or -shm
+ * beside it), without a checkpoint or a close: what a copy of the data directory would hold.
+ */
 function fileBytes(filename: string): Buffer {
-  const db = new Database(filename);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  const wal = `${filename}-wal`;
-  return Buffer.concat([readFileSync(filename), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);
+  const directory = dirname(filename);
+  const files = readdirSync(directory).filter((name) => name.startsWith(basename(filename)));
+  return Buffer.concat(files.map((name) => readFileSync(join(directory, name))));
 }
 
 /** Whether any 8 consecutive bytes of `secret` are in `bytes`: a partly overwritten key still leaks. */
@@ -103,22 +104,37 @@ describe('SqliteKeyStore', () => {
       expect(bytes.includes(wrappedKeyOf(filename, 'js-1'))).toBe(true);
     });
 
-    it('overwrites a destroyed key in the file (secure_delete), keeping the others', async () => {
+    it('A8.1: leaves no byte of a destroyed key in any file of the store once destroy returns, keeping the others', async () => {
       const store = open();
       const key = await store.keyFor('js-erased');
       await store.keyFor('js-kept');
-      await store.close();
       const [erasedWrapped, keptWrapped] = [wrappedKeyOf(filename, 'js-erased'), wrappedKeyOf(filename, 'js-kept')];
       expect(fileBytes(filename).includes(erasedWrapped)).toBe(true);
 
-      const reopened = open();
-      await reopened.destroy('js-erased', new Date('2025-04-01T01:00:00Z'));
-      await reopened.close();
+      // The store stays open: no close, no checkpoint, as when the process is killed right after the erasure.
+      await store.destroy('js-erased', new Date('2025-04-01T01:00:00Z'));
 
       const bytes = fileBytes(filename);
       expect(containsAnyPart(bytes, erasedWrapped)).toBe(false);
       expect(containsAnyPart(bytes, key)).toBe(false);
       expect(bytes.includes(keptWrapped)).toBe(true);
+    });
+
+    it('A8.1: a store an older version left in WAL mode is converted on open, and erasure then leaves nothing behind', async () => {
+      const legacy = open();
+      await legacy.keyFor('js-erased');
+      await legacy.close();
+      const wal = new Database(filename);
+      wal.pragma('journal_mode = WAL');
+      wal.prepare(`UPDATE subject_keys SET created_at = 'then'`).run();
+      wal.close();
+      const wrapped = wrappedKeyOf(filename, 'js-erased');
+      const store = open();
+
+      await store.destroy('js-erased', new Date('2025-04-01T01:00:00Z'));
+
+      expect(containsAnyPart(fileBytes(filename), wrapped)).toBe(false);
+      expect(existsSync(`${filename}-wal`)).toBe(false);
     });
 
     it('records when a key was destroyed', async () => {
