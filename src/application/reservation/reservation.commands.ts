@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCancelled, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
 import { PSEUDONYMIZER } from '../ports/tokens';
 import type { Pseudonymizer } from '../ports/pseudonymizer';
@@ -11,7 +12,7 @@ import { JobSeekerIds } from '../job-seeker/job-seeker-ids';
 import { ContextLoader } from './confirmation-context';
 import { SlotBooking } from './slot-booking';
 
-export interface ReservationAnswer extends StreamOutcome {
+export interface ReservationAnswer extends CommandOutcome {
   reservationId: string;
 }
 
@@ -42,7 +43,7 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
       }),
       context,
     );
-    return { reservationId, ...outcome };
+    return { reservationId, ...outcomeOf(outcome) };
   }
 }
 
@@ -122,19 +123,22 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
       },
       context,
     );
-    if (step.type === 'CancelReservation') await this.releaseCancelledSlot(reservationId, stream, context);
-    return { reservationId, ...outcome };
+    const released = step.type === 'CancelReservation' ? await this.releaseCancelledSlot(reservationId, stream, context, outcome.replayed) : undefined;
+    return { reservationId, ...(released ? outcomeOf(outcome, released) : outcomeOf(outcome)) };
   }
 
   /**
    * A cancelled session gives its slot back, as ReservationCancelled recorded it (also on a re-send,
-   * in case the first send stopped half-way; releasing is idempotent).
+   * in case the first send stopped half-way; releasing is idempotent). Answers what this command
+   * appended to the counselor's day.
    */
-  private async releaseCancelledSlot(reservationId: string, stream: string, context: CommandContext): Promise<void> {
+  private async releaseCancelledSlot(reservationId: string, stream: string, context: CommandContext, replayed: boolean): Promise<StreamOutcome | undefined> {
     const cancelled = (await this.es.load(reservationDecider, stream)).events.find((e) => e.type === 'ReservationCancelled');
     const slot = (cancelled?.data as ReservationCancelled['data'] | undefined)?.slot;
-    if (!slot) return;
-    await this.booking.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId }, 'cancelled', context);
+    if (!slot) return undefined;
+    const start = new Date(slot.start);
+    await this.booking.release({ counselorId: slot.counselorId, start, reservationId }, 'cancelled', context);
+    return this.booking.recordedOnDay(slot.counselorId, start, context, replayed);
   }
 }
 

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
-import { PublishTermsVersion } from '../../application/terms/terms.commands';
-import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import { PublishTermsVersion, TermsAnswer } from '../../application/terms/terms.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { ErasePersonalData } from '../../application/privacy/privacy.commands';
@@ -13,7 +13,7 @@ import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
 import { Ctx, Viewer } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { Authenticated, Documented, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const registerSchema = z
@@ -84,11 +84,11 @@ export class JobSeekersController {
 
   @Post()
   @Allow(...COUNTER_STAFF)
-  @HttpCode(200)
-  @Documented('A2.1: register a job seeker, or update their details (same job-seeker number: same job seeker).')
+  @Documented('A2.1: register a job seeker (201), or update their details (200; same job-seeker number: same job seeker).')
   @BodySchema(registerSchema)
-  register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
-    return this.commands.execute(new RegisterJobSeeker(body, context));
+  async register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+    const answer: JobSeekerAnswer = await this.commands.execute(new RegisterJobSeeker(body, context));
+    await sendCreatedWhen(reply, 'JobSeekerRegistered', answer);
   }
 
   @Post(':id/consents')
@@ -128,7 +128,7 @@ export class TermsController {
   @Allow('supervisor')
   @Documented('A13: publish a terms version with its effective date (JST).')
   @BodySchema(termsSchema)
-  publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome> {
+  publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<TermsAnswer> {
     return this.commands.execute(new PublishTermsVersion(body, context));
   }
 }

@@ -134,12 +134,11 @@ export class OfficesController {
   @HttpCode(200)
   @Documented("Rename a counselor or set their fixed meeting room URL (A4).")
   @BodySchema(counselorPatchSchema)
-  async changeCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
-    // Two decisions on one stream: each gets its own command id so a re-send replays both.
-    let answer: CounselorAnswer | undefined;
-    if (body.name !== undefined) answer = await this.act(id, { type: 'RenameCounselor', name: body.name }, { ...context, commandId: `${context.commandId}.name` });
-    if (body.roomUrl !== undefined) answer = await this.act(id, { type: 'SetRoomUrl', roomUrl: body.roomUrl }, { ...context, commandId: `${context.commandId}.room` });
-    return answer!;
+  changeCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+    const steps: CounselorStep[] = [];
+    if (body.name !== undefined) steps.push({ type: 'RenameCounselor', name: body.name });
+    if (body.roomUrl !== undefined) steps.push({ type: 'SetRoomUrl', roomUrl: body.roomUrl });
+    return this.act(id, steps, context);
   }
 
   @Put('counselors/:id/weekly-hours')
@@ -187,7 +186,7 @@ export class OfficesController {
     return this.act(id, { type: 'ReactivateCounselor' }, context);
   }
 
-  private act(id: string, step: CounselorStep, context: CommandContext): Promise<CounselorAnswer> {
+  private act(id: string, step: CounselorStep | CounselorStep[], context: CommandContext): Promise<CounselorAnswer> {
     return this.commands.execute(new ActOnCounselor(id, step, context));
   }
 }

@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { CommandOutcome } from '../../application/event-sourcing/command-answer';
 
 /** A staff command endpoint: its summary, the headers every command takes, and the error contract. */
 export function Documented(summary: string) {
@@ -21,4 +23,13 @@ export function Authenticated() {
     ApiResponse({ status: 403, description: 'Your role does not allow this (A8.1).' }),
     ApiResponse({ status: 429, description: 'Too many requests with this token; wait a minute.' }),
   );
+}
+
+/**
+ * For commands that create or update (register a job seeker, enroll a staff member): 201 when the
+ * command created the thing, 200 otherwise. Decided from the events appended, so a re-send answers
+ * with the same status.
+ */
+export async function sendCreatedWhen(reply: FastifyReply, created: string, answer: CommandOutcome): Promise<void> {
+  await reply.status(answer.appended.includes(created) ? 201 : 200).send(answer);
 }

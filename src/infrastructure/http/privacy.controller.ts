@@ -4,8 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { AccessLog, AccessRecord, MAX_AUDIT_DAYS } from '../../application/privacy/access-log';
-import { DiscloseDeviceIdentifiers, DisclosedDevice } from '../../application/privacy/privacy.commands';
-import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import { DiscloseDeviceIdentifiers, DisclosureAnswer } from '../../application/privacy/privacy.commands';
 import type { Page } from '../../application/page';
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
@@ -42,7 +41,7 @@ export class PrivacyController {
     'A7.2: on a legal request from the authorities, disclose the device identifiers a job seeker checked in from. The disclosure is recorded (LegalDisclosureMade) before it is answered.',
   )
   @BodySchema(disclosureSchema)
-  disclose(@Body(new Valid(disclosureSchema)) body: z.infer<typeof disclosureSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome & { requestId: string; devices: DisclosedDevice[] }> {
+  disclose(@Body(new Valid(disclosureSchema)) body: z.infer<typeof disclosureSchema>, @Ctx() context: CommandContext): Promise<DisclosureAnswer> {
     return this.commands.execute(new DiscloseDeviceIdentifiers(body, context));
   }
 

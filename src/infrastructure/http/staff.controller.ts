@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -9,7 +10,7 @@ import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
 import { Ctx } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { Authenticated, Documented, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1–64 letters, digits or . _ @ - (e.g. the staff number)');
@@ -31,11 +32,11 @@ export class StaffController {
 
   @Post()
   @Allow('admin')
-  @HttpCode(200)
-  @Documented('A8.1: enroll a staff member with their roles, or change their roles.')
+  @Documented('A8.1: enroll a staff member with their roles (201), or change their roles (200).')
   @BodySchema(enrollSchema)
-  enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext): Promise<StaffAnswer> {
-    return this.commands.execute(new EnrollStaffMember(body, context));
+  async enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+    const answer: StaffAnswer = await this.commands.execute(new EnrollStaffMember(body, context));
+    await sendCreatedWhen(reply, 'StaffMemberEnrolled', answer);
   }
 
   @Get()
