@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule, Ports } from '../../app.module';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
+import { documentErrors } from './openapi';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -82,7 +83,8 @@ function setUpOpenApi(app: INestApplication): void {
         '409 concurrent change, 422 refused by a rule of the terms ({ rule, message }); on any error nothing is recorded.',
     )
     .setVersion('1')
+    .addServer('/', 'this instance')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => documentErrors(SwaggerModule.createDocument(app, config)), { jsonDocumentUrl: 'docs-json' });
 }

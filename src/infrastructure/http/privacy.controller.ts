@@ -7,8 +7,9 @@ import { AccessLog, AccessRecord, MAX_AUDIT_DAYS } from '../../application/priva
 import { DiscloseDeviceIdentifiers, DisclosureAnswer } from '../../application/privacy/privacy.commands';
 import type { Page } from '../../application/page';
 import { Allow } from './auth.guard';
+import { accessPage, disclosureAnswer } from './answers';
 import { Ctx } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { AnswerSchema, Authenticated, Documented, QuerySchema } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration');
@@ -41,6 +42,7 @@ export class PrivacyController {
     'A7.2: on a legal request from the authorities, disclose the device identifiers a job seeker checked in from. The disclosure is recorded (LegalDisclosureMade) before it is answered.',
   )
   @BodySchema(disclosureSchema)
+  @AnswerSchema(201, disclosureAnswer)
   disclose(@Body(new Valid(disclosureSchema)) body: z.infer<typeof disclosureSchema>, @Ctx() context: CommandContext): Promise<DisclosureAnswer> {
     return this.commands.execute(new DiscloseDeviceIdentifiers(body, context));
   }
@@ -48,6 +50,8 @@ export class PrivacyController {
   @Get('audit/personal-data-views')
   @Allow('auditor')
   @ApiOperation({ summary: `A8.1: who read whose personal data, when (JST dates from–to, at most ${MAX_AUDIT_DAYS} days; filter by job seeker or viewer; paginated).` })
+  @QuerySchema(auditQuery)
+  @AnswerSchema(200, accessPage)
   views(@Query(new Valid(auditQuery)) query: z.infer<typeof auditQuery>): Promise<Page<AccessRecord>> {
     return this.accessLog.query(query);
   }

@@ -9,8 +9,9 @@ import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
 import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
+import { staffAnswer, staffPage, tokenAnswer } from './answers';
 import { Ctx } from './command-context.decorator';
-import { Authenticated, Documented, sendCreatedWhen } from './openapi';
+import { AnswerSchema, Authenticated, Documented, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1–64 letters, digits or . _ @ - (e.g. the staff number)');
@@ -34,6 +35,7 @@ export class StaffController {
   @Allow('admin')
   @Documented('A8.1: enroll a staff member with their roles (201), or change their roles (200).')
   @BodySchema(enrollSchema)
+  @AnswerSchema([201, 200], staffAnswer)
   async enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
     const answer: StaffAnswer = await this.commands.execute(new EnrollStaffMember(body, context));
     await sendCreatedWhen(reply, 'StaffMemberEnrolled', answer);
@@ -42,6 +44,8 @@ export class StaffController {
   @Get()
   @Allow('admin')
   @ApiOperation({ summary: 'Staff members, their roles and tokens (never the tokens themselves; paginated).' })
+  @QuerySchema(pagination)
+  @AnswerSchema(200, staffPage)
   list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>): Promise<Page<StaffMemberView>> {
     return this.directory.list(query.offset, query.limit);
   }
@@ -50,6 +54,7 @@ export class StaffController {
   @Allow('admin')
   @Documented('Issue a bearer token to a staff member. The token is in this answer only: hand it over now.')
   @BodySchema(issueSchema)
+  @AnswerSchema(201, tokenAnswer)
   issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
     return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
   }
@@ -59,6 +64,7 @@ export class StaffController {
   @HttpCode(200)
   @Documented('Revoke a token (lost, or the staff member left); it stops working on every instance.')
   @BodySchema(z.object({}).strict())
+  @AnswerSchema(200, staffAnswer)
   revoke(
     @Param('staffId', new Valid(staffId)) id: string,
     @Param('tokenId', tokenId) token: string,

@@ -2,6 +2,7 @@ import { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
+import { openApiSchema } from './openapi';
 
 /** Malformed input (HTTP 400): the request cannot even be read as a command. */
 export class BadInput extends Error {
@@ -29,8 +30,7 @@ export class Valid<S extends z.ZodType> implements PipeTransform<unknown, z.infe
 
 /** Documents the body in the OpenAPI from the same schema that validates it. */
 export function BodySchema(schema: z.ZodType, description?: string) {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return applyDecorators(ApiBody({ schema: jsonSchema as never, description }));
+  return applyDecorators(ApiBody({ schema: openApiSchema(schema, 'input') as never, description }));
 }
 
 /** Reusable pieces of the request schemas. */
