@@ -121,6 +121,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('documents every path parameter with the form the service accepts', () => {
+    const vague = operations().flatMap(({ path, method, operation }) =>
+      (operation.parameters ?? [])
+        .filter((p) => p.in === 'path' && !(p.schema?.format || p.schema?.pattern || p.schema?.maxLength))
+        .map((p) => `${method.toUpperCase()} ${path} ${p.name}`),
+    );
+    expect(vague).toEqual([]);
+    expect(document.paths['/v1/reservations/{id}'].get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid' }) })]);
+  });
+
   it('a client that reads only the document calls the audit endpoint successfully', async () => {
     const operation = document.paths['/v1/audit/personal-data-views'].get!;
     const today = '2026-11-26'; // the test clock's date

@@ -14,7 +14,7 @@ import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
 import { erasureAnswer, jobSeekerAnswer, jobSeekerPage, jobSeekerView, termsAnswer } from './answers';
 import { Ctx, Viewer } from './command-context.decorator';
-import { AnswerSchema, Authenticated, Documented, QuerySchema, sendCreatedWhen } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const registerSchema = z
@@ -43,7 +43,8 @@ const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the 
 const termsSchema = z
   .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
   .strict();
-const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration'));
+const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration');
+const idParam = new Valid(jobSeekerId);
 
 @ApiTags('job seekers')
 @Authenticated()
@@ -70,6 +71,7 @@ export class JobSeekersController {
   @Allow(...COUNTER_STAFF)
   @ApiOperation({ summary: 'One job seeker: details, consents, no-shows, refusal, reservations, devices (pseudonyms only, A7.2). A8.1: the read is recorded.' })
   @AnswerSchema(200, jobSeekerView)
+  @PathSchema('id', jobSeekerId)
   async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<JobSeekerView> {
     const view = await this.directory.jobSeeker(id);
     if (!view) throw new NotFound('Job seeker', id);
@@ -83,6 +85,7 @@ export class JobSeekersController {
   @Documented("A8.1: erase the job seeker's personal data (their key is destroyed); the history stays, its personal fields read as erased.")
   @BodySchema(eraseSchema)
   @AnswerSchema(200, erasureAnswer)
+  @PathSchema('id', jobSeekerId)
   erase(@Param('id', idParam) id: string, @Body(new Valid(eraseSchema)) body: z.infer<typeof eraseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ErasePersonalData(id, body.reason, context));
   }
@@ -102,6 +105,7 @@ export class JobSeekersController {
   @Documented('A2.3 / A4 / A5 / A12.2: record consent to a terms version, with the environment declaration item by item.')
   @BodySchema(consentSchema)
   @AnswerSchema(201, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   consent(@Param('id', idParam) id: string, @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'GiveConsent', ...body }, context));
   }
@@ -112,6 +116,7 @@ export class JobSeekersController {
   @Documented('A12.1 / A6.5: refuse service to a job seeker.')
   @BodySchema(refuseSchema)
   @AnswerSchema(200, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   refuse(@Param('id', idParam) id: string, @Body(new Valid(refuseSchema)) body: z.infer<typeof refuseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'RefuseService', ...body }, context));
   }
@@ -122,6 +127,7 @@ export class JobSeekersController {
   @Documented('A12.1: lift a refusal.')
   @BodySchema(liftSchema)
   @AnswerSchema(200, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   lift(@Param('id', idParam) id: string, @Body(new Valid(liftSchema)) body: z.infer<typeof liftSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'LiftRefusal', ...body }, context));
   }

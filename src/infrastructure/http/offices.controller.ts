@@ -10,7 +10,7 @@ import { CounselorView, DirectoryProjection, OfficeView } from '../../projection
 import { Allow } from './auth.guard';
 import { counselorAnswer, counselorPage, counselorView, officeAnswer, officePage, officeView } from './answers';
 import { Ctx } from './command-context.decorator';
-import { AnswerSchema, Authenticated, Documented, QuerySchema } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const app = z.object({ name: fields.text(100), termsUrl: fields.url }).strict();
@@ -72,6 +72,7 @@ export class OfficesController {
   @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: 'One office with its closure days.' })
   @AnswerSchema(200, officeView)
+  @PathSchema('id', fields.id)
   async office(@Param('id', idParam) id: string): Promise<OfficeView> {
     const office = await this.directory.office(id);
     if (!office) throw new NotFound('Office', id);
@@ -83,6 +84,7 @@ export class OfficesController {
   @Documented("Change an office's name, cancellation phone or sender address.")
   @BodySchema(profileSchema)
   @AnswerSchema(200, officeAnswer)
+  @PathSchema('id', fields.id)
   changeProfile(@Param('id', idParam) id: string, @Body(new Valid(profileSchema)) body: z.infer<typeof profileSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'ChangeOfficeProfile', ...body }, context));
   }
@@ -92,6 +94,7 @@ export class OfficesController {
   @Documented('A4: change the designated app and how meeting URLs are made (applies to new confirmations only).')
   @BodySchema(appSchema)
   @AnswerSchema(200, officeAnswer)
+  @PathSchema('id', fields.id)
   changeApp(@Param('id', idParam) id: string, @Body(new Valid(appSchema)) body: z.infer<typeof appSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'ChangeDesignatedApp', ...body }, context));
   }
@@ -101,6 +104,7 @@ export class OfficesController {
   @Documented('Close the office on a day (on top of national holidays and 12/29–1/3).')
   @BodySchema(closureSchema)
   @AnswerSchema(201, officeAnswer)
+  @PathSchema('id', fields.id)
   addClosure(@Param('id', idParam) id: string, @Body(new Valid(closureSchema)) body: z.infer<typeof closureSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'AddClosureDay', ...body }, context));
   }
@@ -110,6 +114,8 @@ export class OfficesController {
   @HttpCode(200)
   @Documented('Open the office again on a closure day.')
   @AnswerSchema(200, officeAnswer)
+  @PathSchema('id', fields.id)
+  @PathSchema('date', fields.date)
   removeClosure(@Param('id', idParam) id: string, @Param('date', new Valid(fields.date)) date: string, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'RemoveClosureDay', date }, context));
   }
@@ -119,6 +125,7 @@ export class OfficesController {
   @Documented('Add a counselor to an office (available every business day 10:00–17:00 until told otherwise).')
   @BodySchema(counselorSchema)
   @AnswerSchema(201, counselorAnswer)
+  @PathSchema('id', fields.id)
   addCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorSchema)) body: z.infer<typeof counselorSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     return this.commands.execute(new AddCounselor(id, body, context));
   }
@@ -128,6 +135,7 @@ export class OfficesController {
   @ApiOperation({ summary: "List an office's counselors (paginated; includeInactive=true to see deactivated ones)." })
   @QuerySchema(counselorListQuery)
   @AnswerSchema(200, counselorPage)
+  @PathSchema('id', fields.id)
   counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
     return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
   }
@@ -136,6 +144,7 @@ export class OfficesController {
   @Allow('counselor', 'supervisor', 'auditor', 'admin')
   @ApiOperation({ summary: 'One counselor with availability and exceptions.' })
   @AnswerSchema(200, counselorView)
+  @PathSchema('id', fields.id)
   async counselor(@Param('id', idParam) id: string): Promise<CounselorView> {
     const counselor = await this.directory.counselor(id);
     if (!counselor) throw new NotFound('Counselor', id);
@@ -148,6 +157,7 @@ export class OfficesController {
   @Documented("Rename a counselor or set their fixed meeting room URL (A4).")
   @BodySchema(counselorPatchSchema)
   @AnswerSchema(200, counselorAnswer)
+  @PathSchema('id', fields.id)
   changeCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     const steps: CounselorStep[] = [];
     if (body.name !== undefined) steps.push({ type: 'RenameCounselor', name: body.name });
@@ -161,6 +171,7 @@ export class OfficesController {
   @Documented('Set working hours per weekday (1 = Monday … 5 = Friday; null = not working).')
   @BodySchema(weeklySchema)
   @AnswerSchema(200, counselorAnswer)
+  @PathSchema('id', fields.id)
   weeklyHours(@Param('id', idParam) id: string, @Body(new Valid(weeklySchema)) body: z.infer<typeof weeklySchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     return this.act(id, { type: 'SetWeeklyHours', weeklyHours: body }, context);
   }
@@ -170,6 +181,7 @@ export class OfficesController {
   @Documented('Add an availability exception: a leave day, a blocked period, or a shorter day.')
   @BodySchema(exceptionSchema)
   @AnswerSchema(201, counselorAnswer)
+  @PathSchema('id', fields.id)
   addException(@Param('id', idParam) id: string, @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     const exceptionId = entityId(context, 'availability-exception');
     const exception = body.kind === 'blocked' ? { ...body, exceptionId, from: body.from.toISOString(), to: body.to.toISOString() } : { ...body, exceptionId };
@@ -181,6 +193,8 @@ export class OfficesController {
   @HttpCode(200)
   @Documented('Remove an availability exception.')
   @AnswerSchema(200, counselorAnswer)
+  @PathSchema('id', fields.id)
+  @PathSchema('exceptionId', fields.text(128))
   removeException(@Param('id', idParam) id: string, @Param('exceptionId', new Valid(fields.text(128))) exceptionId: string, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     return this.act(id, { type: 'RemoveAvailabilityException', exceptionId }, context);
   }
@@ -191,6 +205,7 @@ export class OfficesController {
   @Documented('Deactivate a counselor; refused while they still hold future sessions (the answer lists them).')
   @BodySchema(deactivateSchema)
   @AnswerSchema(200, counselorAnswer)
+  @PathSchema('id', fields.id)
   deactivate(@Param('id', idParam) id: string, @Body(new Valid(deactivateSchema)) body: z.infer<typeof deactivateSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     return this.act(id, { type: 'DeactivateCounselor', reason: body.reason }, context);
   }
@@ -201,6 +216,7 @@ export class OfficesController {
   @Documented('Reactivate a counselor.')
   @BodySchema(empty)
   @AnswerSchema(200, counselorAnswer)
+  @PathSchema('id', fields.id)
   reactivate(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
     return this.act(id, { type: 'ReactivateCounselor' }, context);
   }

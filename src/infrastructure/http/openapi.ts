@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -35,6 +35,12 @@ export function QuerySchema(schema: z.ZodType) {
       return ApiQuery({ name, required: (json.required ?? []).includes(name), schema: propertySchema as never, description: description as string | undefined });
     }),
   );
+}
+
+/** Documents a path parameter from the zod schema that validates it. */
+export function PathSchema(name: string, schema: z.ZodType) {
+  const { description, ...json } = openApiSchema(schema, 'input');
+  return ApiParam({ name, required: true, schema: json as never, description: description as string | undefined });
 }
 
 /** A staff command endpoint: its summary and the Idempotency-Key every command takes. */

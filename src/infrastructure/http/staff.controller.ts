@@ -11,7 +11,7 @@ import { StaffDirectoryProjection, StaffMemberView } from '../../projections/sta
 import { Allow } from './auth.guard';
 import { staffAnswer, staffPage, tokenAnswer } from './answers';
 import { Ctx } from './command-context.decorator';
-import { AnswerSchema, Authenticated, Documented, QuerySchema, sendCreatedWhen } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
 const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1–64 letters, digits or . _ @ - (e.g. the staff number)');
@@ -19,7 +19,8 @@ const enrollSchema = z
   .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, 'give at least one role').max(ROLES.length) })
   .strict();
 const issueSchema = z.object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) }).strict().default({ validDays: 90 });
-const tokenId = new Valid(z.string().regex(/^[0-9a-f]{32}$/, 'must be a token id as returned when the token was issued'));
+const tokenIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be a token id as returned when the token was issued');
+const tokenId = new Valid(tokenIdSchema);
 
 /** Staff accounts of the embedded identity provider (with JWTs, roles come from the identity provider instead). */
 @ApiTags('staff')
@@ -55,6 +56,7 @@ export class StaffController {
   @Documented('Issue a bearer token to a staff member. The token is in this answer only: hand it over now.')
   @BodySchema(issueSchema)
   @AnswerSchema(201, tokenAnswer)
+  @PathSchema('staffId', staffId)
   issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
     return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
   }
@@ -65,6 +67,8 @@ export class StaffController {
   @Documented('Revoke a token (lost, or the staff member left); it stops working on every instance.')
   @BodySchema(z.object({}).strict())
   @AnswerSchema(200, staffAnswer)
+  @PathSchema('staffId', staffId)
+  @PathSchema('tokenId', tokenIdSchema)
   revoke(
     @Param('staffId', new Valid(staffId)) id: string,
     @Param('tokenId', tokenId) token: string,
