@@ -16,10 +16,12 @@ import type { StaffMemberView } from '../../projections/staff/staff-directory.pr
 
 /**
  * The answers of every endpoint as zod schemas, documented in the OpenAPI by `AnswerSchema`. Each is
- * tied to the TypeScript type the application answers with (`describes<T>()` fails to compile when
- * either gains or loses a field), so the document cannot drift from what is sent.
+ * tied to the TypeScript type the application answers with: `describes<T>()` fails to compile when
+ * the two differ in a field's type, in a required field, or in an optional field at the top. (Nested
+ * optional fields are caught at run time: test/e2e/openapi.spec.ts validates real answers, every
+ * object strict, against the served document.)
  */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
 function describes<T>() {
   return <S extends z.ZodType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'the schema does not describe the type'; schema: z.output<S>; type: T })) => schema;
 }
