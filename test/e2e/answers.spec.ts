@@ -1,20 +1,23 @@
 import type { StoredEvent } from '../../src/application/ports/event-store';
 import { Answer, JST, registerJobSeeker, requestBody, seed, startService, TestService, validConsent } from './harness';
+import { documentedAnswers } from './openapi-check';
 
 /**
  * Every command answers with every event type it appended, on every stream, and the ids a client
  * needs next; a re-send with the same Idempotency-Key answers the same (replayed) and appends nothing.
  * Each answer is checked against what the store actually gained, so a step that appends somewhere
- * the answer does not say fails here.
+ * the answer does not say fails here, and against the answer the OpenAPI document describes.
  */
 describe('command answers say what happened', () => {
   let service: TestService;
   let ids: Awaited<ReturnType<typeof seed>>;
   let sent = 0;
+  let expectDocumented: ReturnType<typeof documentedAnswers>;
 
   beforeAll(async () => {
     service = await startService();
     ids = await seed(service);
+    expectDocumented = documentedAnswers((await service.send('GET', '/docs-json')).body);
   });
   afterAll(() => service.close());
 
@@ -38,6 +41,7 @@ describe('command answers say what happened', () => {
     const head = await service.store.headPosition();
     const first = await service.send(method, path, body, key);
     expect({ status: first.status, body: first.body }).toMatchObject({ status, body: { appended, replayed: false } });
+    expectDocumented(method, path, first);
     const gained = await service.store.readAll({ after: head });
     expect(first.body.appended).toEqual(gained.map((e) => e.type));
     expect(first.body.streams).toEqual(byStream(gained));
