@@ -37,7 +37,7 @@ const exceptionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('shorter-day'), date: fields.date, from: fields.hhmm, to: fields.hhmm, reason: fields.text(200) }).strict(),
 ]);
 const deactivateSchema = z.object({ reason: fields.text(1000) }).strict();
-const counselorListQuery = pagination.extend({ includeInactive: z.enum(['true', 'false']).default('false') }).strict();
+const counselorListQuery = pagination.extend({ includeInactive: z.enum(['true', 'false']).default('false').describe('true: deactivated counselors too') }).strict();
 const empty = z.object({}).strict().default({});
 const idParam = new Valid(fields.id);
 

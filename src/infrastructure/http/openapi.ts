@@ -43,7 +43,7 @@ export function PathSchema(name: string, schema: z.ZodType) {
   return ApiParam({ name, required: true, schema: json as never, description: description as string | undefined });
 }
 
-/** A staff command endpoint: its summary and the Idempotency-Key every command takes. */
+/** A staff command endpoint: its summary and the headers every command takes. */
 export function Documented(summary: string) {
   return applyDecorators(
     ApiOperation({ summary }),
@@ -51,6 +51,12 @@ export function Documented(summary: string) {
       name: 'Idempotency-Key',
       required: false,
       description: 'Re-sending a command with the same key (8–128 letters, digits or . _ ~ -; a UUID is best) returns the first answer and appends nothing.',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9._~-]{8,128}$' },
+    }),
+    ApiHeader({
+      name: 'X-Correlation-Id',
+      required: false,
+      description: 'Recorded in the metadata of every event the command appends (default: the command id).',
       schema: { type: 'string', pattern: '^[A-Za-z0-9._~-]{8,128}$' },
     }),
   );

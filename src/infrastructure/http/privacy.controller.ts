@@ -22,7 +22,12 @@ const disclosureSchema = z
   })
   .strict();
 const auditQuery = pagination
-  .extend({ from: fields.date, to: fields.date, jobSeekerId: jobSeekerId.optional(), viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/).optional() })
+  .extend({
+    from: fields.date.describe('first day, a JST date (YYYY-MM-DD)'),
+    to: fields.date.describe(`last day, a JST date; at most ${MAX_AUDIT_DAYS} days from \`from\``),
+    jobSeekerId: jobSeekerId.optional().describe('only reads of this job seeker'),
+    viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/).optional().describe('only reads by this staff member, e.g. staff:tanaka'),
+  })
   .strict()
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { message: `at most ${MAX_AUDIT_DAYS} days at once`, path: ['to'] });
