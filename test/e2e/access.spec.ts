@@ -240,7 +240,7 @@ describe('A8.1: first start of an embedded installation', () => {
     const admin = bearer((await service.app.get(StaffAccess).firstStart())!);
 
     const enrolled = await call(service, 'POST /v1/staff', admin, { staffId: 'sato', name: '佐藤 花子', roles: ['counselor'] });
-    expect(enrolled).toMatchObject({ status: 200, body: { staffId: 'sato', appended: ['StaffMemberEnrolled'] } });
+    expect(enrolled).toMatchObject({ status: 201, body: { staffId: 'sato', appended: ['StaffMemberEnrolled'] } });
     const issued = await service.send('POST', '/v1/staff/sato/tokens', { validDays: 30 }, admin);
     expect(issued).toMatchObject({ status: 201, body: { staffId: 'sato', tokenId: expect.stringMatching(/^[0-9a-f]{32}$/), token: expect.any(String) } });
     const satoToken: string = issued.body.token;
@@ -296,7 +296,7 @@ describe('A8.1: every event records the staff member who acted', () => {
     const head = await service.store.headPosition();
 
     const registered = await service.send('POST', '/v1/job-seekers', { jobSeekerNo: '33010-7654321', registration: 'full', name: '倉敷 花子', email: 'hanako@example.jp', inPersonDifficulty: '遠方のため' }, sato);
-    expect(registered.status).toBe(200);
+    expect(registered.status).toBe(201);
     const consented = await service.send('POST', `/v1/job-seekers/${registered.body.jobSeekerId}/consents`, {
       termsVersion: '2022-07-28',
       environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
@@ -329,7 +329,7 @@ describe('A8.1: changing a staff member’s roles applies to their existing toke
     const registration = { jobSeekerNo: '33010-7654321', registration: 'pre', name: '倉敷 花子', inPersonDifficulty: '遠方のため' };
 
     expect((await call(service, 'POST /v1/terms-versions', sato, terms)).status).toBe(403); // supervisors only
-    expect((await call(service, 'POST /v1/job-seekers', sato, registration)).status).toBe(200);
+    expect((await call(service, 'POST /v1/job-seekers', sato, registration)).status).toBe(201);
 
     const promoted = await service.send('POST', '/v1/staff', { staffId: 'sato', name: 'sato', roles: ['supervisor'] }); // as tanaka (admin)
     expect(promoted).toMatchObject({ status: 200, body: { appended: ['StaffRolesChanged'] } });

@@ -59,9 +59,9 @@ describe('a crash between taking the slot and confirming the reservation', () =>
     expect(other).toMatchObject({ status: 422, body: { rule: 'SLOT' } });
   });
 
-  it('re-sending the same command after the restart finishes it, without a second hold', async () => {
+  it('re-sending the same command after the restart finishes it, without a second hold, and answers what the whole command appended', async () => {
     const answer = await restarted.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start }, key);
-    expect(answer).toMatchObject({ status: 200, body: { appended: ['SlotConfirmed'] } });
+    expect(answer).toMatchObject({ status: 200, body: { appended: ['SlotHeld', 'SlotConfirmed'] } });
     const day = await restarted.store.readStream(`counselor-day-${counselorId}-2026-12-01`);
     expect(day.map((e) => e.type)).toEqual(['SlotHeld']);
   });

@@ -60,7 +60,7 @@ describe('Idempotency-Key reused for a different request', () => {
   it('a registration under a used key with other details is refused, not answered as if it had run', async () => {
     const key = { 'idempotency-key': 'register-reuse-0001' };
     const body = { jobSeekerNo: '33010-2222222', registration: 'full', name: '津山 一郎', inPersonDifficulty: '遠方に住んでいる' };
-    expect((await service.send('POST', '/v1/job-seekers', body, key)).status).toBe(200);
+    expect((await service.send('POST', '/v1/job-seekers', body, key)).status).toBe(201);
 
     await expectRefusedAsReused('POST', '/v1/job-seekers', { ...body, name: '津山 二郎' }, key);
   });

@@ -109,7 +109,7 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
     const returning = { ...HANAKO, name: '備前 花子（再登録）', email: 'hanako.again@example.jp' };
     const registered = await service.send('POST', '/v1/job-seekers', returning);
-    expect(registered).toMatchObject({ status: 200, body: { appended: ['JobSeekerRegistered'], replayed: false } });
+    expect(registered).toMatchObject({ status: 201, body: { appended: ['JobSeekerRegistered'], replayed: false } });
     const newId = registered.body.jobSeekerId as string;
     expect(newId).not.toBe(jobSeekerId);
     expect((await service.send('POST', `/v1/job-seekers/${newId}/consents`, validConsent())).status).toBe(201);

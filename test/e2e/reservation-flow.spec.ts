@@ -21,11 +21,24 @@ describe('the reservation flow over HTTP', () => {
   it('takes a request, confirms it with a meeting URL (A4), checks in and completes, answering ids and revisions', async () => {
     const requested = await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), secondWish: JST('2026-12-02', '14:30') });
     expect(requested.status).toBe(201);
-    expect(requested.body).toMatchObject({ reservationId: expect.any(String), revision: '0', appended: ['ReservationRequested'], replayed: false });
     const reservationId = requested.body.reservationId;
+    expect(requested.body).toEqual({
+      reservationId: expect.any(String),
+      appended: ['ReservationRequested'],
+      streams: [{ streamId: `reservation-${reservationId}`, revision: '0', appended: ['ReservationRequested'] }],
+      replayed: false,
+    });
 
     const confirmed = await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') });
-    expect(confirmed.body).toMatchObject({ reservationId, revision: '1', appended: ['SlotConfirmed'] });
+    expect(confirmed.body).toEqual({
+      reservationId,
+      appended: ['SlotHeld', 'SlotConfirmed'],
+      streams: [
+        { streamId: `counselor-day-${ids.counselorIds[0]}-2026-12-01`, revision: '0', appended: ['SlotHeld'] },
+        { streamId: `reservation-${reservationId}`, revision: '1', appended: ['SlotConfirmed'] },
+      ],
+      replayed: false,
+    });
     const history = await service.store.readStream(`reservation-${reservationId}`);
     expect(history[1].data).toMatchObject({ start: '2026-12-01T01:00:00.000Z', end: '2026-12-01T01:30:00.000Z', designatedApp: 'Webex', termsVersion: '2022-07-28' });
     expect(history[1].data.meetingUrl).toMatch(/^https:\/\/meet\.example\.jp\/j\/[0-9a-f-]{36}$/);
@@ -103,7 +116,7 @@ describe('the reservation flow over HTTP', () => {
   it('A6.5: a cancellation gives the slot back, so another reservation can take it', async () => {
     const first = await requestAndConfirm();
     const cancelled = await service.send('POST', `/v1/reservations/${first}/cancellation`, { channel: 'phone', reason: '体調不良' });
-    expect(cancelled.body.appended).toEqual(['ReservationCancelled']);
+    expect(cancelled.body.appended).toEqual(['ReservationCancelled', 'SlotReleased']);
     await requestAndConfirm();
   });
 
@@ -119,7 +132,7 @@ describe('the reservation flow over HTTP', () => {
       start: JST('2026-12-08', '11:00'),
     });
     expect(followUp.status).toBe(201);
-    expect(followUp.body.appended).toEqual(['ReservationRequested', 'SlotConfirmed']);
+    expect(followUp.body.appended).toEqual(['SlotHeld', 'ReservationRequested', 'SlotConfirmed']);
   });
 
   it('COUNSELOR: deactivation is refused while the counselor holds future sessions, and lists them', async () => {

@@ -3,11 +3,12 @@ import { DeviceReadiness, EnvironmentDeclaration, jobSeekerDecider, JobSeekerCom
 import { NotFound } from '../../domain/shared/errors';
 import { termsDecider } from '../../domain/terms/terms';
 import { CommandContext } from '../event-sourcing/command-context';
-import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
+import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 import { JobSeekerIds, normalizeJobSeekerNo } from './job-seeker-ids';
 
-export interface JobSeekerAnswer extends StreamOutcome {
+export interface JobSeekerAnswer extends CommandOutcome {
   jobSeekerId: string;
 }
 
@@ -30,7 +31,7 @@ export class RegisterJobSeekerHandler implements ICommandHandler<RegisterJobSeek
       () => ({ type: 'RegisterJobSeeker' as const, ...input, jobSeekerNo: normalizeJobSeekerNo(input.jobSeekerNo), jobSeekerId, generation }),
       context,
     );
-    return { jobSeekerId, ...outcome };
+    return { jobSeekerId, ...outcomeOf(outcome) };
   }
 }
 
@@ -69,7 +70,7 @@ export class ActOnJobSeekerHandler implements ICommandHandler<ActOnJobSeeker> {
       },
       context,
     );
-    return { jobSeekerId, ...outcome };
+    return { jobSeekerId, ...outcomeOf(outcome) };
   }
 }
 

@@ -3,14 +3,17 @@ import { CounselorCommand, counselorDecider, HeldSession } from '../../domain/co
 import { OfficeCommand, officeDecider } from '../../domain/office/office';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 
-export interface OfficeAnswer extends StreamOutcome {
+export interface OfficeAnswer extends CommandOutcome {
   officeId: string;
 }
-export interface CounselorAnswer extends StreamOutcome {
+export interface CounselorAnswer extends CommandOutcome {
   counselorId: string;
+  /** The exception just added: what removing it takes. */
+  exceptionId?: string;
 }
 
 type WithoutType<C> = C extends unknown ? Omit<C, 'type'> : never;
@@ -34,7 +37,7 @@ export class OpenOfficeHandler implements ICommandHandler<OpenOffice> {
   async execute({ input, context }: OpenOffice): Promise<OfficeAnswer> {
     const officeId = entityId(context, 'office');
     const outcome = await this.es.execute(officeDecider, streams.office(officeId), () => ({ type: 'OpenOffice' as const, ...input, officeId }), context);
-    return { officeId, ...outcome };
+    return { officeId, ...outcomeOf(outcome) };
   }
 }
 
@@ -52,7 +55,7 @@ export class ActOnOfficeHandler implements ICommandHandler<ActOnOffice> {
       },
       context,
     );
-    return { officeId, ...outcome };
+    return { officeId, ...outcomeOf(outcome) };
   }
 }
 
@@ -80,7 +83,7 @@ export class AddCounselorHandler implements ICommandHandler<AddCounselor> {
       }),
       context,
     );
-    return { counselorId, ...outcome };
+    return { counselorId, ...outcomeOf(outcome) };
   }
 }
 
@@ -91,9 +94,12 @@ export abstract class HeldSessions {
 
 export type CounselorStep = Exclude<CounselorCommand, { type: 'AddCounselor' } | { type: 'DeactivateCounselor' }> | { type: 'DeactivateCounselor'; reason: string };
 
+/** One or more steps on a counselor (a rename and a new room URL in one request): one answer listing every event. */
 export class ActOnCounselor extends Command<CounselorAnswer> {
-  constructor(readonly counselorId: string, readonly step: CounselorStep, readonly context: CommandContext) {
+  readonly steps: CounselorStep[];
+  constructor(readonly counselorId: string, step: CounselorStep | CounselorStep[], readonly context: CommandContext) {
     super();
+    this.steps = Array.isArray(step) ? step : [step];
   }
 }
 
@@ -101,8 +107,18 @@ export class ActOnCounselor extends Command<CounselorAnswer> {
 export class ActOnCounselorHandler implements ICommandHandler<ActOnCounselor> {
   constructor(private readonly es: EventSourcing, private readonly sessions: HeldSessions) {}
 
-  async execute({ counselorId, step, context }: ActOnCounselor): Promise<CounselorAnswer> {
-    const outcome = await this.es.execute(
+  async execute({ counselorId, steps, context }: ActOnCounselor): Promise<CounselorAnswer> {
+    // Several decisions on one stream: each step gets its own command id, so a re-send replays each.
+    const outcomes: StreamOutcome[] = [];
+    for (const [index, step] of steps.entries()) {
+      outcomes.push(await this.decide(counselorId, step, steps.length === 1 ? context : { ...context, commandId: `${context.commandId}.${index + 1}` }));
+    }
+    const added = steps.find((s) => s.type === 'AddAvailabilityException');
+    return { counselorId, ...(added ? { exceptionId: added.exception.exceptionId } : {}), ...outcomeOf(outcomes[0], ...outcomes.slice(1)) };
+  }
+
+  private decide(counselorId: string, step: CounselorStep, context: CommandContext): Promise<StreamOutcome> {
+    return this.es.execute(
       counselorDecider,
       streams.counselor(counselorId),
       async (state, now): Promise<CounselorCommand> => {
@@ -112,7 +128,6 @@ export class ActOnCounselorHandler implements ICommandHandler<ActOnCounselor> {
       },
       context,
     );
-    return { counselorId, ...outcome };
   }
 }
 

@@ -5,12 +5,17 @@ import { legalRequestDecider } from '../../domain/privacy/access';
 import { DeviceRecord, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
-import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
+import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { CLOCK, Clock } from '../ports/clock';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '../ports/key-store';
 import { streams } from '../streams';
 
-export class ErasePersonalData extends Command<StreamOutcome & { jobSeekerId: string }> {
+export interface ErasureAnswer extends CommandOutcome {
+  jobSeekerId: string;
+}
+
+export class ErasePersonalData extends Command<ErasureAnswer> {
   constructor(readonly jobSeekerId: string, readonly reason: string, readonly context: CommandContext) {
     super();
   }
@@ -28,7 +33,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ jobSeekerId, reason, context }: ErasePersonalData): Promise<StreamOutcome & { jobSeekerId: string }> {
+  async execute({ jobSeekerId, reason, context }: ErasePersonalData): Promise<ErasureAnswer> {
     const outcome = await this.es.execute(
       jobSeekerDecider,
       streams.jobSeeker(jobSeekerId),
@@ -40,7 +45,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     );
     // Also on a re-send, or when erased earlier under another command: destroying is idempotent.
     await this.vault.erase(jobSeekerId, this.clock.now());
-    return { jobSeekerId, ...outcome };
+    return { jobSeekerId, ...outcomeOf(outcome) };
   }
 }
 
@@ -56,7 +61,12 @@ export interface DisclosedDevice {
   identifier: string;
 }
 
-export class DiscloseDeviceIdentifiers extends Command<StreamOutcome & { requestId: string; devices: DisclosedDevice[] }> {
+export interface DisclosureAnswer extends CommandOutcome {
+  requestId: string;
+  devices: DisclosedDevice[];
+}
+
+export class DiscloseDeviceIdentifiers extends Command<DisclosureAnswer> {
   constructor(readonly request: { jobSeekerId: string; authority: string; reference: string; reason: string }, readonly context: CommandContext) {
     super();
   }
@@ -75,7 +85,7 @@ export class DiscloseDeviceIdentifiersHandler implements ICommandHandler<Disclos
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  async execute({ request, context }: DiscloseDeviceIdentifiers): Promise<StreamOutcome & { requestId: string; devices: DisclosedDevice[] }> {
+  async execute({ request, context }: DiscloseDeviceIdentifiers): Promise<DisclosureAnswer> {
     const devices: DisclosedDevice[] = [];
     for (const reservationId of await this.records.reservationsWithDevices(request.jobSeekerId)) {
       for (const event of (await this.es.load(reservationDecider, streams.reservation(reservationId))).events) {
@@ -94,7 +104,7 @@ export class DiscloseDeviceIdentifiersHandler implements ICommandHandler<Disclos
       (_state, now) => ({ type: 'RecordLegalDisclosure' as const, requestId, ...request, devicePseudonyms: devices.map((d) => d.pseudonym), now }),
       context,
     );
-    return { requestId, ...outcome, devices };
+    return { requestId, ...outcomeOf(outcome), devices };
   }
 }
 

@@ -106,7 +106,7 @@ export class ConfirmationRecovery extends LiveProjection {
       }
     }
     for (const [key, reservationId] of [...this.pendingReleases]) {
-      if (await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId))) {
+      if ((await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId)))?.released) {
         released++;
         this.logger.warn({ msg: 'released the slot of a cancelled or missed session that was still held', reservationId });
       }

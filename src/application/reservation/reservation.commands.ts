@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
-import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
+import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { PSEUDONYMIZER } from '../ports/tokens';
 import type { Pseudonymizer } from '../ports/pseudonymizer';
 import { streams } from '../streams';
@@ -11,7 +12,7 @@ import { JobSeekerIds } from '../job-seeker/job-seeker-ids';
 import { ContextLoader } from './confirmation-context';
 import { releaseContext, SlotBooking } from './slot-booking';
 
-export interface ReservationAnswer extends StreamOutcome {
+export interface ReservationAnswer extends CommandOutcome {
   reservationId: string;
 }
 
@@ -42,7 +43,7 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
       }),
       context,
     );
-    return { reservationId, ...outcome };
+    return { reservationId, ...outcomeOf(outcome) };
   }
 }
 
@@ -125,9 +126,11 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
       },
       context,
     );
-    // A cancelled session gives its slot back (also on a re-send, in case the first send stopped half-way).
-    if (step.type === 'CancelReservation') await this.booking.releaseSlotNoLongerNeeded(reservationId, context);
-    return { reservationId, ...outcome };
+    // A cancelled session gives its slot back (also on a re-send, in case the first send stopped half-way);
+    // the answer lists what this command appended to the counselor's day.
+    const slot = step.type === 'CancelReservation' ? await this.booking.releaseSlotNoLongerNeeded(reservationId, context) : undefined;
+    const released = slot ? await this.booking.recordedOnDay(slot.counselorId, slot.start, context, outcome.replayed) : undefined;
+    return { reservationId, ...(released ? outcomeOf(outcome, released) : outcomeOf(outcome)) };
   }
 }
 

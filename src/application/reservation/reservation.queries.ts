@@ -4,7 +4,9 @@ import { NotFound } from '../../domain/shared/errors';
 import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 
-export type ReservationView = Omit<Exclude<ReservationState, { status: 'none' }>, 'abandonedHolds'>;
+type Existing = Exclude<ReservationState, { status: 'none' }>;
+/** Per status (Omit over the union would drop `slot`, which only some statuses have). */
+export type ReservationView = Existing extends infer S ? (S extends Existing ? Omit<S, 'abandonedHolds'> : never) : never;
 
 /** One reservation as its own stream tells it (replayed, so an erasure shows at once). */
 @Injectable()

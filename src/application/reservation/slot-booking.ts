@@ -3,6 +3,7 @@ import { counselorDayDecider, counselorDayStream, SlotReleasedReason } from '../
 import { Attendance, ReservationCommand, reservationDecider, ReservationState, slotNoLongerNeeded } from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, deterministicUuid, newCommandContext } from '../event-sourcing/command-context';
+import { CommandOutcome, outcomeOf, recordedOn } from '../event-sourcing/command-answer';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 import { ContextLoader } from './confirmation-context';
@@ -34,7 +35,7 @@ export class SlotBooking {
     private readonly contexts: ContextLoader,
   ) {}
 
-  async confirm(reservationId: string, counselorId: string, start: Date, context: CommandContext): Promise<StreamOutcome> {
+  async confirm(reservationId: string, counselorId: string, start: Date, context: CommandContext): Promise<CommandOutcome> {
     const stream = streams.reservation(reservationId);
     const holdId = deterministicUuid('hold', context.commandId);
     const confirmSlot = async (state: ReservationState, now: Date) => ({
@@ -47,7 +48,7 @@ export class SlotBooking {
   }
 
   /** A6.4: request and confirm a follow-up in one step, during a session. */
-  async bookFollowUp(followUp: FollowUp, counselorId: string, start: Date, context: CommandContext): Promise<StreamOutcome> {
+  async bookFollowUp(followUp: FollowUp, counselorId: string, start: Date, context: CommandContext): Promise<CommandOutcome> {
     const during = (await this.es.load(reservationDecider, streams.reservation(followUp.duringReservationId))).state;
     const source = this.existing(during, followUp.duringReservationId);
     const holdId = deterministicUuid('hold', context.commandId);
@@ -70,13 +71,15 @@ export class SlotBooking {
    * `slotNoLongerNeeded`), if the reservation still holds it. Idempotent: the counselor's day decides, at an
    * expected revision, so any number of callers release it once. The one place this release is made: by the
    * cancel command (also finishing an earlier cancel's release) and by ConfirmationRecovery's sweep, at start and
-   * periodically; a reactor on ReservationCancelled / SessionMissed can call it as it is. True when it released.
+   * periodically; a reactor on ReservationCancelled / SessionMissed can call it as it is. Answers the slot and
+   * whether this call released it (undefined: the reservation holds no slot it no longer needs).
    */
-  async releaseSlotNoLongerNeeded(reservationId: string, context: CommandContext): Promise<boolean> {
+  async releaseSlotNoLongerNeeded(reservationId: string, context: CommandContext): Promise<{ counselorId: string; start: Date; released: boolean } | undefined> {
     const slot = slotNoLongerNeeded((await this.es.load(reservationDecider, streams.reservation(reservationId))).state);
-    if (!slot) return false;
-    const outcome = await this.release({ counselorId: slot.counselorId, start: new Date(slot.start), reservationId }, slot.reason, context);
-    return outcome.appended.length > 0;
+    if (!slot) return undefined;
+    const start = new Date(slot.start);
+    const outcome = await this.release({ counselorId: slot.counselorId, start, reservationId }, slot.reason, context);
+    return { counselorId: slot.counselorId, start, released: outcome.appended.length > 0 };
   }
 
   async release(
@@ -101,7 +104,7 @@ export class SlotBooking {
     context: CommandContext,
     stream: string,
     makeCommand: (state: ReservationState, now: Date) => Promise<ReservationCommand>,
-  ): Promise<StreamOutcome> {
+  ): Promise<CommandOutcome> {
     // A re-send of a finished command answers as the first time; otherwise decide once before
     // touching the slot, so a rule violation takes nothing.
     if ((await this.es.check(reservationDecider, stream, makeCommand, context)) === 'allowed') {
@@ -113,12 +116,20 @@ export class SlotBooking {
         false,
       );
     }
+    let confirmed: StreamOutcome;
     try {
-      return await this.es.execute(reservationDecider, stream, makeCommand, context);
+      confirmed = await this.es.execute(reservationDecider, stream, makeCommand, context);
     } catch (error) {
       await this.release({ counselorId, start, reservationId, holdId }, 'confirmation-failed', context);
       throw error;
     }
+    return outcomeOf(await this.recordedOnDay(counselorId, start, context, confirmed.replayed), confirmed);
+  }
+
+  /** What this command appended to the counselor's day (SlotHeld, SlotReleased), whichever send of it did. */
+  async recordedOnDay(counselorId: string, start: Date, context: CommandContext, replayed: boolean): Promise<StreamOutcome> {
+    const day = counselorDayStream(counselorId, start);
+    return recordedOn(day, (await this.es.load(counselorDayDecider, day)).events, context, replayed);
   }
 
   private existing(state: ReservationState, reservationId: string): Exclude<ReservationState, { status: 'none' }> {

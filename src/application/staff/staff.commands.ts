@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { Role, staffDecider } from '../../domain/staff/staff';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, deterministicUuid, newCommandContext } from '../event-sourcing/command-context';
-import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
+import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { streams } from '../streams';
 import { newStaffToken } from './staff-token';
 
-export interface StaffAnswer extends StreamOutcome {
+export interface StaffAnswer extends CommandOutcome {
   staffId: string;
 }
 export interface TokenAnswer extends StaffAnswer {
@@ -41,7 +42,7 @@ export class EnrollStaffMemberHandler implements ICommandHandler<EnrollStaffMemb
 
   async execute({ input, context }: EnrollStaffMember): Promise<StaffAnswer> {
     const outcome = await this.es.execute(staffDecider, streams.staff(input.staffId), (_s, now) => ({ type: 'EnrollStaffMember' as const, ...input, now }), context);
-    return { staffId: input.staffId, ...outcome };
+    return { staffId: input.staffId, ...outcomeOf(outcome) };
   }
 }
 
@@ -60,7 +61,7 @@ export class IssueStaffTokenHandler implements ICommandHandler<IssueStaffToken> 
       },
       context,
     );
-    return { staffId, tokenId: issued.tokenId, ...outcome, ...(outcome.replayed ? {} : { token: issued.token }) };
+    return { staffId, tokenId: issued.tokenId, ...outcomeOf(outcome), ...(outcome.replayed ? {} : { token: issued.token }) };
   }
 }
 
@@ -78,7 +79,7 @@ export class RevokeStaffTokenHandler implements ICommandHandler<RevokeStaffToken
       },
       context,
     );
-    return { staffId, ...outcome };
+    return { staffId, ...outcomeOf(outcome) };
   }
 }
 

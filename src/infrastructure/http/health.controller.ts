@@ -1,8 +1,11 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import type { EventStore } from '../../application/ports/event-store';
 import { EVENT_STORE } from '../../application/ports/tokens';
+import { errorBody, health } from './answers';
 import { Public } from './auth.guard';
+import { AnswerSchema, openApiSchema } from './openapi';
 
 @ApiTags('operations')
 @Controller()
@@ -12,7 +15,9 @@ export class HealthController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Liveness and event-store reachability (200 when the event store answers, 503 when not).' })
-  async health(): Promise<{ status: 'ok'; eventStore: { head: string } }> {
+  @AnswerSchema(200, health, 'The event store answers; `head` is its last position.')
+  @ApiResponse({ status: 503, description: 'The event store does not answer.', schema: openApiSchema(errorBody, 'output') })
+  async health(): Promise<z.infer<typeof health>> {
     try {
       return { status: 'ok', eventStore: { head: String(await this.store.headPosition()) } };
     } catch {

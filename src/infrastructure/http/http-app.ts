@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, Ports } from '../../app.module';
 import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
+import { documentErrors } from './openapi';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -91,11 +92,13 @@ function setUpOpenApi(app: INestApplication): void {
     .setTitle('Madoguchi (窓口)')
     .setDescription(
       'Scheduling of Hello Work online job consultations. Every change is an event. Send a staff token as `Authorization: Bearer <token>`. ' +
-        'Errors: 400 malformed input, 401 no valid token, 403 wrong role (A8.1), 404 unknown id, 429 too many requests, ' +
-        '409 concurrent change, 422 refused by a rule of the terms ({ rule, message }); on any error nothing is recorded.',
+        'Commands answer 201 when they create something, 200 otherwise, with the ids and every event type appended on every stream. ' +
+        'Errors, always { error, message, rule?, problems?, details? }: 400 malformed input, 401 no valid token, 403 wrong role (A8.1), 404 unknown id, ' +
+        '409 concurrent change, 413 body over 64 KB, 422 refused by a rule, 429 too many requests; on any error nothing is recorded.',
     )
     .setVersion('1')
+    .addServer('/', 'this instance')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => documentErrors(SwaggerModule.createDocument(app, config)), { jsonDocumentUrl: 'docs-json' });
 }

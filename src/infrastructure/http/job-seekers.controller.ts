@@ -1,19 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
-import { PublishTermsVersion } from '../../application/terms/terms.commands';
-import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
+import { PublishTermsVersion, TermsAnswer } from '../../application/terms/terms.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { ErasePersonalData } from '../../application/privacy/privacy.commands';
 import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
+import { erasureAnswer, jobSeekerAnswer, jobSeekerPage, jobSeekerView, termsAnswer } from './answers';
 import { Ctx, Viewer } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, says, Valid } from './validation';
 
 const registerSchema = z
@@ -42,7 +43,8 @@ const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the 
 const termsSchema = z
   .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
   .strict();
-const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id')));
+const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'));
+const idParam = new Valid(jobSeekerId);
 
 @ApiTags('job seekers')
 @Authenticated()
@@ -57,6 +59,8 @@ export class JobSeekersController {
   @Get()
   @Allow(...COUNTER_STAFF)
   @ApiOperation({ summary: 'List job seekers by name (paginated). A8.1: the read is recorded for auditors.' })
+  @QuerySchema(pagination)
+  @AnswerSchema(200, jobSeekerPage)
   async list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
     const page = await this.directory.list(query.offset, query.limit);
     await this.accessLog.record(viewer, 'job-seeker-list', page.items.map((i) => i.jobSeekerId));
@@ -66,6 +70,8 @@ export class JobSeekersController {
   @Get(':id')
   @Allow(...COUNTER_STAFF)
   @ApiOperation({ summary: 'One job seeker: details, consents, no-shows, refusal, reservations, devices (pseudonyms only, A7.2). A8.1: the read is recorded.' })
+  @AnswerSchema(200, jobSeekerView)
+  @PathSchema('id', jobSeekerId)
   async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<JobSeekerView> {
     const view = await this.directory.jobSeeker(id);
     if (!view) throw new NotFound('Job seeker', id);
@@ -78,23 +84,28 @@ export class JobSeekersController {
   @HttpCode(200)
   @Documented("A8.1: erase the job seeker's personal data (their key is destroyed); the history stays, its personal fields read as erased.")
   @BodySchema(eraseSchema)
+  @AnswerSchema(200, erasureAnswer)
+  @PathSchema('id', jobSeekerId)
   erase(@Param('id', idParam) id: string, @Body(new Valid(eraseSchema)) body: z.infer<typeof eraseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ErasePersonalData(id, body.reason, context));
   }
 
   @Post()
   @Allow(...COUNTER_STAFF)
-  @HttpCode(200)
-  @Documented('A2.1: register a job seeker, or update their details (same job-seeker number: same job seeker).')
+  @Documented('A2.1: register a job seeker (201), or update their details (200; same job-seeker number: same job seeker).')
   @BodySchema(registerSchema)
-  register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
-    return this.commands.execute(new RegisterJobSeeker(body, context));
+  @AnswerSchema([201, 200], jobSeekerAnswer)
+  async register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+    const answer: JobSeekerAnswer = await this.commands.execute(new RegisterJobSeeker(body, context));
+    await sendCreatedWhen(reply, 'JobSeekerRegistered', answer);
   }
 
   @Post(':id/consents')
   @Allow(...COUNTER_STAFF)
   @Documented('A2.3 / A4 / A5 / A12.2: record consent to a terms version, with the environment declaration item by item.')
   @BodySchema(consentSchema)
+  @AnswerSchema(201, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   consent(@Param('id', idParam) id: string, @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'GiveConsent', ...body }, context));
   }
@@ -104,6 +115,8 @@ export class JobSeekersController {
   @HttpCode(200)
   @Documented('A12.1 / A6.5: refuse service to a job seeker.')
   @BodySchema(refuseSchema)
+  @AnswerSchema(200, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   refuse(@Param('id', idParam) id: string, @Body(new Valid(refuseSchema)) body: z.infer<typeof refuseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'RefuseService', ...body }, context));
   }
@@ -113,6 +126,8 @@ export class JobSeekersController {
   @HttpCode(200)
   @Documented('A12.1: lift a refusal.')
   @BodySchema(liftSchema)
+  @AnswerSchema(200, jobSeekerAnswer)
+  @PathSchema('id', jobSeekerId)
   lift(@Param('id', idParam) id: string, @Body(new Valid(liftSchema)) body: z.infer<typeof liftSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'LiftRefusal', ...body }, context));
   }
@@ -128,7 +143,8 @@ export class TermsController {
   @Allow('supervisor')
   @Documented('A13: publish a terms version with its effective date (JST).')
   @BodySchema(termsSchema)
-  publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<StreamOutcome> {
+  @AnswerSchema(201, termsAnswer)
+  publish(@Body(new Valid(termsSchema)) body: z.infer<typeof termsSchema>, @Ctx() context: CommandContext): Promise<TermsAnswer> {
     return this.commands.execute(new PublishTermsVersion(body, context));
   }
 }

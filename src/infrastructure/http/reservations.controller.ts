@@ -7,8 +7,9 @@ import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, Reserv
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { ReservationLookup, ReservationView } from '../../application/reservation/reservation.queries';
+import { reservationAnswer, reservationView } from './answers';
 import { Ctx, Viewer } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema } from './openapi';
 import { BodySchema, fields, says, Valid } from './validation';
 
 const attendance = z
@@ -56,6 +57,8 @@ export class ReservationsController {
   @Get(':id')
   @Allow(...COUNTER_STAFF)
   @ApiOperation({ summary: 'One reservation: status, wishes, slot, e-mail. A8.1: the read is recorded for auditors.' })
+  @AnswerSchema(200, reservationView)
+  @PathSchema('id', fields.id)
   async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<ReservationView> {
     const view = await this.reservations.view(id);
     await this.accessLog.record(viewer, 'reservation', [view.jobSeekerId]);
@@ -66,6 +69,7 @@ export class ReservationsController {
   @Allow(...COUNTER_STAFF)
   @Documented('A6.2: take a reservation request by phone or at the counter (1st and optional 2nd wish).')
   @BodySchema(requestSchema)
+  @AnswerSchema(201, reservationAnswer)
   request(@Body(new Valid(requestSchema)) body: z.infer<typeof requestSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     const { firstWish, secondWish, ...rest } = body;
     return this.commands.execute(new RequestReservation({ ...rest, wishes: secondWish ? [firstWish, secondWish] : [firstWish] }, context));
@@ -76,6 +80,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('A6.1: confirm a slot with a counselor, by the day before the session.')
   @BodySchema(confirmSchema)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   confirm(@Param('id', idParam) id: string, @Body(new Valid(confirmSchema)) body: z.infer<typeof confirmSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.commands.execute(new ConfirmSlot(id, body.counselorId, body.start, context));
   }
@@ -84,6 +90,8 @@ export class ReservationsController {
   @Allow(...COUNTER_STAFF)
   @Documented('A6.4: during a session, book and confirm the next one in one step.')
   @BodySchema(followUpSchema)
+  @AnswerSchema(201, reservationAnswer)
+  @PathSchema('id', fields.id)
   followUp(@Param('id', idParam) id: string, @Body(new Valid(followUpSchema)) body: z.infer<typeof followUpSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.commands.execute(new BookFollowUp(id, body, context));
   }
@@ -93,6 +101,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('A6.5: record a cancellation (job seekers cancel by phone).')
   @BodySchema(cancelSchema)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   cancel(@Param('id', idParam) id: string, @Body(new Valid(cancelSchema)) body: z.infer<typeof cancelSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.act(id, { type: 'CancelReservation', ...body }, context);
   }
@@ -102,6 +112,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start. A7.1: the device id the meeting app reports is recorded sealed; only its pseudonym is ever shown (A7.2).')
   @BodySchema(checkInSchema)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   checkIn(@Param('id', idParam) id: string, @Body(new Valid(checkInSchema)) body: z.infer<typeof checkInSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.act(id, { type: 'CheckIn', deviceId: body.deviceId }, context);
   }
@@ -111,6 +123,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('The session took place.')
   @BodySchema(empty)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   complete(@Param('id', idParam) id: string, @Body(new Valid(empty)) _body: unknown, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.act(id, { type: 'CompleteSession' }, context);
   }
@@ -120,6 +134,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('A12.1: stop a session (threats, abuse, use for other purposes).')
   @BodySchema(reasonSchema)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   stop(@Param('id', idParam) id: string, @Body(new Valid(reasonSchema)) body: z.infer<typeof reasonSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.act(id, { type: 'StopSession', reason: body.reason }, context);
   }
@@ -129,6 +145,8 @@ export class ReservationsController {
   @HttpCode(200)
   @Documented('A12.3: record that an interpreter or assistant will attend (before the session starts).')
   @BodySchema(interpreterSchema)
+  @AnswerSchema(200, reservationAnswer)
+  @PathSchema('id', fields.id)
   notifyInterpreter(@Param('id', idParam) id: string, @Body(new Valid(interpreterSchema)) body: z.infer<typeof interpreterSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
     return this.act(id, { type: 'NotifyInterpreter', ...body }, context);
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -8,8 +9,9 @@ import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
 import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
+import { staffAnswer, staffPage, tokenAnswer } from './answers';
 import { Ctx } from './command-context.decorator';
-import { Authenticated, Documented } from './openapi';
+import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, says, Valid } from './validation';
 
 const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, says('input.staff-id'));
@@ -17,7 +19,8 @@ const enrollSchema = z
   .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, says('input.at-least-one-role')).max(ROLES.length) })
   .strict();
 const issueSchema = z.object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) }).strict().default({ validDays: 90 });
-const tokenId = new Valid(z.string().regex(/^[0-9a-f]{32}$/, says('input.token-id')));
+const tokenIdSchema = z.string().regex(/^[0-9a-f]{32}$/, says('input.token-id'));
+const tokenId = new Valid(tokenIdSchema);
 
 /** Staff accounts of the embedded identity provider (with JWTs, roles come from the identity provider instead). */
 @ApiTags('staff')
@@ -31,16 +34,19 @@ export class StaffController {
 
   @Post()
   @Allow('admin')
-  @HttpCode(200)
-  @Documented('A8.1: enroll a staff member with their roles, or change their roles.')
+  @Documented('A8.1: enroll a staff member with their roles (201), or change their roles (200).')
   @BodySchema(enrollSchema)
-  enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext): Promise<StaffAnswer> {
-    return this.commands.execute(new EnrollStaffMember(body, context));
+  @AnswerSchema([201, 200], staffAnswer)
+  async enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+    const answer: StaffAnswer = await this.commands.execute(new EnrollStaffMember(body, context));
+    await sendCreatedWhen(reply, 'StaffMemberEnrolled', answer);
   }
 
   @Get()
   @Allow('admin')
   @ApiOperation({ summary: 'Staff members, their roles and tokens (never the tokens themselves; paginated).' })
+  @QuerySchema(pagination)
+  @AnswerSchema(200, staffPage)
   list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>): Promise<Page<StaffMemberView>> {
     return this.directory.list(query.offset, query.limit);
   }
@@ -49,6 +55,8 @@ export class StaffController {
   @Allow('admin')
   @Documented('Issue a bearer token to a staff member. The token is in this answer only: hand it over now.')
   @BodySchema(issueSchema)
+  @AnswerSchema(201, tokenAnswer)
+  @PathSchema('staffId', staffId)
   issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
     return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
   }
@@ -58,6 +66,9 @@ export class StaffController {
   @HttpCode(200)
   @Documented('Revoke a token (lost, or the staff member left); it stops working on every instance.')
   @BodySchema(z.object({}).strict())
+  @AnswerSchema(200, staffAnswer)
+  @PathSchema('staffId', staffId)
+  @PathSchema('tokenId', tokenIdSchema)
   revoke(
     @Param('staffId', new Valid(staffId)) id: string,
     @Param('tokenId', tokenId) token: string,

@@ -11,6 +11,7 @@ export type InputLocation = 'body' | 'query' | 'path' | 'header';
 
 /** One thing wrong with the input, as data; the error filter words it in the client's language. */
 export type InputProblem = { field: string; in: InputLocation } & Extract<Message, { code: InputCode }>;
+import { openApiSchema } from './openapi';
 
 /** Malformed input (HTTP 400): the request cannot even be read as a command. */
 export class BadInput extends Error {
@@ -112,8 +113,7 @@ function declaresQuery(context: ExecutionContext): boolean {
 
 /** Documents the body in the OpenAPI from the same schema that validates it. */
 export function BodySchema(schema: z.ZodType, description?: string) {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return applyDecorators(ApiBody({ schema: jsonSchema as never, description }));
+  return applyDecorators(ApiBody({ schema: openApiSchema(schema, 'input') as never, description }));
 }
 
 /**
