@@ -50,7 +50,7 @@ describe('A8.1: the operator signs in on the server', () => {
     expect(await recovery.exited).toBe(0);
     expect(recovery.stderr()).toBe('');
     const printed = recovery.stdout();
-    expect(printed).toMatch(/A new administrator token \(shown this once; keep it safe\):\n {2}mdg_/);
+    expect(printed).toMatch(/^A new administrator token \(shown this once; keep it safe\):\n {2}mdg_/);
     const newToken = printed.match(TOKEN)![0];
     expect(newToken).not.toBe(token);
     const [, newJst, newExpiresAt] = printed.match(VALID_UNTIL)!;
@@ -61,6 +61,24 @@ describe('A8.1: the operator signs in on the server', () => {
     const againUrl = await listening(again);
     expect(await staffList(againUrl, newToken)).toBe(200);
     expect(again.stdout()).not.toMatch(TOKEN);
+  });
+
+  it('first start at the default LOG_LEVEL: the URL and the token in plain lines on stdout, only JSON lines on stderr', async () => {
+    const DATA_DIR = tempDataDir();
+    const service = run([], { DATA_DIR });
+    await service.waitForStdout(VALID_UNTIL);
+    const lines = service.stdout().trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^Madoguchi is listening on http:\/\/127\.0\.0\.1:(\d+) \(API docs: http:\/\/127\.0\.0\.1:\1\/docs\)$/);
+    expect(lines[1]).toBe(`  event store: SQLite in ${DATA_DIR}; keys: SQLite; sign-in: staff tokens issued by Madoguchi; logs: JSON lines on stderr (LOG_LEVEL=info)`);
+    expect(lines[2]).toBe("First start: the administrator's token, shown this once (keep it safe):");
+    expect(lines[3]).toMatch(new RegExp(`^  ${TOKEN.source}$`));
+    expect(lines[4]).toMatch(new RegExp(`^  ${VALID_UNTIL.source} on this server \\(same configuration\\) prints a new one\\.$`));
+    await service.stop();
+    const logs = service.stderr().trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(logs.map((entry) => entry.context)).toEqual(['Auth']); // no start-up chatter, no route mappings at info
+    expect(logs[0]).toMatchObject({ level: 'info', service: 'madoguchi', msg: 'first start: administrator enrolled and token issued' });
+    expect(service.stderr()).not.toMatch(TOKEN);
   });
 
   it('refuses --new-admin-token when staff sign in with the identity provider (JWTs), and says why', async () => {

@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule, Ports } from '../../app.module';
+import { createLogger, ServiceLogger } from '../logging/logging';
+import type { LogOptions } from '../logging/logging';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpOptions {
-  logs?: boolean;
+  /** JSON log lines (pino) at this level, on stderr unless a destination is given; false: none. Default: info. */
+  logs?: false | LogOptions;
   /** Requests per minute per token (per address without one); 429 beyond. */
   rateLimitPerMinute?: number;
 }
@@ -26,9 +29,14 @@ function rateLimitKey(request: FastifyRequest): string {
 
 /** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
 export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(ports), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-    logger: options.logs === false ? false : new ConsoleLogger({ json: true }),
-  });
+  const logs = options.logs ?? { level: 'info' };
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.with(ports),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Buffered until the service's logger takes over, so that even Nest's first lines obey the level.
+    logs ? { bufferLogs: true } : { logger: false },
+  );
+  if (logs) app.useLogger(new ServiceLogger(createLogger(logs)));
   await app.register(helmet, {
     // The Swagger UI at /docs loads its own script and styles from this origin.
     contentSecurityPolicy: {

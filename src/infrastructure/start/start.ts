@@ -51,7 +51,7 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
   const app = await createHttpApp(
     { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock) },
-    { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE },
+    { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, logs: { level: config.LOG_LEVEL } },
   );
   // The command bus knows its handlers only once the application is initialised (listen() would do it too late
   // for the operator's commands, which never listen).
@@ -93,7 +93,7 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, say
   say(`Madoguchi is listening on ${url} (API docs: ${url}/docs)`);
   say(
     `  event store: ${config.EVENTSTORE_URL ? 'EventStoreDB' : `SQLite in ${config.DATA_DIR}`}; keys: ${config.MONGODB_URL ? 'MongoDB' : 'SQLite'}; ` +
-      `sign-in: ${embeddedTokens ? 'staff tokens issued by Madoguchi' : 'JWTs of your identity provider'}`,
+      `sign-in: ${embeddedTokens ? 'staff tokens issued by Madoguchi' : 'JWTs of your identity provider'}; logs: JSON lines on stderr (LOG_LEVEL=${config.LOG_LEVEL})`,
   );
   if (embeddedTokens) {
     const first = await staff.firstStart();
