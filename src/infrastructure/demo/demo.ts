@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { StaffAccess } from '../../application/staff/staff.commands';
+import { IssuedToken, StaffAccess } from '../../application/staff/staff.commands';
+import { describeToken } from '../start/token-lines';
 import type { Role } from '../../domain/staff/staff';
 import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, JstDate, parseMinute, SESSION_MINUTES, toJst } from '../../domain/calendar/business-calendar';
 
@@ -29,10 +30,17 @@ export interface DemoSummary {
   /** Commands that were re-sends of earlier ones (the demo ran before). */
   replayedCommands: number;
   officeId: string;
+  /** The token printed for a person to look at the demo week: a supervisor and counselor, issued on every run. */
+  signIn: IssuedToken;
 }
 
-/** The demo signs in as this staff member, with a one-day token of its own (the one event a re-run appends). */
+/** The demo fills the data as this staff member, with a one-day token of its own that is never printed. */
 const STAFF = { id: 'demo', name: 'デモ職員', roles: ['admin', 'supervisor', 'counselor'] as Role[] };
+/**
+ * Whoever tries the demo signs in as this staff member, a supervisor and counselor (who may read job seekers
+ * and reservations, unlike an administrator): a new token on every run, printed, valid a week.
+ */
+export const DEMO_VIEWER = { id: 'demo-soudan', name: 'デモ 相談員', roles: ['supervisor', 'counselor'] as Role[], validDays: 7 };
 const TERMS_VERSION = '2022-07-28';
 const DESIGNATED_APP = { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' };
 /** How many business days, from tomorrow on, the demo fills. */
@@ -265,6 +273,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     }
   }
 
+  const signIn = await app.get(StaffAccess).issuedTokenFor(DEMO_VIEWER.id, DEMO_VIEWER.name, DEMO_VIEWER.roles, DEMO_VIEWER.validDays, 'system:demo');
   const summary: DemoSummary = {
     offices: 1,
     counselors: counselorIds.length,
@@ -276,11 +285,14 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     appendedEvents,
     replayedCommands,
     officeId,
+    signIn,
   };
   log(
     `demo: done — ${summary.reservations} reservations (${confirmed} confirmed, ${requested} requested, ${cancelled} cancelled); ` +
       (appendedEvents === 0 && replayedCommands > 0 ? 'the demo data was already there, nothing appended' : `${appendedEvents} events appended`),
   );
+  log(`demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week — Authorization: Bearer <token>:`);
+  for (const line of describeToken(signIn, `Each run of the demo prints a new one. Try GET /v1/job-seekers and GET /v1/offices/${officeId}/counselors.`)) log(line);
   return summary;
 }
 

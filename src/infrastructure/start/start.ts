@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Clock } from '../../application/ports/clock';
-import { IssuedToken, StaffAccess } from '../../application/staff/staff.commands';
-import { describeJst } from '../../domain/calendar/business-calendar';
+import { StaffAccess } from '../../application/staff/staff.commands';
 import { JwtAuthenticator } from '../auth/jwt-authenticator';
 import { SystemClock } from '../clock/system-clock';
 import { Config, loadConfig } from '../config/config';
@@ -16,6 +15,7 @@ import { runDemo } from '../demo/demo';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../http/http-app';
+import { describeToken } from './token-lines';
 
 /** Where the lines meant for the operator go (stdout): plain text, never JSON, never personal data. */
 export type Say = (line: string) => void;
@@ -57,11 +57,6 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
   // for the operator's commands, which never listen).
   await app.init();
   return app;
-}
-
-/** The lines that hand a token over: the token alone on its line, then when it stops working and how to get another. */
-export function describeToken(issued: IssuedToken, renew: string): string[] {
-  return [`  ${issued.token}`, `  Valid until ${describeJst(issued.expiresAt)} (${issued.expiresAt.toISOString()}). ${renew}`];
 }
 
 const ADMIN_RENEWAL = `Before then, or if it is lost: ${NEW_ADMIN_TOKEN_COMMAND} on this server (same configuration) prints a new one.`;
