@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
 import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
@@ -20,6 +20,7 @@ import { PublishTermsVersionHandler } from './application/terms/terms.commands';
 import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authenticator';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
+import { JstTimesInterceptor } from './infrastructure/http/jst-times.interceptor';
 import { HealthController } from './infrastructure/http/health.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
@@ -73,6 +74,7 @@ export class AppModule {
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: JstTimesInterceptor },
         ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
         StaffDirectoryProjection,
         JobSeekerDirectoryProjection,

@@ -255,7 +255,7 @@ describe('A8.1: first start of an embedded installation', () => {
     const list = await call(service, 'GET /v1/staff', admin);
     expect(list.status).toBe(200);
     const sato = list.body.items.find((member: { staffId: string }) => member.staffId === 'sato');
-    expect(sato).toMatchObject({ roles: ['counselor'], tokens: [{ tokenId, expiresAt: '2026-12-26T01:00:00.000Z' }] });
+    expect(sato).toMatchObject({ roles: ['counselor'], tokens: [{ tokenId, expiresAt: '2026-12-26T10:00:00.000+09:00' }] });
     const listed = JSON.stringify(list.body);
     for (const token of [satoToken, admin.authorization.slice('Bearer '.length)]) {
       expect(listed).not.toContain(token);

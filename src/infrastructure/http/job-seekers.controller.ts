@@ -8,6 +8,7 @@ import { PublishTermsVersion } from '../../application/terms/terms.commands';
 import type { StreamOutcome } from '../../application/event-sourcing/event-sourcing';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
+import { JobSeekerIds } from '../../application/job-seeker/job-seeker-ids';
 import { ErasePersonalData } from '../../application/privacy/privacy.commands';
 import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
@@ -16,9 +17,11 @@ import { Ctx, Viewer } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
 
+/** A 求職番号 as staff write it: half- or full-width digits, with or without hyphens (the id does not depend on it). */
+const jobSeekerNo = z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens');
 const registerSchema = z
   .object({
-    jobSeekerNo: z.string().regex(/^[0-9０-９][0-9０-９-]{5,19}$/, 'must be the job-seeker number (求職番号), digits and hyphens'),
+    jobSeekerNo,
     registration: z.enum(['pre', 'full']),
     name: fields.text(100),
     email: fields.email.optional(),
@@ -42,6 +45,7 @@ const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the 
 const termsSchema = z
   .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
   .strict();
+const listQuery = pagination.extend({ jobSeekerNo: jobSeekerNo.optional().describe('the 求職番号 heard on the phone: only that job seeker (0 or 1 items)') });
 const idParam = new Valid(z.string().regex(/^[0-9a-f]{64}$/, 'must be a job-seeker id as returned on registration'));
 
 @ApiTags('job seekers')
@@ -52,14 +56,17 @@ export class JobSeekersController {
     private readonly commands: CommandBus,
     private readonly directory: JobSeekerDirectoryProjection,
     private readonly accessLog: AccessLog,
+    private readonly ids: JobSeekerIds,
   ) {}
 
   @Get()
   @Allow(...COUNTER_STAFF)
-  @ApiOperation({ summary: 'List job seekers by name (paginated). A8.1: the read is recorded for auditors.' })
-  async list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
-    const page = await this.directory.list(query.offset, query.limit);
-    await this.accessLog.record(viewer, 'job-seeker-list', page.items.map((i) => i.jobSeekerId));
+  @ApiOperation({
+    summary: 'List job seekers by name (paginated), or find one by the 求職番号 (`jobSeekerNo`, as registration accepts it). A8.1: the read is recorded for auditors.',
+  })
+  async list(@Query(new Valid(listQuery)) query: z.infer<typeof listQuery>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
+    const page = query.jobSeekerNo === undefined ? await this.directory.list(query.offset, query.limit) : await this.directory.listOne(this.ids.idOf(query.jobSeekerNo), query.offset, query.limit);
+    await this.accessLog.record(viewer, query.jobSeekerNo === undefined ? 'job-seeker-list' : 'job-seeker-lookup', page.items.map((i) => i.jobSeekerId));
     return page;
   }
 
