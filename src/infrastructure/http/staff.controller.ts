@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -8,6 +8,9 @@ import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
 import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
+import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
+import { RuleViolation } from '../../domain/shared/errors';
+import { StoreTokenAuthenticator } from '../auth/store-token-authenticator';
 import { Ctx } from './command-context.decorator';
 import { Authenticated, Documented } from './openapi';
 import { BodySchema, fields, pagination, Valid } from './validation';
@@ -27,6 +30,7 @@ export class StaffController {
   constructor(
     private readonly commands: CommandBus,
     private readonly directory: StaffDirectoryProjection,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
 
   @Post()
@@ -50,6 +54,13 @@ export class StaffController {
   @Documented('Issue a bearer token to a staff member. The token is in this answer only: hand it over now.')
   @BodySchema(issueSchema)
   issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
+    if (!(this.authenticator instanceof StoreTokenAuthenticator)) {
+      // With JWTs of an identity provider, a token issued here would never be accepted.
+      throw new RuleViolation(
+        'A8.1',
+        'Staff sign in with the identity provider here (AUTH_JWKS_URL or AUTH_JWT_SECRET is set): Madoguchi issues no tokens. Give the staff member their roles in the identity provider.',
+      );
+    }
     return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
   }
 
