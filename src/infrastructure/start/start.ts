@@ -7,6 +7,7 @@ import { JwtAuthenticator } from '../auth/jwt-authenticator';
 import { SystemClock } from '../clock/system-clock';
 import { Config, loadConfig } from '../config/config';
 import { HmacPseudonymizer } from '../crypto/hmac-pseudonymizer';
+import { assertPseudonymKeyMatches } from '../crypto/pseudonym-key-check';
 import { masterKeyFromConfig } from '../crypto/master-key';
 import { encryptPersonalData } from '../crypto/personal-data-encryption';
 import { MongoKeyStore } from '../crypto/mongo-key-store';
@@ -48,9 +49,18 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
   const keyStore = config.MONGODB_URL
     ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey)
     : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
-  const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
+  const pseudonymKeyFile = join(secrets, 'pseudonym.key');
+  const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, pseudonymKeyFile);
+  const encrypted = encryptPersonalData(inner, keyStore);
+  try {
+    await assertPseudonymKeyMatches(encrypted.eventStore, pseudonymizer, config.PSEUDONYM_KEY ? 'PSEUDONYM_KEY' : `the key file ${pseudonymKeyFile}`);
+  } catch (error) {
+    await encrypted.eventStore.close();
+    await keyStore.close();
+    throw error;
+  }
   const app = await createHttpApp(
-    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock) },
+    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, logs: { level: config.LOG_LEVEL } },
   );
   // The command bus knows its handlers only once the application is initialised (listen() would do it too late
