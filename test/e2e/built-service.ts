@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,9 +19,7 @@ export function builtMain(): string {
 
 /** A fresh data directory under the OS temp dir. */
 export function tempDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-data-'));
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return mkdtempSync(join(tmpdir(), 'madoguchi-data-'));
 }
 
 export interface ServiceProcess {

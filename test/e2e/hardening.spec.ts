@@ -49,7 +49,7 @@ describe('A8.1: nothing personal in the logs', () => {
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
     try {
-      const service = await startService({ logs: { level: 'info' } });
+      const service = await startService({ logs: true });
       const ids = await seed(service);
       const jobSeekerId = (await service.send('POST', '/v1/job-seekers', PERSON)).body.jobSeekerId;
       await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent());

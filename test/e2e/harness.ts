@@ -56,7 +56,7 @@ export async function startService(
     /** Wraps or replaces the event store (fault injection); the key store likewise. */
     store?: (file: string) => EventStore;
     keyStore?: (keys: KeyStore) => KeyStore;
-    logs?: false | LogOptions;
+    logs?: boolean | LogOptions;
     rateLimitPerMinute?: number;
   } = {},
 ): Promise<TestService> {

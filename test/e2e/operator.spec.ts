@@ -43,9 +43,8 @@ describe('A8.1: the operator signs in on the server', () => {
     const [, jst, expiresAt] = await first.waitForStdout(VALID_UNTIL);
     expectAYearFromNow(expiresAt, jst);
     expect(await staffList(url, token)).toBe(200);
-    await first.stop();
 
-    // The token is lost: the operator asks for a new one on the same data directory (the service is stopped).
+    // The token is lost: the operator asks for a new one on the same data directory, the service still running.
     const recovery = run(['--new-admin-token'], { DATA_DIR, LOG_LEVEL: 'silent' });
     expect(await recovery.exited).toBe(0);
     expect(recovery.stderr()).toBe('');
@@ -55,6 +54,8 @@ describe('A8.1: the operator signs in on the server', () => {
     expect(newToken).not.toBe(token);
     const [, newJst, newExpiresAt] = printed.match(VALID_UNTIL)!;
     expectAYearFromNow(newExpiresAt, newJst);
+    expect(await staffList(url, newToken)).toBe(200); // the running instance accepts it at once
+    await first.stop();
 
     // The next start shows no token (not a first start), and the new token administers staff.
     const again = run([], { DATA_DIR, LOG_LEVEL: 'silent' });

@@ -15,8 +15,8 @@ import { AuthenticatedRequest, bearerOf } from './auth.guard';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpOptions {
-  /** JSON log lines (pino) at this level, on stderr unless a destination is given; false: none. Default: info. */
-  logs?: false | LogOptions;
+  /** JSON log lines (pino) at this level, on stderr unless a destination is given; true: at info; false: none. Default: info. */
+  logs?: boolean | LogOptions;
   /** Requests per minute per token (per address without one); 429 beyond. */
   rateLimitPerMinute?: number;
 }
@@ -29,7 +29,7 @@ function rateLimitKey(request: FastifyRequest): string {
 
 /** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
 export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
-  const logs = options.logs ?? { level: 'info' };
+  const logs: LogOptions | false = options.logs === true || options.logs === undefined ? { level: 'info' } : options.logs;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.with(ports),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
