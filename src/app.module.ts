@@ -21,6 +21,7 @@ import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authe
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { NoUndeclaredQuery } from './infrastructure/http/validation';
+import { JstTimesInterceptor } from './infrastructure/http/jst-times.interceptor';
 import { HealthController } from './infrastructure/http/health.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
@@ -75,6 +76,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: NoUndeclaredQuery },
+        { provide: APP_INTERCEPTOR, useClass: JstTimesInterceptor },
         ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
         StaffDirectoryProjection,
         JobSeekerDirectoryProjection,

@@ -226,7 +226,7 @@ describe('A8.1: first start of an embedded installation', () => {
   });
 
   it('shows the administrator token once: not on a second call, nor on a second instance on the same store', async () => {
-    const adminToken = await service.app.get(StaffAccess).firstStart();
+    const adminToken = (await service.app.get(StaffAccess).firstStart())?.token;
     expect(adminToken).toMatch(/^mdg_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
     expect(await service.app.get(StaffAccess).firstStart()).toBeUndefined();
     second = await startService({ dbFile: service.dbFile });
@@ -237,7 +237,7 @@ describe('A8.1: first start of an embedded installation', () => {
   });
 
   it('lets the administrator enroll staff and issue, hand over and revoke their tokens; only hashes are kept', async () => {
-    const admin = bearer((await service.app.get(StaffAccess).firstStart())!);
+    const admin = bearer((await service.app.get(StaffAccess).firstStart())!.token);
 
     const enrolled = await call(service, 'POST /v1/staff', admin, { staffId: 'sato', name: '佐藤 花子', roles: ['counselor'] });
     expect(enrolled).toMatchObject({ status: 201, body: { staffId: 'sato', appended: ['StaffMemberEnrolled'] } });
@@ -255,7 +255,7 @@ describe('A8.1: first start of an embedded installation', () => {
     const list = await call(service, 'GET /v1/staff', admin);
     expect(list.status).toBe(200);
     const sato = list.body.items.find((member: { staffId: string }) => member.staffId === 'sato');
-    expect(sato).toMatchObject({ roles: ['counselor'], tokens: [{ tokenId, expiresAt: '2026-12-26T01:00:00.000Z' }] });
+    expect(sato).toMatchObject({ roles: ['counselor'], tokens: [{ tokenId, expiresAt: '2026-12-26T10:00:00.000+09:00' }] });
     const listed = JSON.stringify(list.body);
     for (const token of [satoToken, admin.authorization.slice('Bearer '.length)]) {
       expect(listed).not.toContain(token);

@@ -48,7 +48,7 @@ describe('command answers say what happened', () => {
 
     const after = await service.store.headPosition();
     const again = await service.send(method, path, body, key);
-    const { token: _shownOnce, ...rest } = first.body as { token?: string };
+    const { token: _shownOnce, expiresAt: _withTheToken, ...rest } = first.body as { token?: string; expiresAt?: string };
     expect(again).toEqual({ status, body: { ...rest, replayed: true } });
     expect(await service.store.headPosition()).toBe(after);
     return first.body;

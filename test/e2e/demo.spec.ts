@@ -45,13 +45,33 @@ describe('the demo data', () => {
     await store.close(); // no-op when the application closed it already
   }
 
-  /** The demo's data: everything but the staff sign-ins (the demo's own token, the test's viewer). */
-  const demoData = (events: StoredEvent[]) => events.filter((e) => !e.streamId.startsWith('staff-'));
+  /** The demo's data: everything but the staff sign-ins (the demo's own tokens, the test's viewer) and the record of the test's reads. */
+  const demoData = (events: StoredEvent[]) => events.filter((e) => !e.streamId.startsWith('staff-') && !e.streamId.startsWith('access-log-'));
 
-  /** A re-run signs in with a new token (one StaffTokenIssued) and appends no demo data. */
-  async function expectOnlyTheDemoToken(store: SqliteEventStore, head: bigint) {
+  /** A re-run signs in with a new token, and prints a new one for the person trying it; it appends no demo data. */
+  async function expectOnlyTheDemoTokens(store: SqliteEventStore, head: bigint) {
     const appended = await allEvents(store, head);
-    expect(appended.map((e) => `${e.streamId} ${e.type}`)).toEqual(['staff-demo StaffTokenIssued']);
+    expect(appended.map((e) => `${e.streamId} ${e.type}`)).toEqual(['staff-demo StaffTokenIssued', 'staff-demo-soudan StaffTokenIssued']);
+  }
+
+  /** The printed token: on the demo's last lines, with its expiry; it reads the demo week's job seekers and reservations, and nothing of an administrator's. */
+  async function expectAWorkingPrintedToken(app: NestFastifyApplication, lines: string[], summary: DemoSummary) {
+    const token = summary.signIn.token;
+    expect(lines.slice(-3)).toEqual([
+      'demo: sign in as デモ 相談員 (staff id demo-soudan; supervisor, counselor) to see the week — Authorization: Bearer <token>:',
+      `  ${token}`,
+      expect.stringMatching(/^ {2}Valid until \d{4}-\d\d-\d\d \d\d:\d\d JST \(.+\)\. Each run of the demo prints a new one\./),
+    ]);
+    const as = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    const seekers = await as('/v1/job-seekers?limit=50');
+    expect(seekers.statusCode).toBe(200);
+    expect(seekers.json().total).toBe(12);
+    const tanaka = seekers.json().items.find((item: { name: string }) => item.name === '田中 美穂');
+    const view = await as(`/v1/job-seekers/${tanaka.jobSeekerId}`);
+    expect(view.statusCode).toBe(200);
+    const reservationId: string = view.json().reservations[0];
+    expect((await as(`/v1/reservations/${reservationId}`)).statusCode).toBe(200);
+    expect((await as('/v1/staff')).statusCode).toBe(403);
   }
 
   async function allEvents(store: SqliteEventStore, after?: bigint): Promise<StoredEvent[]> {
@@ -100,7 +120,8 @@ describe('the demo data', () => {
     expect(summary.appendedEvents).toBeGreaterThan(0);
     expect(lines).toContain('demo: 12 job seekers, each consenting to terms version 2022-07-28');
     expect(lines.some((line) => line.startsWith('demo: office ハローワーク岡山'))).toBe(true);
-    expect(lines.at(-1)).toMatch(/^demo: done/);
+    expect(lines.at(-4)).toMatch(/^demo: done/);
+    await expectAWorkingPrintedToken(app, lines, summary);
 
     const offices = await get(app, '/v1/offices');
     expect(offices.items.map((o: { name: string }) => o.name)).toEqual(['ハローワーク岡山']);
@@ -142,11 +163,13 @@ describe('the demo data', () => {
 
     // A second run over the same data finds the demo there and appends nothing.
     const head = await store.headPosition();
-    const againLines: string[] = [];
-    const again = await runDemo(app, now, (line) => againLines.push(line));
-    await expectOnlyTheDemoToken(store, head);
-    expect(again).toEqual({ alreadyThere: true, officeId: summary.officeId, appendedEvents: 0 });
-    expect(againLines).toEqual([`demo: the demo data is already there (office ハローワーク岡山, ${summary.officeId}); nothing appended`]);
+    const linesAgain: string[] = [];
+    const again = await runDemo(app, now, (line) => linesAgain.push(line));
+    await expectOnlyTheDemoTokens(store, head);
+    expect(again).toMatchObject({ alreadyThere: true, officeId: summary.officeId, appendedEvents: 0 });
+    expect(linesAgain[0]).toBe(`demo: the demo data is already there (office ハローワーク岡山, ${summary.officeId}); nothing appended`);
+    expect(again.signIn.token).not.toBe(summary.signIn.token);
+    await expectAWorkingPrintedToken(app, linesAgain, again); // printed again, on every run
 
     return { summary, sessions };
   }
@@ -182,8 +205,8 @@ describe('the demo data', () => {
     const { app, store } = await start(later);
     const head = await store.headPosition();
     const again = await runDemo(app, later, () => undefined);
-    await expectOnlyTheDemoToken(store, head);
-    expect(again).toEqual({ alreadyThere: true, officeId: first.summary.officeId, appendedEvents: 0 });
+    await expectOnlyTheDemoTokens(store, head);
+    expect(again).toMatchObject({ alreadyThere: true, officeId: first.summary.officeId, appendedEvents: 0 });
     expect((await get(app, '/v1/offices')).total).toBe(1);
   });
 

@@ -11,6 +11,7 @@ import { SqliteKeyStore } from '../../src/infrastructure/crypto/sqlite-key-store
 import type { Ports } from '../../src/app.module';
 import type { KeyStore } from '../../src/application/ports/key-store';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
+import type { LogOptions } from '../../src/infrastructure/logging/logging';
 import { StaffAccess } from '../../src/application/staff/staff.commands';
 import type { Role } from '../../src/domain/staff/staff';
 
@@ -55,7 +56,7 @@ export async function startService(
     /** Wraps or replaces the event store (fault injection); the key store likewise. */
     store?: (file: string) => EventStore;
     keyStore?: (keys: KeyStore) => KeyStore;
-    logs?: boolean;
+    logs?: boolean | LogOptions;
     rateLimitPerMinute?: number;
   } = {},
 ): Promise<TestService> {

@@ -75,7 +75,7 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
     const check = async (running: TestService) => {
       const view = (await running.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body;
-      expect(view).toMatchObject({ name: '[erased]', email: '[erased]', phone: '[erased]', inPersonDifficulty: '[erased]', erasedAt: '2026-12-01T00:55:00.000Z' });
+      expect(view).toMatchObject({ name: '[erased]', email: '[erased]', phone: '[erased]', inPersonDifficulty: '[erased]', erasedAt: '2026-12-01T09:55:00.000+09:00' });
       expect(view.reservations).toEqual([confirmedId, cancelledId]);
       const list = (await running.send('GET', '/v1/job-seekers?limit=200')).body.items;
       expect(list.find((j: { jobSeekerId: string }) => j.jobSeekerId === jobSeekerId)).toMatchObject({ name: '[erased]' });
@@ -161,7 +161,7 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
   it('A7.2: a device shows only as its pseudonym in read models and event reads; never in the clear', async () => {
     const view = (await service.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body;
-    expect(view.devices).toEqual([{ reservationId: confirmedId, checkedInAt: '2026-12-01T00:55:00.000Z', pseudonym: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(view.devices).toEqual([{ reservationId: confirmedId, checkedInAt: '2026-12-01T09:55:00.000+09:00', pseudonym: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     const checkedIn = (await service.store.readStream(`reservation-${confirmedId}`)).find((e) => e.type === 'CheckedIn')!;
     expect(checkedIn.data.device).toEqual({ identifier: '[sealed]', pseudonym: view.devices[0].pseudonym });
     expect(JSON.stringify(view)).not.toContain(DEVICE_ID);
@@ -208,7 +208,7 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     const views = await service.send('GET', query, undefined, auditor);
     expect(views.status).toBe(200);
     expect(views.body.items.map((v: { view: string }) => v.view)).toEqual(['job-seeker', 'reservation', 'job-seeker-list']);
-    expect(views.body.items[0]).toMatchObject({ viewer: 'staff:sato', jobSeekerIds: [jobSeekerId], viewedAt: '2026-12-01T00:55:00.000Z' });
+    expect(views.body.items[0]).toMatchObject({ viewer: 'staff:sato', jobSeekerIds: [jobSeekerId], viewedAt: '2026-12-01T09:55:00.000+09:00' });
     expect(views.body.items[2].jobSeekerIds).toEqual(expect.arrayContaining([jobSeekerId, ids.jobSeeker.jobSeekerId]));
     expect(JSON.stringify(views.body)).not.toContain(HANAKO.name);
 

@@ -17,11 +17,9 @@ export class JobSeekerIds {
     private readonly es: EventSourcing,
   ) {}
 
-  /** The id of the number's record of a generation. The first generation's id is the hash of the number alone. */
+  /** The id of the number's record of a generation. */
   idOf(jobSeekerNo: string, generation: number): string {
-    const number = normalizeJobSeekerNo(jobSeekerNo);
-    // A normalised number has no '#', so no number's later generation can hash like another number.
-    return this.pseudonymizer.pseudonym('job-seeker-no', generation === 0 ? number : `${number}#${generation}`);
+    return jobSeekerIdOf(this.pseudonymizer, jobSeekerNo, generation);
   }
 
   /** The number's current record, past every erased one: the one its registrations and reservations go to. */
@@ -34,6 +32,13 @@ export class JobSeekerIds {
       generation = next;
     }
   }
+}
+
+/** The id of a number's record of a generation. The first generation's id is the hash of the number alone. */
+export function jobSeekerIdOf(pseudonymizer: Pseudonymizer, jobSeekerNo: string, generation: number): string {
+  const number = normalizeJobSeekerNo(jobSeekerNo);
+  // A normalised number has no '#', so no number's later generation can hash like another number.
+  return pseudonymizer.pseudonym('job-seeker-no', generation === 0 ? number : `${number}#${generation}`);
 }
 
 /** 求職番号 are written with or without hyphens and in full-width digits; the id must not depend on it. */

@@ -14,6 +14,26 @@ export interface KeyStore {
   close(): Promise<void>;
 }
 
+/** How far a rotation of the master key is: keys checked so far, of `total`. */
+export interface RotationProgress {
+  done: number;
+  total: number;
+  /** Keys re-wrapped by this run. */
+  rewrapped: number;
+  /** Keys found already wrapped by the new master key (an earlier, interrupted run did them). */
+  alreadyNew: number;
+}
+
+/** Master-key rotation, on a key store opened with the current master key (without the start-up check). */
+export interface MasterKeyRotation {
+  /**
+   * Re-wraps every live key under `newMasterKey`, one key at a time, each write conditional on the stored key being
+   * unchanged (a key destroyed meanwhile stays destroyed). Keys already wrapped by the new master key are left as
+   * they are, so a rotation that was interrupted resumes where it stopped. Calls `progress` after each key.
+   */
+  rewrapAll(newMasterKey: Buffer, progress?: (progress: RotationProgress) => void): Promise<RotationProgress>;
+}
+
 /** A7.2: opens the sealed fields of stored events (the legal-request export only). */
 export interface Unsealer {
   unseal(event: StoredEvent): Promise<StoredEvent>;

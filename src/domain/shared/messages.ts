@@ -441,6 +441,11 @@ export const catalogue = {
       `${p.withToken ? 'このトークンでの' : '有効なトークンのないこのアドレスからの'}要求が1分間に${p.max}回を超えました。${p.seconds}秒待ってから、もう一度お試しください。`,
     (p) => `More than ${p.max} requests in a minute ${p.withToken ? 'with this token' : 'from this address without a valid token'}. Wait ${p.seconds} s and try again.`,
   ),
+  'staff.tokens-from-identity-provider': text(
+    () => 'この環境では職員は認証基盤（AUTH_JWKS_URL または AUTH_JWT_SECRET）でサインインするため、窓口はトークンを発行しません。職員の役割は認証基盤で設定してください。',
+    () =>
+      'Staff sign in with the identity provider here (AUTH_JWKS_URL or AUTH_JWT_SECRET is set): Madoguchi issues no tokens. Give the staff member their roles in the identity provider.',
+  ),
   'idempotency-key.reused': text(
     () =>
       'このIdempotency-Keyは別の要求（メソッド・パス・内容が異なる）に使用済みのため、この要求は実行していません。新しい要求は新しいキー（新しいUUID）で送ってください。最初の要求を繰り返す場合は、同じキーで内容を変えずに送ってください。',

@@ -29,6 +29,11 @@ export type StaffCommand = EnrollStaffMember | IssueStaffToken | RevokeStaffToke
 /** Tokens expire; staff get a new one from an administrator. */
 export const MAX_TOKEN_DAYS = 400;
 
+/** When a token issued at `now` for `validDays` stops working. */
+export function tokenExpiry(now: Date, validDays: number): Date {
+  return new Date(now.getTime() + validDays * 86_400_000);
+}
+
 function enrolled(state: StaffState): Extract<StaffState, { status: 'enrolled' }> {
   if (state.status !== 'enrolled') throw new RuleViolation('A8.1', 'staff.not-enrolled');
   return state;
@@ -72,7 +77,7 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
         if (!Number.isInteger(command.validDays) || command.validDays < 1 || command.validDays > MAX_TOKEN_DAYS) {
           throw new RuleViolation('A8.1', 'token.validity', { maxDays: MAX_TOKEN_DAYS });
         }
-        const expiresAt = new Date(command.now.getTime() + command.validDays * 86_400_000).toISOString();
+        const expiresAt = tokenExpiry(command.now, command.validDays).toISOString();
         return [{ type: 'StaffTokenIssued', data: { staffId: current.staffId, tokenId: command.tokenId, secretHash: command.secretHash, issuedAt: at, expiresAt } }];
       }
       case 'RevokeStaffToken': {

@@ -46,8 +46,12 @@ const schema = z
 
 export type Config = z.infer<typeof schema>;
 
+/**
+ * An empty variable (`PORT=` in a .env file or a compose file) means unset, for every variable: the
+ * default applies, or the requirement is reported as missing.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== '')));
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);

@@ -35,3 +35,13 @@ export function unwrapKey(masterKey: Buffer, subject: string, wrapped: Buffer, s
     );
   }
 }
+
+/** True when `masterKey` opens this wrapped key (a rotation tells keys already re-wrapped from those still to do). */
+export function opensWith(masterKey: Buffer, subject: string, wrapped: Buffer): boolean {
+  try {
+    unwrapKey(masterKey, subject, wrapped, '');
+    return true;
+  } catch {
+    return false;
+  }
+}

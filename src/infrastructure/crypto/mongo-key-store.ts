@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Binary, type Collection, MongoClient, MongoServerError } from 'mongodb';
-import { type KeyStore, SubjectErased } from '../../application/ports/key-store';
-import { assertMasterKey, KEY_BYTES, unwrapKey, wrapKey } from './key-wrapping';
+import { type KeyStore, type MasterKeyRotation, type RotationProgress, SubjectErased } from '../../application/ports/key-store';
+import { assertMasterKey, KEY_BYTES, opensWith, unwrapKey, wrapKey } from './key-wrapping';
 
 const DEFAULT_DATABASE = 'madoguchi';
 const DEFAULT_COLLECTION = 'subject_keys';
@@ -22,6 +22,8 @@ export interface MongoKeyStoreOptions {
   database?: string;
   /** Defaults to 'subject_keys'. */
   collection?: string;
+  /** False only for a rotation of the master key, which may find some keys re-wrapped already. */
+  verifyMasterKey?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface MongoKeyStoreOptions {
  * WiredTiger's data files and journal until their space is reused, and stay in backups. Only the master key opens
  * it, so erasure there rests on the master key never being stored with the database or its backups.
  */
-export class MongoKeyStore implements KeyStore {
+export class MongoKeyStore implements KeyStore, MasterKeyRotation {
   private closing: Promise<void> | undefined;
 
   static async connect(url: string, masterKey: Buffer, options: MongoKeyStoreOptions = {}): Promise<MongoKeyStore> {
@@ -59,7 +61,7 @@ export class MongoKeyStore implements KeyStore {
         // Names the collection in errors without the URL, which may carry a password.
         `MongoDB ${database}.${collection}`,
       );
-      await store.checkMasterKey();
+      if (options.verifyMasterKey ?? true) await store.checkMasterKey();
       return store;
     } catch (error) {
       await client.close();
@@ -107,6 +109,25 @@ export class MongoKeyStore implements KeyStore {
   async close(): Promise<void> {
     this.closing ??= this.client.close();
     await this.closing;
+  }
+
+  async rewrapAll(newMasterKey: Buffer, progress?: (progress: RotationProgress) => void): Promise<RotationProgress> {
+    assertMasterKey(newMasterKey);
+    const live = { wrapped: { $ne: null } };
+    const state: RotationProgress = { done: 0, total: await this.keys.countDocuments(live), rewrapped: 0, alreadyNew: 0 };
+    for await (const { _id: subject, wrapped } of this.keys.find(live).sort({ _id: 1 })) {
+      if (wrapped === null) continue;
+      const bytes = Buffer.from(wrapped.value());
+      if (opensWith(newMasterKey, subject, bytes)) state.alreadyNew++;
+      else {
+        const rewrapped = new Binary(wrapKey(newMasterKey, subject, this.unwrap(subject, wrapped)));
+        // Conditional on the stored bytes: a key destroyed (or re-wrapped by another run) meanwhile is left alone.
+        if ((await this.keys.updateOne({ _id: subject, wrapped }, { $set: { wrapped: rewrapped } })).modifiedCount === 1) state.rewrapped++;
+      }
+      state.done++;
+      progress?.({ ...state });
+    }
+    return state;
   }
 
   /**

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { type KeyStore, SubjectErased } from '../../application/ports/key-store';
-import { assertMasterKey, KEY_BYTES, unwrapKey, wrapKey } from './key-wrapping';
+import { type KeyStore, type MasterKeyRotation, type RotationProgress, SubjectErased } from '../../application/ports/key-store';
+import { assertMasterKey, KEY_BYTES, opensWith, unwrapKey, wrapKey } from './key-wrapping';
 
 /** Several processes share one file: a writer waits this long for another one's transaction to end. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -21,18 +21,22 @@ interface KeyRow {
 }
 
 /** Per-subject keys in SQLite, each stored wrapped (AES-256-GCM) by a master key that never touches the file. */
-export class SqliteKeyStore implements KeyStore {
+export class SqliteKeyStore implements KeyStore, MasterKeyRotation {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
-  /** `filename` is a database file, or ':memory:' for a private in-memory store. */
-  static open(filename: string, masterKey: Buffer): SqliteKeyStore {
-    return new SqliteKeyStore(filename, masterKey);
+  /**
+   * `filename` is a database file, or ':memory:' for a private in-memory store. Refuses a master key that does not
+   * open the keys stored, unless `verifyMasterKey` is false (a rotation, which may find some keys re-wrapped already).
+   */
+  static open(filename: string, masterKey: Buffer, options: { verifyMasterKey?: boolean } = {}): SqliteKeyStore {
+    return new SqliteKeyStore(filename, masterKey, options.verifyMasterKey ?? true);
   }
 
   private constructor(
     private readonly filename: string,
     private readonly masterKey: Buffer,
+    verifyMasterKey: boolean,
   ) {
     assertMasterKey(masterKey);
     this.db = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
@@ -43,7 +47,7 @@ export class SqliteKeyStore implements KeyStore {
       this.db.pragma('secure_delete = ON');
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
-      this.checkMasterKey();
+      if (verifyMasterKey) this.checkMasterKey();
     } catch (error) {
       this.db.close();
       throw error;
@@ -73,6 +77,23 @@ export class SqliteKeyStore implements KeyStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  async rewrapAll(newMasterKey: Buffer, progress?: (progress: RotationProgress) => void): Promise<RotationProgress> {
+    assertMasterKey(newMasterKey);
+    const live = this.statements.live.all() as Array<{ subject: string; wrapped: Buffer }>;
+    const state: RotationProgress = { done: 0, total: live.length, rewrapped: 0, alreadyNew: 0 };
+    for (const { subject, wrapped } of live) {
+      if (opensWith(newMasterKey, subject, wrapped)) state.alreadyNew++;
+      else {
+        const rewrapped = wrapKey(newMasterKey, subject, this.unwrap(subject, wrapped));
+        // Conditional on the stored bytes: a key destroyed (or re-wrapped by another run) meanwhile is left alone.
+        if (this.statements.rewrap.run(rewrapped, subject, wrapped).changes === 1) state.rewrapped++;
+      }
+      state.done++;
+      progress?.({ ...state });
+    }
+    return state;
   }
 
   private wrap(subject: string, key: Buffer): Buffer {
@@ -114,5 +135,7 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
     ),
     sample: db.prepare('SELECT subject, wrapped FROM subject_keys WHERE wrapped IS NOT NULL LIMIT 1'),
+    live: db.prepare('SELECT subject, wrapped FROM subject_keys WHERE wrapped IS NOT NULL ORDER BY subject'),
+    rewrap: db.prepare('UPDATE subject_keys SET wrapped = ? WHERE subject = ? AND wrapped = ?'),
   };
 }

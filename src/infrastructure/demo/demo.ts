@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { entityId, newCommandContext } from '../../application/event-sourcing/command-context';
-import { StaffAccess } from '../../application/staff/staff.commands';
+import { IssuedToken, StaffAccess } from '../../application/staff/staff.commands';
+import { describeToken } from '../start/token-lines';
 import type { Role } from '../../domain/staff/staff';
 import { scopedCommandId } from '../http/command-context.decorator';
 import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, JstDate, parseMinute, SESSION_MINUTES, toJst } from '../../domain/calendar/business-calendar';
@@ -15,7 +16,7 @@ import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, 
  * running it again the same day; one interrupted later needs an empty data directory.
  * Deterministic given `now` (no randomness).
  */
-export type DemoSummary = DemoFilled | { alreadyThere: true; officeId: string; appendedEvents: 0 };
+export type DemoSummary = DemoFilled | { alreadyThere: true; officeId: string; appendedEvents: 0; signIn: IssuedToken };
 
 export interface DemoFilled {
   alreadyThere: false;
@@ -37,10 +38,17 @@ export interface DemoFilled {
   /** Commands that were re-sends of earlier ones (a demo run interrupted part-way the same day). */
   replayedCommands: number;
   officeId: string;
+  /** The token printed for a person to look at the demo week: a supervisor and counselor, issued on every run. */
+  signIn: IssuedToken;
 }
 
-/** The demo signs in as this staff member, with a one-day token of its own (the one event a re-run appends). */
+/** The demo fills the data as this staff member, with a one-day token of its own that is never printed. */
 const STAFF = { id: 'demo', name: 'デモ職員', roles: ['admin', 'supervisor', 'counselor'] as Role[] };
+/**
+ * Whoever tries the demo signs in as this staff member, a supervisor and counselor (who may read job seekers
+ * and reservations, unlike an administrator): a new token on every run, printed, valid a week.
+ */
+export const DEMO_VIEWER = { id: 'demo-soudan', name: 'デモ 相談員', roles: ['supervisor', 'counselor'] as Role[], validDays: 7 };
 const TERMS_VERSION = '2022-07-28';
 const DESIGNATED_APP = { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' };
 /** How many business days, from tomorrow on, the demo fills. */
@@ -159,7 +167,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
   const existing = await fastify.inject({ method: 'GET', url: `/v1/offices/${demoOfficeId}`, headers: { authorization: `Bearer ${token}` } });
   if (existing.statusCode === 200) {
     log(`demo: the demo data is already there (office ${OFFICE.body.name}, ${demoOfficeId}); nothing appended`);
-    return { alreadyThere: true, officeId: demoOfficeId, appendedEvents: 0 };
+    return { alreadyThere: true, officeId: demoOfficeId, appendedEvents: 0, signIn: await signInToTheDemo(app, log, demoOfficeId) };
   }
 
   const today = toJst(now).date;
@@ -272,6 +280,11 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     }
   }
 
+  log(
+    `demo: done — ${PLAN.length} reservations (${confirmed} confirmed, ${requested} requested, ${cancelled} cancelled); ` +
+      `${appendedEvents} events appended`,
+  );
+  const signIn = await signInToTheDemo(app, log, officeId);
   const summary: DemoFilled = {
     alreadyThere: false,
     offices: 1,
@@ -284,12 +297,17 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
     appendedEvents,
     replayedCommands,
     officeId,
+    signIn,
   };
-  log(
-    `demo: done — ${summary.reservations} reservations (${confirmed} confirmed, ${requested} requested, ${cancelled} cancelled); ` +
-      `${appendedEvents} events appended`,
-  );
   return summary;
+}
+
+/** Issues and prints, on every run, the token of the demo's viewer (a supervisor and counselor). */
+async function signInToTheDemo(app: NestFastifyApplication, log: (line: string) => void, officeId: string): Promise<IssuedToken> {
+  const signIn = await app.get(StaffAccess).issuedTokenFor(DEMO_VIEWER.id, DEMO_VIEWER.name, DEMO_VIEWER.roles, DEMO_VIEWER.validDays, 'system:demo');
+  log(`demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week — Authorization: Bearer <token>:`);
+  for (const line of describeToken(signIn, `Each run of the demo prints a new one. Try GET /v1/job-seekers and GET /v1/offices/${officeId}/counselors.`)) log(line);
+  return signIn;
 }
 
 /** The first `count` business days after `today` (JST), skipping weekends, national holidays and 12/29–1/3. */

@@ -57,6 +57,7 @@ export const tokenAnswer = describes<TokenAnswer>()(
     staffId: z.string(),
     tokenId: z.string(),
     token: z.string().optional().describe('the bearer token, in this answer only (only its hash is recorded); absent on a re-send'),
+    expiresAt: z.string().optional().describe('when the token stops working (JST); absent on a re-send'),
   }),
 );
 export const disclosureAnswer = describes<DisclosureAnswer>()(

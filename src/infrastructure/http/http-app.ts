@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, Ports } from '../../app.module';
 import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
+import { createLogger, ServiceLogger } from '../logging/logging';
+import type { LogOptions } from '../logging/logging';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
 import { documentErrors } from './openapi';
 
@@ -14,7 +16,8 @@ import { documentErrors } from './openapi';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpOptions {
-  logs?: boolean;
+  /** JSON log lines (pino) at this level, on stderr unless a destination is given; true: at info; false: none. Default: info. */
+  logs?: boolean | LogOptions;
   /** Requests per minute per valid token (per address without one); 429 beyond. */
   rateLimitPerMinute?: number;
 }
@@ -38,9 +41,14 @@ function rateLimitKey(authenticator: Authenticator) {
 
 /** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
 export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(ports), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-    logger: options.logs === false ? false : new ConsoleLogger({ json: true }),
-  });
+  const logs: LogOptions | false = options.logs === true || options.logs === undefined ? { level: 'info' } : options.logs;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.with(ports),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Buffered until the service's logger takes over, so that even Nest's first lines obey the level.
+    logs ? { bufferLogs: true } : { logger: false },
+  );
+  if (logs) app.useLogger(new ServiceLogger(createLogger(logs)));
   await app.register(helmet, {
     // The Swagger UI at /docs loads its own script and styles from this origin.
     contentSecurityPolicy: {

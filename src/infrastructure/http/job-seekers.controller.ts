@@ -8,6 +8,7 @@ import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../applic
 import { PublishTermsVersion, TermsAnswer } from '../../application/terms/terms.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
+import { JobSeekerIds } from '../../application/job-seeker/job-seeker-ids';
 import { ErasePersonalData } from '../../application/privacy/privacy.commands';
 import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
@@ -45,6 +46,7 @@ const termsSchema = z
   .strict();
 const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'));
 const idParam = new Valid(jobSeekerId);
+const listQuery = pagination.extend({ jobSeekerNo: fields.jobSeekerNo.optional().describe('the 求職番号 heard on the phone: only that job seeker (0 or 1 items)') });
 
 @ApiTags('job seekers')
 @Authenticated()
@@ -54,16 +56,23 @@ export class JobSeekersController {
     private readonly commands: CommandBus,
     private readonly directory: JobSeekerDirectoryProjection,
     private readonly accessLog: AccessLog,
+    private readonly ids: JobSeekerIds,
   ) {}
 
   @Get()
   @Allow(...COUNTER_STAFF)
-  @ApiOperation({ summary: 'List job seekers by name (paginated). A8.1: the read is recorded for auditors.' })
-  @QuerySchema(pagination)
+  @ApiOperation({
+    summary: 'List job seekers by name (paginated), or find one by the 求職番号 (`jobSeekerNo`, as registration accepts it). A8.1: the read is recorded for auditors.',
+  })
+  @QuerySchema(listQuery)
   @AnswerSchema(200, jobSeekerPage)
-  async list(@Query(new Valid(pagination)) query: z.infer<typeof pagination>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
-    const page = await this.directory.list(query.offset, query.limit);
-    await this.accessLog.record(viewer, 'job-seeker-list', page.items.map((i) => i.jobSeekerId));
+  async list(@Query(new Valid(listQuery)) query: z.infer<typeof listQuery>, @Viewer() viewer: string): Promise<Page<JobSeekerListItem>> {
+    // The number's current record (past every erased one, A8.1).
+    const page =
+      query.jobSeekerNo === undefined
+        ? await this.directory.list(query.offset, query.limit)
+        : await this.directory.listOne((await this.ids.current(query.jobSeekerNo)).jobSeekerId, query.offset, query.limit);
+    await this.accessLog.record(viewer, query.jobSeekerNo === undefined ? 'job-seeker-list' : 'job-seeker-lookup', page.items.map((i) => i.jobSeekerId));
     return page;
   }
 

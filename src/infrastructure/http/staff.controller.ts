@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -10,6 +10,9 @@ import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
 import { Allow } from './auth.guard';
 import { staffAnswer, staffPage, tokenAnswer } from './answers';
+import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
+import { RuleViolation } from '../../domain/shared/errors';
+import { StoreTokenAuthenticator } from '../auth/store-token-authenticator';
 import { Ctx } from './command-context.decorator';
 import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, says, Valid } from './validation';
@@ -30,6 +33,7 @@ export class StaffController {
   constructor(
     private readonly commands: CommandBus,
     private readonly directory: StaffDirectoryProjection,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
 
   @Post()
@@ -58,6 +62,10 @@ export class StaffController {
   @AnswerSchema(201, tokenAnswer)
   @PathSchema('staffId', staffId)
   issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
+    if (!(this.authenticator instanceof StoreTokenAuthenticator)) {
+      // With JWTs of an identity provider, a token issued here would never be accepted.
+      throw new RuleViolation('A8.1', 'staff.tokens-from-identity-provider');
+    }
     return this.commands.execute(new IssueStaffToken(id, body.validDays, context));
   }
 

@@ -21,6 +21,10 @@ export interface JobSeekerView extends PersonalDetails {
 }
 export type JobSeekerListItem = Pick<JobSeekerView, 'jobSeekerId' | 'name' | 'registration' | 'noShowCount' | 'erasedAt'> & { refused: boolean };
 
+function listItem({ jobSeekerId, name, registration, noShowCount, erasedAt, refusal }: JobSeekerView): JobSeekerListItem {
+  return { jobSeekerId, name, registration, noShowCount, erasedAt, refused: refusal !== undefined };
+}
+
 /**
  * Job seekers as staff look them up: personal details, consents, no-shows, refusal, reservations and
  * devices (pseudonyms only, A7.2). Kept in memory on every instance; an erasure blanks the details
@@ -96,10 +100,15 @@ export class JobSeekerDirectoryProjection extends LiveProjection implements Devi
 
   async list(offset: number, limit: number): Promise<Page<JobSeekerListItem>> {
     await this.caughtUp();
-    const all = [...this.jobSeekers.values()]
-      .sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.jobSeekerId.localeCompare(b.jobSeekerId))
-      .map(({ jobSeekerId, name, registration, noShowCount, erasedAt, refusal }) => ({ jobSeekerId, name, registration, noShowCount, erasedAt, refused: refusal !== undefined }));
+    const all = [...this.jobSeekers.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.jobSeekerId.localeCompare(b.jobSeekerId)).map(listItem);
     return page(all, offset, limit);
+  }
+
+  /** The list restricted to one job seeker (the lookup by 求職番号): one item, or none if not registered. */
+  async listOne(jobSeekerId: string, offset: number, limit: number): Promise<Page<JobSeekerListItem>> {
+    await this.caughtUp();
+    const view = this.jobSeekers.get(jobSeekerId);
+    return page(view ? [listItem(view)] : [], offset, limit);
   }
 
   async reservationsWithDevices(jobSeekerId: string): Promise<string[]> {
