@@ -17,7 +17,15 @@
  * fail instead of hang. A read or subscription whose connection never opened (discovery failed, node down)
  * makes the client's `cancel()` / `unsubscribe()` reject and its stream emit 'error' after it was given up:
  * both are absorbed here, so no path ends in an unhandled rejection or an unhandled 'error' event.
+ *
+ * What it did not write. $all holds whatever anyone wrote to the database: the server's `$` events, and maybe
+ * another program's (non-JSON, or without this adapter's metadata). Reads of $all, the head and subscriptions
+ * skip both; the foreign ones are logged once each and counted (`foreignEventsSkipped`). A foreign event inside
+ * one of this service's own streams still fails the stream read: a decision must not be taken on part of a
+ * stream. A stream deleted for good (tombstoned, e.g. by an operator) reads as empty, and appending to it fails
+ * with `StreamTombstoned`.
  */
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
   ANY,
@@ -41,6 +49,7 @@ import {
   type ResolvedEvent,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
   type StreamingRead,
   WrongExpectedVersionError,
@@ -88,6 +97,14 @@ export interface EventStoreDbOptions {
   readDeadlineMs?: number;
 }
 
+/** An append to a stream that was deleted for good (hard delete): EventStoreDB never accepts events there again. */
+export class StreamTombstoned extends Error {
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} was deleted for good (tombstoned) in EventStoreDB; nothing can be appended to it`);
+    this.name = 'StreamTombstoned';
+  }
+}
+
 /** A read that did not finish within its deadline; the server is stuck or unreachable. */
 export class EventStoreDbDeadlineExceeded extends Error {
   constructor(what: string, deadlineMs: number) {
@@ -100,6 +117,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<StreamedSubscription>();
   private closing: Promise<void> | undefined;
   private readonly readDeadlineMs: number;
+  private readonly foreignEventIds = new Set<string>();
+  private readonly logger = new Logger('EventStoreDB');
 
   static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbEventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
@@ -112,6 +131,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.readDeadlineMs = readDeadlineMs;
   }
 
+  /** How many different events in $all this process skipped because this adapter did not write them. */
+  get foreignEventsSkipped(): number {
+    return this.foreignEventIds.size;
+  }
+
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertDistinctEventIds(events);
     if (events.length === 0) return this.currentEnd(streamId, expectedRevision);
@@ -121,6 +145,7 @@ export class EventStoreDbEventStore implements EventStore {
         expectedRevision: toClientExpectedRevision(expectedRevision),
       });
     } catch (thrown) {
+      if (thrown instanceof StreamDeletedError) throw new StreamTombstoned(streamId);
       if (!(thrown instanceof WrongExpectedVersionError)) throw thrown;
       return this.retriedAppend(streamId, events, expectedRevision, thrown);
     }
@@ -150,7 +175,8 @@ export class EventStoreDbEventStore implements EventStore {
         const position = globalPosition(event);
         if (position <= floor) continue;
         floor = position;
-        if (!isSystemEvent(event)) events.push(toStoredEvent(event, position));
+        const stored = this.ownEvent(event, position);
+        if (stored !== undefined) events.push(stored);
         if (events.length === wanted) return events;
       }
       if (page.length < PAGE_SIZE) return events;
@@ -171,7 +197,8 @@ export class EventStoreDbEventStore implements EventStore {
       const read = this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount });
       const page = await this.collect(read, 'a read of the end of $all');
       const events = recordedEvents(page);
-      const last = events.find((event) => !isSystemEvent(event));
+      // The last event a subscription delivers: caughtUp() waits for the subscription to reach it.
+      const last = events.find((event) => this.ownEvent(event, globalPosition(event)) !== undefined);
       if (last !== undefined) return globalPosition(last);
       const oldest = events.at(-1);
       if (page.length < maxCount || oldest === undefined) return -1n;
@@ -186,7 +213,7 @@ export class EventStoreDbEventStore implements EventStore {
       fromPosition: after === undefined || after < 0n ? START : toReadPosition(after),
       filter: excludeSystemEvents(),
     });
-    const subscription = new StreamedSubscription(source, handler, after ?? -1n);
+    const subscription = new StreamedSubscription(source, handler, after ?? -1n, (event, position) => this.ownEvent(event, position));
     this.subscriptions.add(subscription);
     void subscription.ended.then(() => this.subscriptions.delete(subscription));
     return subscription;
@@ -234,18 +261,33 @@ export class EventStoreDbEventStore implements EventStore {
     return originalAppendResult(streamId, eventIds, recorded);
   }
 
+  /** The event as the port knows it; undefined for the server's `$` events and for events this adapter did not write. */
+  private ownEvent(event: AllStreamRecordedEvent, position: bigint): StoredEvent | undefined {
+    if (isSystemEvent(event)) return undefined;
+    try {
+      return toStoredEvent(event, position);
+    } catch (thrown) {
+      if (!(thrown instanceof NotWrittenHere)) throw thrown;
+      if (!this.foreignEventIds.has(event.id)) {
+        this.foreignEventIds.add(event.id);
+        this.logger.warn(`${thrown.message}; skipped (${this.foreignEventIds.size} foreign events skipped so far)`);
+      }
+      return undefined;
+    }
+  }
+
   /** A page of $all from `from` inclusive (the caller drops what it has seen), system events included. */
   private readAllPage(from: bigint): Promise<AllStreamResolvedEvent[]> {
     const fromPosition = from < 0n ? START : toReadPosition(from);
     return this.collect(this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: PAGE_SIZE }), 'a read of $all');
   }
 
-  /** A stream that does not exist reads as empty. */
+  /** A stream that does not exist, or was deleted for good, reads as empty (the port's promise). */
   private async readExistingStream(read: StreamingRead<ResolvedEvent>, what: string): Promise<RecordedEvent[]> {
     try {
       return recordedEvents(await this.collect(read, what));
     } catch (thrown) {
-      if (thrown instanceof StreamNotFoundError) return [];
+      if (thrown instanceof StreamNotFoundError || thrown instanceof StreamDeletedError) return [];
       throw thrown;
     }
   }
@@ -293,6 +335,7 @@ class StreamedSubscription implements Subscription {
     private readonly source: AllStreamSubscription,
     handler: EventHandler,
     after: bigint,
+    private readonly ownEvent: (event: AllStreamRecordedEvent, position: bigint) => StoredEvent | undefined,
   ) {
     this.ended = this.deliverAfter(handler, after);
   }
@@ -309,10 +352,11 @@ class StreamedSubscription implements Subscription {
       for await (const resolved of this.source) {
         if (this.stopping) return undefined;
         const event = resolved.event;
-        if (event === undefined || isSystemEvent(event)) continue;
+        if (event === undefined) continue;
         const position = globalPosition(event);
         if (position <= floor) continue;
-        await handler(toStoredEvent(event, position));
+        const stored = this.ownEvent(event, position);
+        if (stored !== undefined) await handler(stored);
         floor = position;
       }
       return this.stopping ? undefined : new Error('EventStoreDB ended the subscription to $all');
@@ -373,11 +417,11 @@ export function toClientEventId(eventId: string): string {
 
 export function toStoredEvent(event: RecordedEvent, position: bigint): StoredEvent {
   if (!event.isJson || !isPlainObject(event.data) || !isPlainObject(event.metadata)) {
-    throw notWrittenHere(event, 'data and metadata are not JSON objects');
+    throw new NotWrittenHere(event, 'data and metadata are not JSON objects');
   }
   const { [SCHEMA_VERSION_KEY]: schemaVersion, [EVENT_ID_KEY]: eventId, ...metadata } = event.metadata;
   if (typeof schemaVersion !== 'number' || typeof eventId !== 'string' || !isEventMetadata(metadata)) {
-    throw notWrittenHere(event, `metadata lacks ${SCHEMA_VERSION_KEY}, ${EVENT_ID_KEY} or the port's keys`);
+    throw new NotWrittenHere(event, `metadata lacks ${SCHEMA_VERSION_KEY}, ${EVENT_ID_KEY} or the port's keys`);
   }
   return {
     streamId: event.streamId,
@@ -438,6 +482,9 @@ function isEventMetadata(metadata: Record<string, unknown>): metadata is EventMe
   return required.every((key) => typeof metadata[key] === 'string');
 }
 
-function notWrittenHere(event: RecordedEvent, reason: string): Error {
-  return new Error(`Event ${event.id} in ${event.streamId} was not written by this adapter: ${reason}`);
+class NotWrittenHere extends Error {
+  constructor(event: RecordedEvent, reason: string) {
+    super(`Event ${event.id} (${event.type}) in ${event.streamId} was not written by this adapter: ${reason}`);
+    this.name = 'NotWrittenHere';
+  }
 }
