@@ -185,8 +185,8 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * Called before every read-your-writes read, so it must be cheap: one backward read of one event from the
-   * end of $all. Only when that event is the server's own (a `$` event: scavenges, statistics when enabled)
-   * does it page further back. The client 6.2.1 cannot filter reads of $all (only subscriptions), so the
+   * end of $all. Only when that event is the server's own (a `$` event: scavenges, statistics when enabled) or
+   * another program's does it page further back. The client 6.2.1 cannot filter reads of $all (only subscriptions), so the
    * filter runs here. It is not cached from the subscriptions' last position: `caughtUp()` compares the head
    * with that very position, and a head taken from it would never see another instance's appends.
    */
