@@ -159,7 +159,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
         expect(await ownEvents(store, head, [streamId])).toEqual([]);
       });
 
-      it('returns the original result for a retry after later appends, whatever the expected revision', async () => {
+      it('returns the original result for an immediate retry after later appends, whatever the expected revision', async () => {
         const streamId = newStreamId();
         const events = [newEvent(), newEvent()];
         const original = await store.append(streamId, events, 'no_stream');

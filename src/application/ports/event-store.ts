@@ -73,8 +73,12 @@ export interface Subscription {
 export interface EventStore {
   /**
    * Appends atomically. Throws `WrongExpectedRevision` when the check fails.
-   * Idempotent by event id: appending events whose ids are already the stream's events at the
-   * same place returns the original result and writes nothing.
+   * Idempotent by event id at an exact expected revision (or 'no_stream'): appending events whose
+   * ids are already the stream's events at the places that revision gives them returns the original
+   * result and writes nothing, however long after. Under 'any' and 'stream_exists' there is no place
+   * to compare with: an adapter may recognise a recent retry (EventStoreDB keeps a bounded cache of
+   * recent ids) but may also append the events again. A caller whose retries must not duplicate
+   * appends at the revision it read.
    */
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** The stream's events in order, from `fromRevision` (inclusive). Empty array if the stream does not exist. */

@@ -39,6 +39,8 @@ export class AccessLog {
     const now = this.clock.now();
     const data: PersonalDataViewed['data'] = { viewer, view, jobSeekerIds: [...new Set(jobSeekerIds)], viewedAt: now.toISOString() };
     const commandId = randomUUID();
+    // 'any': views of one day are recorded in any order, and each call is a view of its own (a fresh event id),
+    // so a retry is a second view, not a duplicate; nothing here relies on the store recognising a retry.
     await this.store.append(
       streams.accessLog(toJst(now).date),
       [

@@ -1,6 +1,12 @@
 import { Binary, MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
-import { MongoKeyStore, type MongoKeyStoreOptions } from '../../../src/infrastructure/crypto/mongo-key-store';
+import { createServer } from 'node:net';
+import {
+  MONGO_TIMEOUTS,
+  mongoClientOptions,
+  MongoKeyStore,
+  type MongoKeyStoreOptions,
+} from '../../../src/infrastructure/crypto/mongo-key-store';
 import { keyStoreContract } from '../../contracts/key-store.contract';
 import { rejection, times } from '../../contracts/event-store.fixtures';
 
@@ -151,3 +157,38 @@ if (serverUrl) {
     });
   });
 }
+
+describe('MongoKeyStore limits on waiting (the real driver 7; no MongoDB server)', () => {
+  /** The options the driver resolves from the URL and the key store's own, as a connection would use them. */
+  const resolved = (url: string) => new MongoClient(url, mongoClientOptions(url)).options;
+
+  it('bounds every wait: a majority write, finding a primary, connecting, and a stuck answer', () => {
+    const options = resolved('mongodb://a,b,c/madoguchi?replicaSet=rs0');
+
+    expect(options.writeConcern).toMatchObject({ w: 'majority', journal: true, wtimeoutMS: MONGO_TIMEOUTS.wtimeoutMS });
+    expect(options.serverSelectionTimeoutMS).toBe(MONGO_TIMEOUTS.serverSelectionTimeoutMS);
+    expect(options.connectTimeoutMS).toBe(MONGO_TIMEOUTS.connectTimeoutMS);
+    expect(options.socketTimeoutMS).toBe(MONGO_TIMEOUTS.socketTimeoutMS);
+  });
+
+  it('lets MONGODB_URL set its own limits', () => {
+    const options = resolved('mongodb://a,b,c/?replicaSet=rs0&wtimeoutMS=2500&serverSelectionTimeoutMS=4000&socketTimeoutMS=0');
+
+    expect(options.writeConcern).toMatchObject({ w: 'majority', wtimeoutMS: 2500 });
+    expect(options.serverSelectionTimeoutMS).toBe(4000);
+    expect(options.socketTimeoutMS).toBe(0);
+  });
+
+  it('fails a start against an unreachable MongoDB naming the key store and MONGODB_URL, after the selection timeout', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+
+    const start = MongoKeyStore.connect(`mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=300`, randomBytes(32));
+
+    await expect(start).rejects.toThrow(
+      new RegExp(`^The key store cannot reach MongoDB \\(MONGODB_URL\\) within 300 ms: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`),
+    );
+  });
+});

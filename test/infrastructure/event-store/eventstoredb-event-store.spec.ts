@@ -1,4 +1,4 @@
-import { ANY, jsonEvent, NO_STREAM, STREAM_EXISTS, type AllStreamRecordedEvent } from '@eventstore/db-client';
+import { ANY, binaryEvent, jsonEvent, NO_STREAM, STREAM_EXISTS, type AllStreamRecordedEvent } from '@eventstore/db-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   EVENT_ID_KEY,
@@ -6,6 +6,7 @@ import {
   globalPosition,
   isSystemEvent,
   SCHEMA_VERSION_KEY,
+  StreamTombstoned,
   toClientEventId,
   toClientExpectedRevision,
   toEventData,
@@ -179,6 +180,51 @@ describe('EventStoreDbEventStore on the fake client', () => {
     await store.append(streamId, [newEvent()], 'no_stream');
 
     await expect(store.readStream(streamId)).rejects.toThrow(/22\.6 or later/);
+  });
+
+  it('reads a stream deleted for good (tombstoned) as empty, and refuses appends to it by name', async () => {
+    const { store, client } = storeOn();
+    const streamId = newStreamId();
+    await store.append(streamId, [newEvent()], 'no_stream');
+
+    client.tombstone(streamId);
+
+    expect(await store.readStream(streamId)).toEqual([]);
+    await expect(store.append(streamId, [newEvent()], 'no_stream')).rejects.toThrow(StreamTombstoned);
+    await expect(store.append(streamId, [newEvent()], 0n)).rejects.toThrow(`Stream ${streamId} was deleted for good (tombstoned)`);
+    expect((await store.readAll()).map((event) => event.streamId)).toEqual([streamId]);
+  });
+
+  it('skips and counts events it did not write ($all, the head, subscriptions), instead of failing on them', async () => {
+    const { store, client } = storeOn();
+    const ours = newStreamId();
+    const recorder = new Recorder([ours]);
+    const subscription = store.subscribeAll(recorder.handler);
+    await store.append(ours, [newEvent()], 'no_stream');
+    await client.appendToStream('other-program-1', jsonEvent({ type: 'OrderPlaced', data: { total: 1 }, metadata: { by: 'erp' } }));
+    await client.appendToStream('other-program-2', binaryEvent({ type: 'Blob', data: new Uint8Array([1, 2, 3]) }));
+    const last = await store.append(ours, [newEvent()], 0n);
+    await client.appendToStream('other-program-1', jsonEvent({ type: 'OrderShipped', data: { total: 1 } }));
+
+    const read = await store.readAll();
+    await recorder.until(2);
+
+    expect(read.map((event) => [event.streamId, event.revision])).toEqual([[ours, 0n], [ours, 1n]]);
+    expect(await store.headPosition()).toBe(last.position);
+    expect(recorder.events.map((event) => event.revision)).toEqual([0n, 1n]);
+    expect(store.foreignEventsSkipped).toBe(3);
+    await subscription.stop();
+    expect(await subscription.ended).toBeUndefined();
+    await store.close();
+  });
+
+  it('still fails a read of one of its own streams that holds an event it did not write', async () => {
+    const { store, client } = storeOn();
+    const streamId = newStreamId();
+    await store.append(streamId, [newEvent()], 'no_stream');
+    await client.appendToStream(streamId, jsonEvent({ type: 'Injected', data: {} }));
+
+    await expect(store.readStream(streamId)).rejects.toThrow(/was not written by this adapter/);
   });
 
   it('ends a subscription with the error of a lost connection', async () => {

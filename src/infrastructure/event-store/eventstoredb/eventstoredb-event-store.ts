@@ -11,7 +11,21 @@
  *   dropped after reading;
  * - subscribeToAll: the server starts after the given position; the same check runs anyway, so a server
  *   that delivered the event at the position again could not cause a duplicate.
+ *
+ * Failures. The client gives reads no deadline (its reads pass `deadline: Infinity` to gRPC, whatever the
+ * options say), so every read here has one (`readDeadlineMs`): a stuck server makes a read, and `/health`,
+ * fail instead of hang. A read or subscription whose connection never opened (discovery failed, node down)
+ * makes the client's `cancel()` / `unsubscribe()` reject and its stream emit 'error' after it was given up:
+ * both are absorbed here, so no path ends in an unhandled rejection or an unhandled 'error' event.
+ *
+ * What it did not write. $all holds whatever anyone wrote to the database: the server's `$` events, and maybe
+ * another program's (non-JSON, or without this adapter's metadata). Reads of $all, the head and subscriptions
+ * skip both; the foreign ones are logged once each and counted (`foreignEventsSkipped`). A foreign event inside
+ * one of this service's own streams still fails the stream read: a decision must not be taken on part of a
+ * stream. A stream deleted for good (tombstoned, e.g. by an operator) reads as empty, and appending to it fails
+ * with `StreamTombstoned`.
  */
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
   ANY,
@@ -35,6 +49,7 @@ import {
   type ResolvedEvent,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
   type StreamingRead,
   WrongExpectedVersionError,
@@ -69,21 +84,57 @@ export const SCHEMA_VERSION_KEY = '$schemaVersion';
 export const EVENT_ID_KEY = '$eventId';
 
 const PAGE_SIZE = 500;
+/** Default deadline of one read (a page of $all, a stream, the head). */
+export const DEFAULT_READ_DEADLINE_MS = 5_000;
 /** How the server reports a position it does not have (stream reads before 22.6, some idempotent appends). */
 const NO_POSITION = 2n ** 64n - 1n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Namespace of the name-based UUIDs derived from port event ids that are not UUIDs already. */
 const EVENT_ID_NAMESPACE = Buffer.from('2d0f5a8e6c1b4f3a9e7d41b6c8a05f93', 'hex');
 
+export interface EventStoreDbOptions {
+  /** How long one read may take before it fails (the client has no deadline on reads). */
+  readDeadlineMs?: number;
+}
+
+/** An append to a stream that was deleted for good (hard delete): EventStoreDB never accepts events there again. */
+export class StreamTombstoned extends Error {
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} was deleted for good (tombstoned) in EventStoreDB; nothing can be appended to it`);
+    this.name = 'StreamTombstoned';
+  }
+}
+
+/** A read that did not finish within its deadline; the server is stuck or unreachable. */
+export class EventStoreDbDeadlineExceeded extends Error {
+  constructor(what: string, deadlineMs: number) {
+    super(`EventStoreDB did not answer ${what} within ${deadlineMs} ms`);
+    this.name = 'EventStoreDbDeadlineExceeded';
+  }
+}
+
 export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<StreamedSubscription>();
   private closing: Promise<void> | undefined;
+  private readonly readDeadlineMs: number;
+  private readonly foreignEventIds = new Set<string>();
+  private readonly logger = new Logger('EventStoreDB');
 
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
-  constructor(private readonly client: EventStoreDbClient) {}
+  constructor(
+    private readonly client: EventStoreDbClient,
+    { readDeadlineMs = DEFAULT_READ_DEADLINE_MS }: EventStoreDbOptions = {},
+  ) {
+    this.readDeadlineMs = readDeadlineMs;
+  }
+
+  /** How many different events in $all this process skipped because this adapter did not write them. */
+  get foreignEventsSkipped(): number {
+    return this.foreignEventIds.size;
+  }
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertDistinctEventIds(events);
@@ -94,6 +145,7 @@ export class EventStoreDbEventStore implements EventStore {
         expectedRevision: toClientExpectedRevision(expectedRevision),
       });
     } catch (thrown) {
+      if (thrown instanceof StreamDeletedError) throw new StreamTombstoned(streamId);
       if (!(thrown instanceof WrongExpectedVersionError)) throw thrown;
       return this.retriedAppend(streamId, events, expectedRevision, thrown);
     }
@@ -110,7 +162,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
     const read = this.client.readStream(streamId, { fromRevision, direction: FORWARDS });
-    return (await readExistingStream(read)).map(fromStreamRead);
+    return (await this.readExistingStream(read, `a read of ${streamId}`)).map(fromStreamRead);
   }
 
   async readAll({ after, limit }: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -123,24 +175,36 @@ export class EventStoreDbEventStore implements EventStore {
         const position = globalPosition(event);
         if (position <= floor) continue;
         floor = position;
-        if (!isSystemEvent(event)) events.push(toStoredEvent(event, position));
+        const stored = this.ownEvent(event, position);
+        if (stored !== undefined) events.push(stored);
         if (events.length === wanted) return events;
       }
       if (page.length < PAGE_SIZE) return events;
     }
   }
 
+  /**
+   * Called before every read-your-writes read, so it must be cheap: one backward read of one event from the
+   * end of $all. Only when that event is the server's own (a `$` event: scavenges, statistics when enabled) or
+   * another program's does it page further back. The client 6.2.1 cannot filter reads of $all (only subscriptions), so the
+   * filter runs here. It is not cached from the subscriptions' last position: `caughtUp()` compares the head
+   * with that very position, and a head taken from it would never see another instance's appends.
+   */
   async headPosition(): Promise<bigint> {
     let from: ReadPosition = END;
+    let maxCount = 1;
     for (;;) {
-      const page = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: PAGE_SIZE }));
+      const read = this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount });
+      const page = await this.collect(read, 'a read of the end of $all');
       const events = recordedEvents(page);
-      const last = events.find((event) => !isSystemEvent(event));
+      // The last event a subscription delivers: caughtUp() waits for the subscription to reach it.
+      const last = events.find((event) => this.ownEvent(event, globalPosition(event)) !== undefined);
       if (last !== undefined) return globalPosition(last);
       const oldest = events.at(-1);
-      if (page.length < PAGE_SIZE || oldest === undefined) return -1n;
+      if (page.length < maxCount || oldest === undefined) return -1n;
       // A backward read starts strictly before the position it is given.
       from = toReadPosition(globalPosition(oldest));
+      maxCount = PAGE_SIZE;
     }
   }
 
@@ -149,7 +213,7 @@ export class EventStoreDbEventStore implements EventStore {
       fromPosition: after === undefined || after < 0n ? START : toReadPosition(after),
       filter: excludeSystemEvents(),
     });
-    const subscription = new StreamedSubscription(source, handler, after ?? -1n);
+    const subscription = new StreamedSubscription(source, handler, after ?? -1n, (event, position) => this.ownEvent(event, position));
     this.subscriptions.add(subscription);
     void subscription.ended.then(() => this.subscriptions.delete(subscription));
     return subscription;
@@ -168,7 +232,7 @@ export class EventStoreDbEventStore implements EventStore {
   /** An empty append writes nothing; it still checks the expected revision and reports where the stream ends. */
   private async currentEnd(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
     const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
-    const [last] = (await readExistingStream(read)).map(fromStreamRead);
+    const [last] = (await this.readExistingStream(read, `a read of the end of ${streamId}`)).map(fromStreamRead);
     checkExpectedRevision(streamId, expected, last?.revision);
     return { nextExpectedRevision: last?.revision ?? -1n, position: last?.position ?? -1n };
   }
@@ -197,12 +261,67 @@ export class EventStoreDbEventStore implements EventStore {
     return originalAppendResult(streamId, eventIds, recorded);
   }
 
+  /** The event as the port knows it; undefined for the server's `$` events and for events this adapter did not write. */
+  private ownEvent(event: AllStreamRecordedEvent, position: bigint): StoredEvent | undefined {
+    if (isSystemEvent(event)) return undefined;
+    try {
+      return toStoredEvent(event, position);
+    } catch (thrown) {
+      if (!(thrown instanceof NotWrittenHere)) throw thrown;
+      if (!this.foreignEventIds.has(event.id)) {
+        this.foreignEventIds.add(event.id);
+        this.logger.warn(`${thrown.message}; skipped (${this.foreignEventIds.size} foreign events skipped so far)`);
+      }
+      return undefined;
+    }
+  }
+
   /** A page of $all from `from` inclusive (the caller drops what it has seen), system events included. */
   private readAllPage(from: bigint): Promise<AllStreamResolvedEvent[]> {
     const fromPosition = from < 0n ? START : toReadPosition(from);
-    return collect(this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: PAGE_SIZE }));
+    return this.collect(this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: PAGE_SIZE }), 'a read of $all');
+  }
+
+  /** A stream that does not exist, or was deleted for good, reads as empty (the port's promise). */
+  private async readExistingStream(read: StreamingRead<ResolvedEvent>, what: string): Promise<RecordedEvent[]> {
+    try {
+      return recordedEvents(await this.collect(read, what));
+    } catch (thrown) {
+      if (thrown instanceof StreamNotFoundError || thrown instanceof StreamDeletedError) return [];
+      throw thrown;
+    }
+  }
+
+  /** Everything the read returns, or EventStoreDbDeadlineExceeded once the deadline passed (the read is then given up). */
+  private async collect<T>(read: StreamingRead<T>, what: string): Promise<T[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EventStoreDbDeadlineExceeded(what, this.readDeadlineMs)), this.readDeadlineMs);
+    });
+    try {
+      return await Promise.race([collect(read), deadline]);
+    } catch (thrown) {
+      void giveUp(read); // never rejects: it absorbs the client's own rejection
+      throw thrown;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
+
+/**
+ * Ends a read or subscription the adapter no longer wants. The client's `cancel()` / `unsubscribe()` reject when
+ * the call never started (discovery failed), and its stream emits 'error' later still; with no listener that
+ * would be an uncaught exception. Nothing is left to do about either once the stream is given up.
+ */
+function giveUp(stream: StreamingRead<unknown> | AllStreamSubscription): Promise<void> {
+  stream.on('error', ignore);
+  const cancelled = 'unsubscribe' in stream ? stream.unsubscribe() : stream.cancel();
+  stream.destroy();
+  return cancelled.catch(ignore);
+}
+
+function ignore(): void {}
 
 /**
  * Delivers a server subscription one event at a time. Async iteration pulls the next event only after the
@@ -216,6 +335,7 @@ class StreamedSubscription implements Subscription {
     private readonly source: AllStreamSubscription,
     handler: EventHandler,
     after: bigint,
+    private readonly ownEvent: (event: AllStreamRecordedEvent, position: bigint) => StoredEvent | undefined,
   ) {
     this.ended = this.deliverAfter(handler, after);
   }
@@ -232,10 +352,11 @@ class StreamedSubscription implements Subscription {
       for await (const resolved of this.source) {
         if (this.stopping) return undefined;
         const event = resolved.event;
-        if (event === undefined || isSystemEvent(event)) continue;
+        if (event === undefined) continue;
         const position = globalPosition(event);
         if (position <= floor) continue;
-        await handler(toStoredEvent(event, position));
+        const stored = this.ownEvent(event, position);
+        if (stored !== undefined) await handler(stored);
         floor = position;
       }
       return this.stopping ? undefined : new Error('EventStoreDB ended the subscription to $all');
@@ -248,11 +369,10 @@ class StreamedSubscription implements Subscription {
 
   /**
    * Cancelling the gRPC call does not end the readable it feeds (the client ignores its own cancellation), so
-   * the readable is destroyed as well: that is what makes a pending iteration return.
+   * the readable is destroyed as well: that is what makes a pending iteration return. Never rejects (see giveUp).
    */
-  private async release(): Promise<void> {
-    await this.source.unsubscribe();
-    this.source.destroy();
+  private release(): Promise<void> {
+    return giveUp(this.source);
   }
 }
 
@@ -297,11 +417,11 @@ export function toClientEventId(eventId: string): string {
 
 export function toStoredEvent(event: RecordedEvent, position: bigint): StoredEvent {
   if (!event.isJson || !isPlainObject(event.data) || !isPlainObject(event.metadata)) {
-    throw notWrittenHere(event, 'data and metadata are not JSON objects');
+    throw new NotWrittenHere(event, 'data and metadata are not JSON objects');
   }
   const { [SCHEMA_VERSION_KEY]: schemaVersion, [EVENT_ID_KEY]: eventId, ...metadata } = event.metadata;
   if (typeof schemaVersion !== 'number' || typeof eventId !== 'string' || !isEventMetadata(metadata)) {
-    throw notWrittenHere(event, `metadata lacks ${SCHEMA_VERSION_KEY}, ${EVENT_ID_KEY} or the port's keys`);
+    throw new NotWrittenHere(event, `metadata lacks ${SCHEMA_VERSION_KEY}, ${EVENT_ID_KEY} or the port's keys`);
   }
   return {
     streamId: event.streamId,
@@ -342,16 +462,6 @@ function fromStreamRead(event: RecordedEvent): StoredEvent {
   return toStoredEvent(event, position);
 }
 
-/** A stream that does not exist reads as empty. */
-async function readExistingStream(read: StreamingRead<ResolvedEvent>): Promise<RecordedEvent[]> {
-  try {
-    return recordedEvents(await collect(read));
-  } catch (thrown) {
-    if (thrown instanceof StreamNotFoundError) return [];
-    throw thrown;
-  }
-}
-
 async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of read) items.push(item);
@@ -372,6 +482,9 @@ function isEventMetadata(metadata: Record<string, unknown>): metadata is EventMe
   return required.every((key) => typeof metadata[key] === 'string');
 }
 
-function notWrittenHere(event: RecordedEvent, reason: string): Error {
-  return new Error(`Event ${event.id} in ${event.streamId} was not written by this adapter: ${reason}`);
+class NotWrittenHere extends Error {
+  constructor(event: RecordedEvent, reason: string) {
+    super(`Event ${event.id} (${event.type}) in ${event.streamId} was not written by this adapter: ${reason}`);
+    this.name = 'NotWrittenHere';
+  }
 }

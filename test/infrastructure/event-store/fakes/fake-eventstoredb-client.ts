@@ -10,7 +10,10 @@
  *   subscriptions start strictly after it;
  * - a missing stream fails the read with StreamNotFoundError;
  * - unsubscribing cancels the call but does not end the readable;
- * - the server writes system events ($-prefixed types and streams) between the application's.
+ * - the server writes system events ($-prefixed types and streams) between the application's;
+ * - other programs may write to the same database: binary events, JSON without this adapter's metadata;
+ * - a stream deleted for good (tombstoned) fails reads and appends with StreamDeletedError, and leaves a
+ *   `$streamDeleted` event in $all.
  * Tests of behaviour it does not reproduce (timeouts, leader changes, scavenging) need a real server.
  */
 import { randomUUID } from 'node:crypto';
@@ -32,6 +35,7 @@ import {
   type ResolvedEvent,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
   type StreamingRead,
   type SubscribeToAllOptions,
@@ -44,6 +48,7 @@ interface LogRecord {
   revision: bigint;
   id: string;
   type: string;
+  isJson: boolean;
   data: string;
   metadata: string | undefined;
   position: bigint;
@@ -72,6 +77,7 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
   private nextPosition = 1024n;
   private appends = 0;
   private readonly live = new Set<LiveSubscription>();
+  private readonly tombstoned = new Set<string>();
 
   constructor(private readonly options: FakeOptions = {}) {
     this.writeSystemEvent();
@@ -86,6 +92,7 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
     for (const event of batch) {
       if (!UUID.test(event.id)) throw new Error(`Invalid UUID ${event.id}`);
     }
+    if (this.tombstoned.has(streamName)) throw StreamDeletedError.fromStreamName(streamName);
     const stream = this.stream(streamName);
     const current = stream.at(-1)?.revision ?? -1n;
     const decision = commitCheck(stream, batch, expectedRevision, current);
@@ -109,6 +116,7 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
     streamName: string,
     { fromRevision = START, direction, maxCount = Number.MAX_SAFE_INTEGER }: ReadStreamOptions = {},
   ): StreamingRead<ResolvedEvent<E>> {
+    if (this.tombstoned.has(streamName)) return failedRead(StreamDeletedError.fromStreamName(streamName));
     const stream = this.stream(streamName);
     const last = stream.at(-1);
     if (last === undefined) return failedRead(new StreamNotFoundError(undefined, streamName));
@@ -152,6 +160,18 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
     this.disposed = true;
   }
 
+  /** A hard delete: the stream's events stay in $all (until a scavenge), the stream is gone for good. */
+  tombstone(streamName: string): void {
+    this.tombstoned.add(streamName);
+    this.write(streamName, (this.stream(streamName).at(-1)?.revision ?? -1n) + 1n, {
+      id: randomUUID(),
+      contentType: 'application/json',
+      type: '$streamDeleted',
+      data: {},
+      metadata: undefined,
+    });
+  }
+
   /** What a lost connection does to the running subscriptions. */
   failSubscriptions(error: Error): void {
     this.live.forEach(({ readable }) => readable.destroy(error));
@@ -167,7 +187,8 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
       revision,
       id: event.id,
       type: event.type,
-      data: JSON.stringify(event.data),
+      isJson: event.contentType === 'application/json',
+      data: event.contentType === 'application/json' ? JSON.stringify(event.data) : Buffer.from(event.data).toString('base64'),
       metadata: event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
       position: this.nextPosition,
     };
@@ -229,18 +250,23 @@ function appendResult(written: readonly LogRecord[]): AppendResult {
 
 function resolved(record: LogRecord, withPosition: boolean): AllStreamResolvedEvent {
   const position = withPosition ? record.position : NO_POSITION;
+  const common = {
+    streamId: record.streamId,
+    id: record.id,
+    revision: record.revision,
+    type: record.type,
+    created: new Date(),
+    position: { commit: position, prepare: position },
+  };
   return {
-    event: {
-      streamId: record.streamId,
-      id: record.id,
-      isJson: true,
-      revision: record.revision,
-      type: record.type,
-      created: new Date(),
-      data: JSON.parse(record.data) as Record<string, unknown>,
-      metadata: record.metadata === undefined ? undefined : (JSON.parse(record.metadata) as Record<string, unknown>),
-      position: { commit: position, prepare: position },
-    },
+    event: record.isJson
+      ? {
+          ...common,
+          isJson: true,
+          data: JSON.parse(record.data) as Record<string, unknown>,
+          metadata: record.metadata === undefined ? undefined : (JSON.parse(record.metadata) as Record<string, unknown>),
+        }
+      : { ...common, isJson: false, data: new Uint8Array(Buffer.from(record.data, 'base64')), metadata: new Uint8Array() },
     commitPosition: record.position,
   };
 }
