@@ -68,6 +68,8 @@ export class ConsumerRuntime {
   private headAtStart = -1n;
   private stopping = false;
   private stopped?: Promise<void>;
+  /** Full catch-up pages recently read, shared by the consumers (they catch up in near lockstep). */
+  private readonly pages = new Map<string, Promise<StoredEvent[]>>();
   private readonly options: Required<Omit<ConsumerRuntimeOptions, 'observer'>> & Pick<ConsumerRuntimeOptions, 'observer'>;
 
   constructor(
@@ -194,7 +196,7 @@ export class ConsumerRuntime {
   private async catchUp(run: ConsumerRun): Promise<void> {
     for (;;) {
       if (this.stopping) return;
-      const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
+      const events = await this.page(run.position);
       if (events.length === 0) {
         run.caughtUp = true;
         return;
@@ -206,6 +208,25 @@ export class ConsumerRuntime {
         return;
       }
     }
+  }
+
+  /**
+   * One catch-up page. A full page never changes (positions only grow), so it is kept for the other
+   * consumers: on a first start every consumer reads the log from 0, and the log is read about once.
+   */
+  private async page(after: bigint | undefined): Promise<StoredEvent[]> {
+    const key = String(after ?? -1n);
+    const cached = this.pages.get(key);
+    if (cached) return cached;
+    const read = this.store.readAll({ after, limit: this.options.batchSize });
+    this.pages.set(key, read);
+    const events = await read.catch((error: unknown) => {
+      this.pages.delete(key);
+      throw error;
+    });
+    if (events.length < this.options.batchSize) this.pages.delete(key);
+    while (this.pages.size > 2 * this.runs.size) this.pages.delete(this.pages.keys().next().value as string);
+    return events;
   }
 
   /** Resolves when the subscription ends: with its error, a Resync, or undefined on stop. */
