@@ -231,7 +231,13 @@ export class ConsumerRuntime {
 
   /** Resolves when the subscription ends: with its error, a Resync, or undefined on stop. */
   private async live(run: ConsumerRun): Promise<Error | undefined> {
-    const subscription = this.store.subscribeAll((event) => this.apply(run, [event]), { after: run.position });
+    // The subscription tells that something was appended; what has piled up since the checkpoint is then
+    // read and applied in one transaction, so a consumer that fell behind under load catches up in batches.
+    const subscription = this.store.subscribeAll(async (event) => {
+      if (event.position <= (run.position ?? -1n)) return;
+      const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
+      await this.apply(run, events.length > 0 ? events : [event]);
+    }, { after: run.position });
     run.subscription = subscription;
     const error = await subscription.ended;
     run.subscription = undefined;
