@@ -286,6 +286,22 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
         expect(await store.createGeneration(consumer)).toBe(3);
       });
 
+      it('drops what an unfinished rebuild left when the next rebuild starts', async () => {
+        const unfinished = await store.createGeneration(consumer);
+        await store.transaction(consumer, async (tx) => {
+          await tx.put(visits, visit(4));
+          await tx.setCheckpoint(4n);
+        }, unfinished);
+
+        const next = await store.createGeneration(consumer);
+
+        expect(next).toBe(unfinished + 1);
+        expect(await store.checkpoint(consumer, unfinished)).toBeUndefined();
+        await expect(store.transaction(consumer, (tx) => tx.setCheckpoint(5n), unfinished)).rejects.toThrow(/no generation/);
+        expect(await store.transaction(consumer, (tx) => tx.get(visits, 'v004'), next)).toBeUndefined();
+        expect(await store.activeGeneration(consumer)).toBe(1);
+      });
+
       it('switches over inside a transaction, with that generation’s last batch: both or neither', async () => {
         const generation = await store.createGeneration(consumer);
         await expect(
