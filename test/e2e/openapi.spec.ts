@@ -54,11 +54,12 @@ describe('the OpenAPI document', () => {
       const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
       if (success.length === 0) missing.push(`${name}: no 2xx answer`);
       for (const [status, answer] of success) {
-        if (!answer.content?.['application/json']?.schema) missing.push(`${name}: ${status} has no schema`);
+        // /metrics answers Prometheus' text format, not JSON.
+        if (!(answer.content?.['application/json'] ?? (path === '/metrics' ? answer.content?.['text/plain'] : undefined))?.schema) missing.push(`${name}: ${status} has no schema`);
       }
       const expected = [
         ...(path.includes('{') || operation.parameters?.some((p) => p.in === 'query') || operation.requestBody ? ['400'] : []),
-        ...(path === '/health' ? [] : ['401', '403']),
+        ...(path === '/health' || path.startsWith('/health/') ? [] : ['401', '403']),
         ...(path.includes('{') ? ['404'] : []),
         ...(method === 'get' ? [] : ['409', '422']),
         ...(operation.requestBody ? ['413'] : []),
@@ -155,6 +156,8 @@ describe('the OpenAPI document', () => {
     expectDocumented('POST', '/v1/staff/{staffId}/tokens', await service.send('POST', '/v1/staff/tanaka/tokens', {}));
 
     expectDocumented('GET', '/health', await service.send('GET', '/health'));
+    expectDocumented('GET', '/health/ready', await service.send('GET', '/health/ready'));
+    expectDocumented('GET', '/health/live', await service.send('GET', '/health/live'));
     expectDocumented('GET', '/v1/offices', await service.send('GET', '/v1/offices'));
     expectDocumented('GET', '/v1/offices/{id}', await service.send('GET', `/v1/offices/${ids.officeId}`));
     expectDocumented('GET', '/v1/offices/{id}/counselors', await service.send('GET', `/v1/offices/${ids.officeId}/counselors?includeInactive=true`));

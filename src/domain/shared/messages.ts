@@ -473,6 +473,10 @@ export const catalogue = {
     (p: { status: number }) => `要求を処理できませんでした（HTTP ${p.status}）。`,
     (p) => `The request could not be handled (HTTP ${p.status}).`,
   ),
+  'read-model.unavailable': text(
+    () => 'この一覧は最新の状態に更新中です。失われたものはありません。少し待ってからもう一度お試しください。',
+    () => 'This list is being brought up to date; nothing was lost. Try again in a moment.',
+  ),
   internal: text(
     () => 'こちら側で問題が起きました。二重に記録されたものはありません。もう一度お試しください。続く場合はサポートに連絡してください。',
     () => 'Something went wrong on our side; nothing was recorded twice. Try again, and call support if it persists.',

@@ -195,7 +195,27 @@ export const accessPage = describes<Page<AccessRecord>>()(
   ),
 );
 
-export const health = z.object({ status: z.literal('ok'), eventStore: z.object({ head: z.string() }).strict() }).strict();
+export const live = z.object({ status: z.literal('live') }).strict();
+
+/** /health and /health/ready: the event store's head and each consumer's position and lag (200 ready, 503 not). */
+export const readiness = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    eventStore: z.union([z.object({ head: z.string() }).strict(), z.object({ error: z.string() }).strict()]),
+    consumers: z.array(
+      z
+        .object({
+          name: z.string(),
+          state: z.string(),
+          position: z.string().nullable(),
+          lag: z.string().nullable().describe("positions between the consumer and the event store's head"),
+          caughtUp: z.boolean(),
+          error: z.object({ message: z.string(), position: z.string().optional(), at: z.string() }).strict().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 
 /** Every error: `{ error, message, rule?, problems?, details? }` (the ErrorFilter's one shape). */
 export const errorBody = z

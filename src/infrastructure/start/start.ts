@@ -16,6 +16,7 @@ import { runDemo } from '../demo/demo';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../http/http-app';
+import { openReadStore } from '../read-store/open-read-store';
 import { describeToken } from './token-lines';
 
 /** Where the lines meant for the operator go (stdout): plain text, never JSON, never personal data. */
@@ -59,8 +60,9 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
     await keyStore.close();
     throw error;
   }
+  const readStore = await openReadStore(config);
   const app = await createHttpApp(
-    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock) },
+    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock), readStore },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, logs: { level: config.LOG_LEVEL } },
   );
   // The command bus knows its handlers only once the application is initialised (listen() would do it too late
