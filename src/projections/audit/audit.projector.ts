@@ -19,9 +19,8 @@ export interface AuditEntry {
   correlationId: string;
   causationId: string;
   rule: RuleId;
-  jobSeekerId?: string;
-  /** PersonalDataViewed: every job seeker whose data was shown. */
-  jobSeekerIds?: string[];
+  /** The job seekers it is about (PersonalDataViewed: every one whose data was shown); empty when none. */
+  jobSeekerIds: string[];
   reservationId?: string;
   officeId?: string;
   counselorId?: string;
@@ -80,11 +79,11 @@ const TYPES = eventTypes(
 export const auditEntryId = (position: bigint) => String(position).padStart(20, '0');
 
 /** The ids an event is about, read from its data; never a personal value. */
-function subjects(event: MadoguchiEvent): Partial<AuditEntry> {
+function subjects(event: MadoguchiEvent): Partial<AuditEntry> & Pick<AuditEntry, 'jobSeekerIds'> {
   const data = event.data as Record<string, unknown>;
   const id = (key: string) => (typeof data[key] === 'string' ? { [key]: data[key] as string } : {});
-  const subject: Partial<AuditEntry> = { ...id('jobSeekerId'), ...id('reservationId'), ...id('officeId'), ...id('counselorId'), ...id('staffId') };
-  if (event.type === 'PersonalDataViewed') subject.jobSeekerIds = event.data.jobSeekerIds;
+  const jobSeekerIds = event.type === 'PersonalDataViewed' ? event.data.jobSeekerIds : typeof data.jobSeekerId === 'string' ? [data.jobSeekerId] : [];
+  const subject: Partial<AuditEntry> & Pick<AuditEntry, 'jobSeekerIds'> = { jobSeekerIds, ...id('reservationId'), ...id('officeId'), ...id('counselorId'), ...id('staffId') };
   if (event.type === 'CheckedIn' && event.data.device) subject.devicePseudonyms = [event.data.device.pseudonym];
   if (event.type === 'LegalDisclosureMade') subject.devicePseudonyms = event.data.devicePseudonyms;
   return subject;

@@ -43,6 +43,8 @@ export interface ReservationDocument {
   requestedDuring?: string;
   requestedAt: string;
   status: ReservationStatus;
+  /** When it takes place (JST): the confirmed start, or the 1st wish while requested. Lists sort and filter by it. */
+  when: string;
   /** The confirmed slot, kept after a cancellation or a no-show so the calendar can show it. */
   slot?: { counselorId: string; start: string; end: string; meetingUrl: string; designatedApp: string; termsVersion: string };
   invitation?: { status: 'sent'; at: string } | { status: 'failed'; at: string; reason: string };
@@ -152,6 +154,7 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       ...(requestedDuring ? { requestedDuring } : {}),
       requestedAt: jstIso(requestedAt),
       status: 'requested',
+      when: jstIso(wishes[0]),
       timeline: [entry(projected, requestedAt, `予約受付（${CHANNELS[channel]}）`, { wishes: wishes.map(jstIso).join(' / '), ...(requestedDuring ? { requestedDuring } : {}) })],
     };
   }
@@ -164,7 +167,7 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
     case 'SlotConfirmed': {
       const { counselorId, start, end, meetingUrl, designatedApp, termsVersion, confirmedAt } = event.data;
       const slot = { counselorId, start: jstIso(start), end: jstIso(end), meetingUrl, designatedApp, termsVersion };
-      return withEntry(document, { status: 'confirmed', slot }, entry(projected, confirmedAt, '予約確定', { counselorId, start: slot.start, termsVersion }));
+      return withEntry(document, { status: 'confirmed', slot, when: slot.start }, entry(projected, confirmedAt, '予約確定', { counselorId, start: slot.start, termsVersion }));
     }
     case 'ConfirmationAbandoned':
       return withEntry(document, {}, entry(projected, event.data.abandonedAt, '確定処理が完了せず中断', { counselorId: event.data.counselorId, start: jstIso(event.data.start) }));
