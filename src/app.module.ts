@@ -36,6 +36,7 @@ import { ReservationQueries } from './projections/reservations/reservations.read
 import { TodoQueries } from './projections/todo/todo.queries';
 import { readModelControllers } from './infrastructure/http/read-model.controllers';
 import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeker-directory.projection';
+import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
 import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
 import { READ_STORE, ReadStore } from './application/ports/read-store';
@@ -112,7 +113,8 @@ export class AppModule {
         ContextLoader,
         SlotBooking,
         ConfirmationRecovery,
-        { provide: HeldSessions, useExisting: ReservationQueries },
+        CalendarProjection,
+        { provide: HeldSessions, useExisting: CalendarProjection },
         DirectoryProjection,
         PublishTermsVersionHandler,
         ...jobSeekerCommandHandlers,

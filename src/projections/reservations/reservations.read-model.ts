@@ -3,9 +3,6 @@ import { ReadModels } from '../../application/consumers/read-models';
 import { READ_STORE, ReadStore, Where } from '../../application/ports/read-store';
 import { addDays, JstDate } from '../../domain/calendar/business-calendar';
 import { NotFound } from '../../domain/shared/errors';
-import type { HeldSession } from '../../domain/counselor/counselor';
-import { HeldSessions } from '../../application/office/office.commands';
-import { jstIso } from '../projected-event';
 import { DocumentProjection, Stored } from '../document-projection';
 import { JobSeekerDocument, jobSeekerProjector } from '../job-seekers/job-seeker.projector';
 import { JOB_SEEKERS } from '../job-seekers/job-seekers.read-model';
@@ -59,7 +56,7 @@ export interface CursorPage<T> {
 
 /** Queries of the reservations read model; each waits until it has caught up (read-your-writes). */
 @Injectable()
-export class ReservationQueries implements HeldSessions {
+export class ReservationQueries {
   constructor(
     private readonly readModels: ReadModels,
     @Inject(READ_STORE) private readonly store: ReadStore,
@@ -103,24 +100,6 @@ export class ReservationQueries implements HeldSessions {
     if (!document) throw new NotFound('Reservation', reservationId);
     const names = await this.names([document.jobSeekerId]);
     return { ...strip(document), name: names.get(document.jobSeekerId) ?? '' };
-  }
-
-  /** The counselor's sessions (confirmed, invited or in progress) that have not ended by `from`, earliest first. */
-  async futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]> {
-    await this.readModels.caughtUp(reservationProjector.name);
-    const sessions: HeldSession[] = [];
-    let after: string | undefined;
-    do {
-      const found = await this.store.find<Stored<ReservationDocument>>(RESERVATIONS, {
-        where: { 'slot.counselorId': counselorId, 'slot.end': { gt: jstIso(from) }, status: { in: ['confirmed', 'invited', 'checked-in'] } },
-        orderBy: [{ field: 'slot.start' }],
-        limit: 1000,
-        after,
-      });
-      sessions.push(...found.items.map((r) => ({ reservationId: r.reservationId, start: new Date(r.slot!.start).toISOString() })));
-      after = found.next;
-    } while (after);
-    return sessions;
   }
 
   private async names(jobSeekerIds: string[]): Promise<Map<string, string>> {
