@@ -5,7 +5,7 @@ import { NotFound } from '../../domain/shared/errors';
 import { DocumentProjection, Stored } from '../document-projection';
 import { JobSeekerDocument, jobSeekerProjector } from './job-seeker.projector';
 
-export const JOB_SEEKERS = 'job_seekers';
+export const JOB_SEEKERS = 'job_seeker_overview';
 
 @Injectable()
 export class JobSeekersProjection extends DocumentProjection<JobSeekerDocument> {
