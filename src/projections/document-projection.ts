@@ -1,6 +1,6 @@
 import type { Projector } from '../application/consumers/consumer';
 import type { StoredEvent } from '../application/ports/event-store';
-import type { CollectionSpec, ReadTransaction } from '../application/ports/read-store';
+import type { CollectionSpec, FindOptions, ReadStoreReader, ReadTransaction } from '../application/ports/read-store';
 import { applyEvent, DocumentProjector, Positioned } from './document-projector';
 import { projected } from './projected-event';
 
@@ -49,4 +49,22 @@ export abstract class DocumentProjection<D extends object> implements Projector 
       else await tx.put(name, { ...next, id });
     }
   }
+}
+
+/** Every document matching, page after page (for answers built from several documents: calendars, to-do lists, sessions). */
+export async function findAll<D extends object>(store: ReadStoreReader, collection: string, options: Omit<FindOptions, 'after' | 'limit' | 'offset'>): Promise<D[]> {
+  const all: D[] = [];
+  let after: string | undefined;
+  do {
+    const found = await store.find<Stored<D>>(collection, { ...options, limit: 1000, after });
+    all.push(...found.items.map(withoutStorage));
+    after = found.next;
+  } while (after);
+  return all;
+}
+
+/** A stored document without what the store keeps for itself (its id and position). */
+export function withoutStorage<D extends object>(document: Stored<D>): D {
+  const { id: _id, position: _position, ...rest } = document;
+  return rest as unknown as D;
 }

@@ -3,7 +3,7 @@ import { ReadModels } from '../../application/consumers/read-models';
 import { READ_STORE, ReadStore, Where } from '../../application/ports/read-store';
 import { addDays, JstDate } from '../../domain/calendar/business-calendar';
 import type { EventType } from '../../domain/events';
-import { DocumentProjection, Stored } from '../document-projection';
+import { DocumentProjection, Stored, withoutStorage } from '../document-projection';
 import type { CursorPage } from '../reservations/reservations.read-model';
 import { jstMidnight } from '../reservations/reservations.read-model';
 import { AuditEntry, auditProjector } from './audit.projector';
@@ -45,6 +45,6 @@ export class AuditQueries {
     if (filter.actor) where.actor = filter.actor;
     if (filter.type) where.event = filter.type;
     const found = await this.store.find<Stored<AuditEntry>>(AUDIT_LOG, { where, orderBy: [{ field: 'entryId' }], limit: page.limit, after: page.after });
-    return { items: found.items.map(({ id: _id, position: _p, ...entry }) => entry), ...(found.next ? { next: found.next } : {}) };
+    return { items: found.items.map(withoutStorage), ...(found.next ? { next: found.next } : {}) };
   }
 }

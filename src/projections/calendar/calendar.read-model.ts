@@ -6,7 +6,7 @@ import { addDays, JstDate, weekdayOf } from '../../domain/calendar/business-cale
 import type { Counselor } from '../../domain/counselor/counselor';
 import { NotFound } from '../../domain/shared/errors';
 import { DirectoryProjection } from '../directory/directory.projection';
-import { DocumentProjection, Stored } from '../document-projection';
+import { DocumentProjection, findAll } from '../document-projection';
 import { ReservationQueries } from '../reservations/reservations.read-model';
 import { CalendarDay, calendarDay } from './calendar-view';
 import { SlotHoldDocument, slotHoldProjector } from './slot-hold.projector';
@@ -91,17 +91,6 @@ export class CalendarQueries {
   private async holds(counselorIds: string[], from: JstDate, to: JstDate): Promise<SlotHoldDocument[]> {
     if (counselorIds.length === 0) return [];
     await this.readModels.caughtUp(slotHoldProjector.name);
-    const all: SlotHoldDocument[] = [];
-    let after: string | undefined;
-    do {
-      const found = await this.store.find<Stored<SlotHoldDocument>>(SLOT_HOLDS, {
-        where: { counselorId: { in: counselorIds }, date: { gte: from, lte: to }, ended: false },
-        limit: 1000,
-        after,
-      });
-      all.push(...found.items);
-      after = found.next;
-    } while (after);
-    return all;
+    return findAll<SlotHoldDocument>(this.store, SLOT_HOLDS, { where: { counselorId: { in: counselorIds }, date: { gte: from, lte: to }, ended: false } });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ReadModels } from '../../application/consumers/read-models';
 import { READ_STORE, ReadStore } from '../../application/ports/read-store';
 import { NotFound } from '../../domain/shared/errors';
-import { DocumentProjection, Stored } from '../document-projection';
+import { DocumentProjection, findAll, Stored, withoutStorage } from '../document-projection';
 import { JobSeekerDocument, jobSeekerProjector } from './job-seeker.projector';
 
 export const JOB_SEEKERS = 'job_seeker_overview';
@@ -26,25 +26,12 @@ export class JobSeekerQueries {
     await this.readModels.caughtUp(jobSeekerProjector.name);
     const document = await this.store.get<Stored<JobSeekerDocument>>(JOB_SEEKERS, jobSeekerId);
     if (!document) throw new NotFound('Job seeker', jobSeekerId);
-    const { id: _id, position: _p, ...view } = document;
-    return view;
+    return withoutStorage(document);
   }
 
   /** A6.5: job seekers whose no-shows call for a refusal review, not refused yet. */
   async dueForRefusalReview(): Promise<JobSeekerDocument[]> {
     await this.readModels.caughtUp(jobSeekerProjector.name);
-    const all: JobSeekerDocument[] = [];
-    let after: string | undefined;
-    do {
-      const found = await this.store.find<Stored<JobSeekerDocument>>(JOB_SEEKERS, {
-        where: { 'refusalReviewDue.since': { exists: true } },
-        orderBy: [{ field: 'refusalReviewDue.since' }],
-        limit: 1000,
-        after,
-      });
-      all.push(...found.items.map(({ id: _id, position: _p, ...view }) => view));
-      after = found.next;
-    } while (after);
-    return all;
+    return findAll<JobSeekerDocument>(this.store, JOB_SEEKERS, { where: { 'refusalReviewDue.since': { exists: true } }, orderBy: [{ field: 'refusalReviewDue.since' }] });
   }
 }

@@ -3,7 +3,7 @@ import { ReadModels } from '../../application/consumers/read-models';
 import { READ_STORE, ReadStore, Where } from '../../application/ports/read-store';
 import { addDays, JstDate } from '../../domain/calendar/business-calendar';
 import { NotFound } from '../../domain/shared/errors';
-import { DocumentProjection, Stored } from '../document-projection';
+import { DocumentProjection, findAll, Stored, withoutStorage } from '../document-projection';
 import { JobSeekerDocument, jobSeekerProjector } from '../job-seekers/job-seeker.projector';
 import { JOB_SEEKERS } from '../job-seekers/job-seekers.read-model';
 import { ReservationDocument, reservationProjector, ReservationStatus } from './reservation.projector';
@@ -84,14 +84,7 @@ export class ReservationQueries {
   /** Every reservation matching (all pages), for the calendar, the to-do lists and a job seeker's sessions. */
   async all(filter: ReservationFilter): Promise<ReservationDocument[]> {
     await this.readModels.caughtUp(reservationProjector.name);
-    const all: ReservationDocument[] = [];
-    let after: string | undefined;
-    do {
-      const found = await this.store.find<Stored<ReservationDocument>>(RESERVATIONS, { where: reservationWhere(filter), orderBy: [{ field: 'when' }], limit: 1000, after });
-      all.push(...found.items.map(strip));
-      after = found.next;
-    } while (after);
-    return all;
+    return findAll<ReservationDocument>(this.store, RESERVATIONS, { where: reservationWhere(filter), orderBy: [{ field: 'when' }] });
   }
 
   async one(reservationId: string): Promise<ReservationDetail> {
@@ -99,7 +92,7 @@ export class ReservationQueries {
     const document = await this.store.get<Stored<ReservationDocument>>(RESERVATIONS, reservationId);
     if (!document) throw new NotFound('Reservation', reservationId);
     const names = await this.names([document.jobSeekerId]);
-    return { ...strip(document), name: names.get(document.jobSeekerId) ?? '' };
+    return { ...withoutStorage(document), name: names.get(document.jobSeekerId) ?? '' };
   }
 
   private async names(jobSeekerIds: string[]): Promise<Map<string, string>> {
@@ -121,9 +114,4 @@ function reservationWhere(filter: ReservationFilter): Where {
     where.when = { ...(filter.from ? { gte: jstMidnight(filter.from) } : {}), ...(filter.to ? { lt: jstMidnight(addDays(filter.to, 1)) } : {}) };
   }
   return where;
-}
-
-export function strip<D extends object>(document: Stored<D>): D {
-  const { id: _id, position: _position, ...rest } = document;
-  return rest as unknown as D;
 }
