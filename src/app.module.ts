@@ -30,7 +30,13 @@ import { StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
-import { ReservationLookup } from './application/reservation/reservation.queries';
+import { AuditQueries } from './projections/audit/audit.read-model';
+import { CalendarQueries } from './projections/calendar/calendar.read-model';
+import { JobSeekerOverviewQuery } from './projections/job-seekers/job-seeker-overview';
+import { JobSeekerQueries } from './projections/job-seekers/job-seekers.read-model';
+import { ReservationQueries } from './projections/reservations/reservations.read-model';
+import { TodoQueries } from './projections/todo/todo.queries';
+import { readModelControllers } from './infrastructure/http/read-model.controllers';
 import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeker-directory.projection';
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
@@ -78,7 +84,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, MetricsController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController],
+      controllers: [HealthController, MetricsController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController, ...readModelControllers],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
@@ -100,7 +106,12 @@ export class AppModule {
         JobSeekerDirectoryProjection,
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
-        ReservationLookup,
+        ReservationQueries,
+        JobSeekerQueries,
+        JobSeekerOverviewQuery,
+        CalendarQueries,
+        TodoQueries,
+        AuditQueries,
         ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,

@@ -103,15 +103,21 @@ describe('the OpenAPI document', () => {
 
   it('documents every query parameter with its type, default and limits', () => {
     const lists = operations().filter(({ operation }) => operation.parameters?.some((p) => p.in === 'query'));
-    expect(lists.map(({ path }) => path).sort()).toEqual(expect.arrayContaining(['/v1/audit/personal-data-views', '/v1/job-seekers', '/v1/offices', '/v1/offices/{id}/counselors', '/v1/staff']));
-    for (const { operation } of lists) {
+    expect(lists.map(({ path }) => path).sort()).toEqual(
+      expect.arrayContaining(['/v1/audit/events', '/v1/audit/personal-data-views', '/v1/job-seekers', '/v1/offices', '/v1/offices/{id}/counselors', '/v1/reservations', '/v1/staff']),
+    );
+    for (const { path, operation } of lists) {
       for (const parameter of operation.parameters!.filter((p) => p.in === 'query')) {
         expect(parameter.schema).toMatchObject({ type: expect.any(String) });
       }
+      if (path.endsWith('/calendar')) continue; // one day or week, not a list of pages
       expect(operation.parameters).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'limit', required: false, schema: expect.objectContaining({ type: 'integer', default: 50, minimum: 1, maximum: 200 }) }),
-          expect.objectContaining({ name: 'offset', required: false, schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }) }),
+          // offset pages, or cursor pages (`after` = the previous page's `next`) on the read models
+          operation.parameters!.some((p) => p.name === 'after')
+            ? expect.objectContaining({ name: 'after', required: false, schema: expect.objectContaining({ type: 'string' }) })
+            : expect.objectContaining({ name: 'offset', required: false, schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }) }),
         ]),
       );
     }
@@ -166,6 +172,13 @@ describe('the OpenAPI document', () => {
     expectDocumented('GET', '/v1/job-seekers/{id}', await service.send('GET', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}`));
     expectDocumented('GET', '/v1/reservations/{id}', await service.send('GET', `/v1/reservations/${reservationId}`));
     expectDocumented('GET', '/v1/staff', await service.send('GET', '/v1/staff'));
+    expectDocumented('GET', '/v1/reservations', await service.send('GET', `/v1/reservations?officeId=${ids.officeId}`));
+    expectDocumented('GET', '/v1/offices/{id}/calendar', await service.send('GET', `/v1/offices/${ids.officeId}/calendar?date=2026-12-01&span=week`));
+    expectDocumented('GET', '/v1/counselors/{id}/calendar', await service.send('GET', `/v1/counselors/${counselorId}/calendar?date=2026-12-01`));
+    expectDocumented('GET', '/v1/offices/{id}/todo', await service.send('GET', `/v1/offices/${ids.officeId}/todo`));
+    expectDocumented('GET', '/v1/job-seekers/{id}/overview', await service.send('GET', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/overview`));
+    const auditor = { authorization: `Bearer ${await service.tokenFor('kansa2', ['auditor'])}` };
+    expectDocumented('GET', '/v1/audit/events', await service.send('GET', '/v1/audit/events?from=2026-11-26&to=2026-11-26', undefined, auditor));
 
     expectDocumented('POST', '/v1/reservations', await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), price: 1 }), 400);
     expectDocumented('GET', '/v1/counselors/{id}', await service.send('GET', '/v1/counselors/6f1c7d0e-0000-4000-8000-000000000000'), 404);

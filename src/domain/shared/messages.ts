@@ -563,6 +563,10 @@ export const catalogue = {
     () => '登録時に返された求職者 ID を指定してください',
     () => 'must be a job-seeker id as returned on registration',
   ),
+  'input.page-cursor': text(
+    () => '前のページの回答にあった `next` の値を指定してください',
+    () => 'must be the `next` cursor of the previous page of this same query',
+  ),
   'input.job-seeker-no': text(
     () => '求職番号（数字とハイフン）を指定してください',
     () => 'must be the job-seeker number (求職番号), digits and hyphens',
@@ -602,6 +606,10 @@ export const catalogue = {
   'input.viewer': text(
     () => '「staff:職員ID」の形で指定してください（例 staff:tanaka）',
     () => 'must be a viewer written staff:<staff id>, e.g. staff:tanaka',
+  ),
+  'input.actor': text(
+    () => '「staff:職員ID」または「system:処理名」の形で指定してください（例 staff:tanaka）',
+    () => 'must be staff:<staff id> or system:<process>, e.g. staff:tanaka',
   ),
   'input.token-id': text(
     () => '発行時に返されたトークン ID を指定してください',

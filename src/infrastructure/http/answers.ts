@@ -6,7 +6,6 @@ import type { Page } from '../../application/page';
 import type { AccessRecord } from '../../application/privacy/access-log';
 import type { DisclosureAnswer, ErasureAnswer } from '../../application/privacy/privacy.commands';
 import type { ReservationAnswer } from '../../application/reservation/reservation.commands';
-import type { ReservationView } from '../../application/reservation/reservation.queries';
 import type { StaffAnswer, TokenAnswer } from '../../application/staff/staff.commands';
 import type { TermsAnswer } from '../../application/terms/terms.commands';
 import { ROLES } from '../../domain/staff/staff';
@@ -143,29 +142,6 @@ export const jobSeekerPage = describes<Page<JobSeekerListItem>>()(
       })
       .strict(),
   ),
-);
-
-const reservationBase = {
-  reservationId: z.uuid(),
-  officeId: z.uuid(),
-  jobSeekerId: z.string(),
-  email: erasable('e-mail the invitation goes to'),
-  wishes: z.array(instant).describe('1st and optional 2nd wish (A6.2)'),
-  attendance: z.object({ interpreter: z.boolean(), assistant: z.boolean() }).strict(),
-  notified: z.array(z.enum(['interpreter', 'assistant'])),
-};
-const slot = z.object({ counselorId: z.uuid(), start: instant, meetingUrl: z.string(), holdId: z.uuid() }).strict();
-export const reservationView = describes<ReservationView>()(
-  z.discriminatedUnion('status', [
-    z.object({ status: z.literal('requested'), ...reservationBase }).strict(),
-    z.object({ status: z.literal('cancelled'), ...reservationBase }).strict(),
-    z.object({ status: z.literal('confirmed'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('invited'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('checked-in'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('completed'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('stopped'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('missed'), slot, ...reservationBase }).strict(),
-  ]),
 );
 
 export const staffPage = describes<Page<StaffMemberView>>()(
