@@ -33,6 +33,10 @@ import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeke
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
 import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
+import { READ_STORE, ReadStore } from './application/ports/read-store';
+import { PROJECTORS, ReadModels } from './application/consumers/read-models';
+import { projectorClasses } from './projections/projectors';
+import { SqliteReadStore } from './infrastructure/read-store/sqlite/sqlite-read-store';
 
 /** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
 export interface Ports {
@@ -44,15 +48,21 @@ export interface Ports {
   pseudonymizer: Pseudonymizer;
   /** The identity provider; absent: the embedded staff tokens recorded in the event store. */
   authenticator?: Authenticator;
+  /** Durable read models; absent: a private in-memory SQLite read store (tests). */
+  readStore?: ReadStore;
 }
 
-/** The instance owns its event store: closing the application closes it (after the projections stopped). */
+/** The instance owns its stores: closing the application closes them (after the consumers stopped). */
 class EventStoreLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly readModels: ReadModels,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.readModels.runtime.stop();
+    await this.readStore.close();
     await this.store.close();
     await this.keys.close();
   }
@@ -71,6 +81,10 @@ export class AppModule {
         { provide: PERSONAL_DATA_VAULT, useValue: ports.vault },
         { provide: KEY_STORE, useValue: ports.keyStore },
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
+        { provide: READ_STORE, useValue: ports.readStore ?? SqliteReadStore.open(':memory:') },
+        ...projectorClasses,
+        { provide: PROJECTORS, useFactory: (...projectors: unknown[]) => projectors, inject: projectorClasses },
+        ReadModels,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },

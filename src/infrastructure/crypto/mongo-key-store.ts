@@ -142,7 +142,7 @@ export class MongoKeyStore implements KeyStore {
 }
 
 /** The database named in a connection string's path (`mongodb://host/<database>?…`), as the driver reads it. */
-function databaseInUrl(url: string): string | undefined {
+export function databaseInUrl(url: string): string | undefined {
   const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
   return path ? decodeURIComponent(path) : undefined;
 }

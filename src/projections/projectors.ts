@@ -1,0 +1,9 @@
+import type { Type } from '@nestjs/common';
+import type { Projector } from '../application/consumers/consumer';
+import { StaffDirectoryProjector } from './staff/staff-directory.projection';
+
+/**
+ * Every projector the application runs (one consumer each, on the read store). Add a new read model's
+ * projector class here; app.module provides them all to the consumer runtime.
+ */
+export const projectorClasses: Array<Type<Projector>> = [StaffDirectoryProjector];
