@@ -15,6 +15,10 @@ import { runDemo } from './infrastructure/demo/demo';
 import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from './infrastructure/http/http-app';
+import { OutboxMailer } from './infrastructure/mail/outbox/outbox-mailer';
+import { SmtpMailer } from './infrastructure/mail/smtp/smtp-mailer';
+import { BullMqScheduler } from './infrastructure/scheduler/bullmq/bullmq-scheduler';
+import { InProcessScheduler } from './infrastructure/scheduler/in-process/in-process-scheduler';
 
 function authenticator(config: Config, clock: Clock) {
   if (!config.AUTH_JWKS_URL && !config.AUTH_JWT_SECRET) return undefined; // the embedded staff tokens
@@ -25,6 +29,14 @@ function authenticator(config: Config, clock: Clock) {
     audience: config.AUTH_AUDIENCE,
     rolesClaim: config.AUTH_ROLES_CLAIM,
   }, clock);
+}
+
+/** Issue 17: BullMQ on REDIS_URL or in-process timers; SMTP_URL or the outbox under DATA_DIR. */
+function sideEffects(config: Config, clock: SystemClock) {
+  return {
+    scheduler: config.REDIS_URL ? new BullMqScheduler(clock, { url: config.REDIS_URL }) : new InProcessScheduler(clock),
+    mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new OutboxMailer(join(config.DATA_DIR, 'outbox.sqlite'), clock),
+  };
 }
 
 async function main(): Promise<void> {
@@ -39,7 +51,7 @@ async function main(): Promise<void> {
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
   const clock = new SystemClock();
   const app = await createHttpApp(
-    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock) },
+    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock), sideEffects: sideEffects(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE },
   );
   const staff = app.get(StaffAccess);

@@ -43,3 +43,6 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;')
     .replace(/\r?\n/g, '<br>\n');
 }
+
+/** Nest token of the loaded MessageTemplates. */
+export const MESSAGE_TEMPLATES = Symbol('MessageTemplates');
