@@ -7,33 +7,11 @@ import type { StoredEvent } from '../../src/application/ports/event-store';
 import { NoShowReactor } from '../../src/application/reservation/no-show.reactor';
 import { SideEffects } from '../../src/application/side-effects/side-effects';
 import { SmtpMailer } from '../../src/infrastructure/mail/smtp/smtp-mailer';
-import { InProcessScheduler, type Timers } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
+import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
+import { ClockTimers } from '../infrastructure/scheduler/clock-timers';
 import { waitFor } from '../contracts/event-store.fixtures';
 import { TestSmtpServer } from '../infrastructure/mail/smtp-server.fixtures';
 import { JST, requestBody, seed, startService, TestClock, type TestService } from './harness';
-
-/** Timers that fire when the test moves its clock past them (a delay of 0 fires at once). */
-class ClockTimers implements Timers {
-  private readonly pending = new Set<{ at: number; fire: () => void }>();
-  constructor(private readonly clock: TestClock) {}
-  setTimeout(fire: () => void, ms: number): unknown {
-    if (ms <= 0) return setImmediate(fire);
-    const timer = { at: this.clock.now().getTime() + ms, fire };
-    this.pending.add(timer);
-    return timer;
-  }
-  clearTimeout(handle: unknown): void {
-    if (!this.pending.delete(handle as { at: number; fire: () => void })) clearImmediate(handle as NodeJS.Immediate);
-  }
-  advanceTo(iso: string): void {
-    this.clock.set(iso);
-    for (const timer of [...this.pending]) {
-      if (timer.at > this.clock.now().getTime()) continue;
-      this.pending.delete(timer);
-      timer.fire();
-    }
-  }
-}
 
 describe('issue 17: side effects of a confirmation', () => {
   let smtp: TestSmtpServer;
