@@ -27,6 +27,7 @@ export class SideEffects implements OnApplicationBootstrap {
   private readonly effects: SideEffect[];
   /** Resolves once the start-up sweep is done (tests and readiness wait on it). */
   started: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -49,6 +50,7 @@ export class SideEffects implements OnApplicationBootstrap {
 
   /** Before the stores close. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.runtime.stop();
     await this.scheduler.close();
   }
@@ -72,6 +74,7 @@ export class SideEffects implements OnApplicationBootstrap {
         await this.scheduleNextSweep();
         return;
       } catch (error) {
+        if (this.stopping) return;
         this.logger.warn(`Start-up sweep, attempt ${attempt}: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)).unref());
       }
