@@ -34,7 +34,9 @@ import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
 import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
 import { READ_STORE, ReadStore } from './application/ports/read-store';
-import { PROJECTORS, ReadModels } from './application/consumers/read-models';
+import { CONSUMER_RUNTIME_OPTIONS, PROJECTORS, ReadModels } from './application/consumers/read-models';
+import { Metrics } from './infrastructure/metrics/metrics';
+import { MetricsController } from './infrastructure/http/metrics.controller';
 import { projectorClasses } from './projections/projectors';
 import { SqliteReadStore } from './infrastructure/read-store/sqlite/sqlite-read-store';
 import type { Scheduler } from './application/ports/scheduler';
@@ -81,7 +83,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController],
+      controllers: [HealthController, MetricsController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
@@ -92,6 +94,8 @@ export class AppModule {
         ...projectorClasses,
         { provide: PROJECTORS, useFactory: (...projectors: unknown[]) => projectors, inject: projectorClasses },
         ReadModels,
+        { provide: Metrics, useFactory: (clock: Clock) => new Metrics(clock), inject: [CLOCK] },
+        { provide: CONSUMER_RUNTIME_OPTIONS, useFactory: (metrics: Metrics) => ({ observer: metrics }), inject: [Metrics] },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },

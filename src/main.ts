@@ -14,6 +14,7 @@ import { SqliteKeyStore } from './infrastructure/crypto/sqlite-key-store';
 import { runDemo } from './infrastructure/demo/demo';
 import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite/sqlite-event-store';
+import { openReadStore } from './infrastructure/read-store/open-read-store';
 import { createHttpApp } from './infrastructure/http/http-app';
 import { OutboxMailer } from './infrastructure/mail/outbox/outbox-mailer';
 import { SmtpMailer } from './infrastructure/mail/smtp/smtp-mailer';
@@ -50,8 +51,9 @@ async function main(): Promise<void> {
   const keyStore = config.MONGODB_URL ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey) : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, join(secrets, 'pseudonym.key'));
   const clock = new SystemClock();
+  const readStore = await openReadStore(config);
   const app = await createHttpApp(
-    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock), sideEffects: sideEffects(config, clock) },
+    { ...encryptPersonalData(inner, keyStore), clock, pseudonymizer, authenticator: authenticator(config, clock), readStore, sideEffects: sideEffects(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE },
   );
   const staff = app.get(StaffAccess);

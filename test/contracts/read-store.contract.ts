@@ -285,6 +285,28 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
         expect(await store.checkpoint(consumer, 1)).toBeUndefined();
         expect(await store.createGeneration(consumer)).toBe(3);
       });
+
+      it('switches over inside a transaction, with that generation’s last batch: both or neither', async () => {
+        const generation = await store.createGeneration(consumer);
+        await expect(
+          store.transaction(consumer, async (tx) => {
+            await tx.put(visits, visit(3));
+            await tx.activate();
+            throw new Error('crashed before the switch-over committed');
+          }, generation),
+        ).rejects.toThrow('crashed');
+        expect(await store.activeGeneration(consumer)).toBe(1);
+
+        await store.transaction(consumer, async (tx) => {
+          await tx.put(visits, visit(3));
+          await tx.setCheckpoint(30n);
+          await tx.activate();
+        }, generation);
+
+        expect(await store.activeGeneration(consumer)).toBe(generation);
+        expect(await store.checkpoint(consumer)).toBe(30n);
+        expect(await store.get(visits, 'v003')).toEqual(visit(3));
+      });
     });
   });
 }

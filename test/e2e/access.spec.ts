@@ -16,6 +16,9 @@ const PUBLIC = 'public (no token)';
 
 const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'GET /health': PUBLIC,
+  'GET /health/live': PUBLIC,
+  'GET /health/ready': PUBLIC,
+  'GET /metrics': ['integration', 'admin'],
   'POST /v1/reservations': COUNTER_STAFF,
   'GET /v1/reservations/{id}': COUNTER_STAFF,
   'POST /v1/reservations/{id}/confirmation': COUNTER_STAFF,
@@ -162,7 +165,7 @@ describe('A8.1: every endpoint but the health check needs a valid staff token', 
   ])('answers 401 (rule A8.1, WWW-Authenticate: Bearer) with %s, and records nothing', async (_what, headers) => {
     const head = await service.store.headPosition();
     const wrong: string[] = [];
-    for (const operation of operations.filter((o) => o !== 'GET /health')) {
+    for (const operation of operations.filter((o) => ACCESS[o] !== PUBLIC)) {
       const reply = await call(service, operation, headers);
       const challenge = reply.headers.get('www-authenticate') ?? '';
       if (reply.status !== 401 || reply.body?.rule !== 'A8.1' || reply.body?.error !== 'unauthenticated' || !/^Bearer\b/.test(challenge)) {

@@ -19,6 +19,7 @@
  * Throwing stops only this projector (a poison event: logged with its position, shown in
  * /health/ready), so throw only for an event that can never be applied.
  *
+ * Its constructor takes no arguments (`npm run rebuild` builds projectors without the application).
  * Register the class in `src/projections/projectors.ts`. Queries read the committed documents with
  * `ReadStore.get/find/count` after `ConsumerRuntime.caughtUp(name)` where they need read-your-writes.
  *
@@ -108,6 +109,12 @@ export interface ReadTransaction extends ReadStoreWriter {
   /** The consumer's checkpoint as committed (or written earlier in this transaction); undefined: nothing applied yet. */
   checkpoint(): Promise<bigint | undefined>;
   setCheckpoint(position: bigint): Promise<void>;
+  /**
+   * Rebuild: makes this transaction's generation the active one, committed with it — so the live consumer,
+   * whose transactions read the active generation, either ran before (and its events are in this one's
+   * reads) or runs after, on the new generation.
+   */
+  activate(): Promise<void>;
 }
 
 /** One generation of a consumer's collections: a rebuild fills a fresh generation, then activates it. */
@@ -135,7 +142,10 @@ export interface ReadStore extends ReadStoreReader {
   checkpoint(consumer: string, generation?: number): Promise<bigint | undefined>;
   /** The consumer's active generation. */
   activeGeneration(consumer: string): Promise<number>;
-  /** Rebuild: creates empty collections (with indexes) and no checkpoint for a new generation; returns it. */
+  /**
+   * Rebuild: creates empty collections (with indexes) and no checkpoint for a new generation; returns it.
+   * Drops what an unfinished rebuild left (every generation but the active one): one rebuild at a time.
+   */
   createGeneration(consumer: string): Promise<number>;
   /** Rebuild: makes the generation the one queries and the live consumer use. */
   activate(consumer: string, generation: number): Promise<void>;

@@ -29,6 +29,8 @@ const schema = z
     AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
     /** Requests per minute per token (or per address without one). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Where the read models live: 'sqlite' (read.sqlite under DATA_DIR) or 'mongodb' (MONGODB_URL). Default: mongodb when MONGODB_URL is set. */
+    READ_STORE: z.enum(['sqlite', 'mongodb']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => !(c.AUTH_JWKS_URL || c.AUTH_JWT_SECRET) || c.AUTH_ISSUER, {
@@ -42,6 +44,10 @@ const schema = z
   .refine((c) => !c.MONGODB_URL || c.MASTER_KEY, {
     message: 'MASTER_KEY must be set when MONGODB_URL is: every instance must unwrap the same keys',
     path: ['MASTER_KEY'],
+  })
+  .refine((c) => c.READ_STORE !== 'mongodb' || c.MONGODB_URL, {
+    message: 'MONGODB_URL must be set when READ_STORE is mongodb',
+    path: ['READ_STORE'],
   })
   .refine((c) => !c.EVENTSTORE_URL || c.PSEUDONYM_KEY, {
     message: 'PSEUDONYM_KEY must be set when EVENTSTORE_URL is: every instance must derive the same ids',

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { ConcurrencyConflict } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
+import { ReadModelUnavailable } from '../../application/consumers/consumer-runtime';
 import { SubjectErased } from '../../application/ports/key-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
 import { Forbidden, Unauthenticated } from './auth.guard';
@@ -37,6 +38,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof NotFound) return [404, { error: 'not_found', message: error.message }];
     if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) {
       return [409, { error: 'conflict', message: 'Someone else changed this at the same moment. Reload and try again.' }];
+    }
+    if (error instanceof ReadModelUnavailable) {
+      return [503, { error: 'unavailable', message: 'This list is being brought up to date; nothing was lost. Try again in a moment.' }];
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -122,6 +122,17 @@ export class MongoReadStore implements ReadStore {
     return found.active;
   }
 
+  /**
+   * The active generation, read by a write to the consumer's document: two transactions of one consumer
+   * (two instances, or the live consumer and a rebuild's switch-over) then conflict, and one is retried
+   * on what the other committed, instead of both committing on different generations.
+   */
+  private async claim(consumer: string, session: ClientSession): Promise<number> {
+    const found = await this.consumers.findOneAndUpdate({ _id: consumer }, { $inc: { transactions: 1 } }, { session, returnDocument: 'after' });
+    if (!found) throw new Error(`Read-store consumer ${consumer} is not registered`);
+    return found.active;
+  }
+
   private owner(collection: string): string {
     const owner = this.owners.get(collection);
     if (!owner) throw new UnknownCollection(collection, 'no consumer registered it in this process');
@@ -152,7 +163,10 @@ export class MongoReadStore implements ReadStore {
     const session = this.client.startSession();
     try {
       return await session.withTransaction(
-        async () => work(this.transactionOn(consumer, generation ?? (await this.active(consumer, session)), session)),
+        async () => {
+          const active = await this.claim(consumer, session);
+          return work(this.transactionOn(consumer, generation ?? active, session));
+        },
         { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', journal: true } },
       );
     } finally {
@@ -199,6 +213,9 @@ export class MongoReadStore implements ReadStore {
         const result = await this.generationDocs.updateOne({ _id: id }, { $set: { checkpoint: position.toString() } }, { session });
         if (result.matchedCount !== 1) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
       },
+      activate: async () => {
+        await this.consumers.updateOne({ _id: consumer }, { $set: { active: generation } }, { session });
+      },
     };
   }
 
@@ -218,6 +235,7 @@ export class MongoReadStore implements ReadStore {
     const active = await this.active(consumer);
     const source = all.find((g) => g.generation === active);
     if (!source) throw new Error(`Read-store consumer ${consumer} is not registered`);
+    for (const left of all.filter((g) => g !== source)) await this.dropGeneration(consumer, left.generation);
     const generation = Math.max(...all.map((g) => g.generation)) + 1;
     // The _id is unique: two rebuilds racing for the same generation cannot both create it.
     await this.generationDocs.insertOne({ _id: generationId(consumer, generation), consumer, generation, collections: source.collections, checkpoint: null });

@@ -235,6 +235,9 @@ export class SqliteReadStore implements ReadStore {
         const changed = this.db.prepare('UPDATE read_generations SET checkpoint = ? WHERE consumer = ? AND generation = ?').run(position, consumer, generation).changes;
         if (changed !== 1) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
       },
+      activate: async () => {
+        this.db.prepare('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
+      },
     };
   }
 
@@ -254,6 +257,7 @@ export class SqliteReadStore implements ReadStore {
         const all = this.generations(consumer);
         const active = all.find((g) => g.generation === this.active(consumer));
         if (!active) throw new Error(`Read-store consumer ${consumer} is not registered`);
+        for (const left of all.filter((g) => g !== active)) this.drop(consumer, left);
         const generation = Math.max(...all.map((g) => g.generation)) + 1;
         this.db.prepare('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?)').run(consumer, generation, JSON.stringify(active.collections));
         this.createCollections(active.collections, generation);
@@ -274,11 +278,14 @@ export class SqliteReadStore implements ReadStore {
       this.db.transaction(() => {
         if (this.active(consumer) === generation) throw new Error(`Generation ${generation} of ${consumer} is active; activate another one first`);
         const found = this.generations(consumer).find((g) => g.generation === generation);
-        if (!found) return;
-        for (const c of found.collections) this.db.exec(`DROP TABLE IF EXISTS ${table(c.name, generation)}`);
-        this.db.prepare('DELETE FROM read_generations WHERE consumer = ? AND generation = ?').run(consumer, generation);
+        if (found) this.drop(consumer, found);
       }).immediate(),
     );
+  }
+
+  private drop(consumer: string, found: { generation: number; collections: CollectionSpec[] }): void {
+    for (const c of found.collections) this.db.exec(`DROP TABLE IF EXISTS ${table(c.name, found.generation)}`);
+    this.db.prepare('DELETE FROM read_generations WHERE consumer = ? AND generation = ?').run(consumer, found.generation);
   }
 
   async close(): Promise<void> {
