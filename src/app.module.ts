@@ -47,6 +47,9 @@ import { Metrics } from './infrastructure/metrics/metrics';
 import { MetricsController } from './infrastructure/http/metrics.controller';
 import { projectorClasses } from './projections/projectors';
 import { SqliteReadStore } from './infrastructure/read-store/sqlite/sqlite-read-store';
+import type { Scheduler } from './application/ports/scheduler';
+import type { Mailer } from './application/ports/mailer';
+import { sideEffectProviders, SideEffectsLifecycle } from './infrastructure/side-effects-providers';
 
 /** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
 export interface Ports {
@@ -60,6 +63,8 @@ export interface Ports {
   authenticator?: Authenticator;
   /** Durable read models; absent: a private in-memory SQLite read store (tests). */
   readStore?: ReadStore;
+  /** Invitations, no-shows (issue 17); absent: no side effects run (tests that do not need them). */
+  sideEffects?: { scheduler: Scheduler; mailer: Mailer };
 }
 
 /** The instance owns its stores: closing the application closes them (after the consumers stopped). */
@@ -69,8 +74,10 @@ class EventStoreLifecycle implements OnApplicationShutdown {
     @Inject(KEY_STORE) private readonly keys: KeyStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly readModels: ReadModels,
+    private readonly sideEffects: SideEffectsLifecycle,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.sideEffects.stop();
     await this.readModels.runtime.stop();
     await this.readStore.close();
     await this.store.close();
@@ -116,6 +123,7 @@ export class AppModule {
         StaffAccess,
         ...staffCommandHandlers,
         EventStoreLifecycle,
+        ...(ports.sideEffects ? sideEffectProviders(ports.sideEffects) : [{ provide: SideEffectsLifecycle, useValue: new SideEffectsLifecycle() }]),
         EventSourcing,
         JobSeekerIds,
         ContextLoader,

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { Projector } from '../application/consumers/consumer';
+import { PendingSessionsProjector } from './sessions/pending-sessions.projection';
 import { StaffDirectoryProjector } from './staff/staff-directory.projection';
 import { AuditLogProjection } from './audit/audit.read-model';
 import { SlotHoldsProjection } from './calendar/calendar.read-model';
@@ -24,4 +25,5 @@ export const projectorClasses: Array<Type<Projector>> = [
   SlotHoldsProjection,
   JobSeekersProjection,
   AuditLogProjection,
+  PendingSessionsProjector,
 ];
