@@ -30,11 +30,26 @@ import { StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
-import { ReservationLookup } from './application/reservation/reservation.queries';
+import { AuditQueries } from './projections/audit/audit.read-model';
+import { CalendarQueries } from './projections/calendar/calendar.read-model';
+import { JobSeekerOverviewQuery } from './projections/job-seekers/job-seeker-overview';
+import { JobSeekerQueries } from './projections/job-seekers/job-seekers.read-model';
+import { ReservationQueries } from './projections/reservations/reservations.read-model';
+import { TodoQueries } from './projections/todo/todo.queries';
+import { readModelControllers } from './infrastructure/http/read-model.controllers';
 import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeker-directory.projection';
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
 import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
+import { READ_STORE, ReadStore } from './application/ports/read-store';
+import { CONSUMER_RUNTIME_OPTIONS, PROJECTORS, ReadModels } from './application/consumers/read-models';
+import { Metrics } from './infrastructure/metrics/metrics';
+import { MetricsController } from './infrastructure/http/metrics.controller';
+import { projectorClasses } from './projections/projectors';
+import { SqliteReadStore } from './infrastructure/read-store/sqlite/sqlite-read-store';
+import type { Scheduler } from './application/ports/scheduler';
+import type { Mailer } from './application/ports/mailer';
+import { sideEffectProviders, SideEffectsLifecycle } from './infrastructure/side-effects-providers';
 
 /** The ports an instance runs on; main.ts picks the adapters from the configuration, tests pass their own. */
 export interface Ports {
@@ -46,15 +61,25 @@ export interface Ports {
   pseudonymizer: Pseudonymizer;
   /** The identity provider; absent: the embedded staff tokens recorded in the event store. */
   authenticator?: Authenticator;
+  /** Durable read models; absent: a private in-memory SQLite read store (tests). */
+  readStore?: ReadStore;
+  /** Invitations, no-shows (issue 17); absent: no side effects run (tests that do not need them). */
+  sideEffects?: { scheduler: Scheduler; mailer: Mailer };
 }
 
-/** The instance owns its event store: closing the application closes it (after the projections stopped). */
+/** The instance owns its stores: closing the application closes them (after the consumers stopped). */
 class EventStoreLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly readModels: ReadModels,
+    private readonly sideEffects: SideEffectsLifecycle,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.sideEffects.stop();
+    await this.readModels.runtime.stop();
+    await this.readStore.close();
     await this.store.close();
     await this.keys.close();
   }
@@ -66,13 +91,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController],
+      controllers: [HealthController, MetricsController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController, ...readModelControllers],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
         { provide: PERSONAL_DATA_VAULT, useValue: ports.vault },
         { provide: KEY_STORE, useValue: ports.keyStore },
         { provide: PSEUDONYMIZER, useValue: ports.pseudonymizer },
+        { provide: READ_STORE, useValue: ports.readStore ?? SqliteReadStore.open(':memory:') },
+        ...projectorClasses,
+        { provide: PROJECTORS, useFactory: (...projectors: unknown[]) => projectors, inject: projectorClasses },
+        ReadModels,
+        { provide: Metrics, useFactory: (clock: Clock) => new Metrics(clock), inject: [CLOCK] },
+        { provide: CONSUMER_RUNTIME_OPTIONS, useFactory: (metrics: Metrics) => ({ observer: metrics }), inject: [Metrics] },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: NoUndeclaredQuery },
@@ -82,11 +113,17 @@ export class AppModule {
         JobSeekerDirectoryProjection,
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
-        ReservationLookup,
+        ReservationQueries,
+        JobSeekerQueries,
+        JobSeekerOverviewQuery,
+        CalendarQueries,
+        TodoQueries,
+        AuditQueries,
         ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,
         EventStoreLifecycle,
+        ...(ports.sideEffects ? sideEffectProviders(ports.sideEffects) : [{ provide: SideEffectsLifecycle, useValue: new SideEffectsLifecycle() }]),
         EventSourcing,
         JobSeekerIds,
         ContextLoader,

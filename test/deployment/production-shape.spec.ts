@@ -31,6 +31,8 @@ describe('docker-compose.yml: the whole production shape', () => {
     expect(madoguchi.depends_on).toEqual({
       eventstoredb: { condition: 'service_healthy' },
       mongodb: { condition: 'service_healthy' },
+      redis: { condition: 'service_started' },
+      mailpit: { condition: 'service_started' },
     });
     expect(eventstoredb.healthcheck?.test.join(' ')).toMatch(/health\/live/);
     expect(mongodb.healthcheck).toBeDefined();

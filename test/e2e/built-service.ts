@@ -10,7 +10,7 @@ let built: string | undefined;
 export function builtMain(): string {
   if (!built) {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-built-'));
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', '-d', dir, '--strip-leading-paths', '--quiet'], { cwd: ROOT });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', '-d', dir, '--strip-leading-paths', '--copy-files', '--quiet'], { cwd: ROOT });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
     built = join(dir, 'main.js');
   }

@@ -46,7 +46,15 @@ describe('SLOT: no double booking when confirmations race', () => {
       if (events.some((e) => e.type === 'SlotConfirmed')) confirmedReservations.push(id);
     }
     expect(confirmedReservations).toEqual([winner]);
-  });
+
+    // The calendar shows the single winner in that slot, and no leftover hold of a loser anywhere that day.
+    const calendar = await service.send('GET', `/v1/counselors/${counselorIds[0]}/calendar?date=2026-12-01`);
+    const slots = calendar.body.days[0].counselors[0].slots;
+    expect(slots.find((s: { start: string }) => s.start === '2026-12-01T10:00:00+09:00')).toMatchObject({ state: 'confirmed', reservationId: winner, bookable: false });
+    expect(slots.filter((s: { state: string }) => s.state !== 'free')).toHaveLength(1);
+    const listed = await service.send('GET', `/v1/reservations?officeId=${officeId}&status=confirmed`);
+    expect(listed.body.items.map((r: { reservationId: string }) => r.reservationId)).toEqual([winner]);
+  }, 120_000); // 180 setup commands with an fsync each, on a machine shared with other suites: a budget, not a measurement
 
   it('two instances on one store: 40 confirmations split between them, still exactly one holder', async () => {
     service = await startService();

@@ -58,12 +58,14 @@ export async function startService(
     keyStore?: (keys: KeyStore) => KeyStore;
     logs?: boolean | LogOptions;
     rateLimitPerMinute?: number;
+    /** Issue 17: run the reactors on this scheduler and mailer. */
+    sideEffects?: Ports['sideEffects'];
   } = {},
 ): Promise<TestService> {
   const dbFile = options.dbFile ?? tempDbFile();
   const clock = options.clock ?? new TestClock();
   const inner = options.store ? options.store(dbFile) : SqliteEventStore.open(dbFile);
-  const ports = testPorts(inner, dbFile, clock, options.keyStore);
+  const ports = { ...testPorts(inner, dbFile, clock, options.keyStore), ...(options.sideEffects ? { sideEffects: options.sideEffects } : {}) };
   const store = ports.eventStore;
   const app = await createHttpApp(ports, { logs: options.logs ?? false, rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000 });
   await app.listen(0, '127.0.0.1');

@@ -54,11 +54,12 @@ describe('the OpenAPI document', () => {
       const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
       if (success.length === 0) missing.push(`${name}: no 2xx answer`);
       for (const [status, answer] of success) {
-        if (!answer.content?.['application/json']?.schema) missing.push(`${name}: ${status} has no schema`);
+        // /metrics answers Prometheus' text format, not JSON.
+        if (!(answer.content?.['application/json'] ?? (path === '/metrics' ? answer.content?.['text/plain'] : undefined))?.schema) missing.push(`${name}: ${status} has no schema`);
       }
       const expected = [
         ...(path.includes('{') || operation.parameters?.some((p) => p.in === 'query') || operation.requestBody ? ['400'] : []),
-        ...(path === '/health' ? [] : ['401', '403']),
+        ...(path === '/health' || path.startsWith('/health/') ? [] : ['401', '403']),
         ...(path.includes('{') ? ['404'] : []),
         ...(method === 'get' ? [] : ['409', '422']),
         ...(operation.requestBody ? ['413'] : []),
@@ -102,15 +103,21 @@ describe('the OpenAPI document', () => {
 
   it('documents every query parameter with its type, default and limits', () => {
     const lists = operations().filter(({ operation }) => operation.parameters?.some((p) => p.in === 'query'));
-    expect(lists.map(({ path }) => path).sort()).toEqual(expect.arrayContaining(['/v1/audit/personal-data-views', '/v1/job-seekers', '/v1/offices', '/v1/offices/{id}/counselors', '/v1/staff']));
-    for (const { operation } of lists) {
+    expect(lists.map(({ path }) => path).sort()).toEqual(
+      expect.arrayContaining(['/v1/audit/events', '/v1/audit/personal-data-views', '/v1/job-seekers', '/v1/offices', '/v1/offices/{id}/counselors', '/v1/reservations', '/v1/staff']),
+    );
+    for (const { path, operation } of lists) {
       for (const parameter of operation.parameters!.filter((p) => p.in === 'query')) {
         expect(parameter.schema).toMatchObject({ type: expect.any(String) });
       }
+      if (path.endsWith('/calendar')) continue; // one day or week, not a list of pages
       expect(operation.parameters).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'limit', required: false, schema: expect.objectContaining({ type: 'integer', default: 50, minimum: 1, maximum: 200 }) }),
-          expect.objectContaining({ name: 'offset', required: false, schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }) }),
+          // offset pages, or cursor pages (`after` = the previous page's `next`) on the read models
+          operation.parameters!.some((p) => p.name === 'after')
+            ? expect.objectContaining({ name: 'after', required: false, schema: expect.objectContaining({ type: 'string' }) })
+            : expect.objectContaining({ name: 'offset', required: false, schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }) }),
         ]),
       );
     }
@@ -155,6 +162,8 @@ describe('the OpenAPI document', () => {
     expectDocumented('POST', '/v1/staff/{staffId}/tokens', await service.send('POST', '/v1/staff/tanaka/tokens', {}));
 
     expectDocumented('GET', '/health', await service.send('GET', '/health'));
+    expectDocumented('GET', '/health/ready', await service.send('GET', '/health/ready'));
+    expectDocumented('GET', '/health/live', await service.send('GET', '/health/live'));
     expectDocumented('GET', '/v1/offices', await service.send('GET', '/v1/offices'));
     expectDocumented('GET', '/v1/offices/{id}', await service.send('GET', `/v1/offices/${ids.officeId}`));
     expectDocumented('GET', '/v1/offices/{id}/counselors', await service.send('GET', `/v1/offices/${ids.officeId}/counselors?includeInactive=true`));
@@ -163,6 +172,13 @@ describe('the OpenAPI document', () => {
     expectDocumented('GET', '/v1/job-seekers/{id}', await service.send('GET', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}`));
     expectDocumented('GET', '/v1/reservations/{id}', await service.send('GET', `/v1/reservations/${reservationId}`));
     expectDocumented('GET', '/v1/staff', await service.send('GET', '/v1/staff'));
+    expectDocumented('GET', '/v1/reservations', await service.send('GET', `/v1/reservations?officeId=${ids.officeId}`));
+    expectDocumented('GET', '/v1/offices/{id}/calendar', await service.send('GET', `/v1/offices/${ids.officeId}/calendar?date=2026-12-01&span=week`));
+    expectDocumented('GET', '/v1/counselors/{id}/calendar', await service.send('GET', `/v1/counselors/${counselorId}/calendar?date=2026-12-01`));
+    expectDocumented('GET', '/v1/offices/{id}/todo', await service.send('GET', `/v1/offices/${ids.officeId}/todo`));
+    expectDocumented('GET', '/v1/job-seekers/{id}/overview', await service.send('GET', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/overview`));
+    const auditor = { authorization: `Bearer ${await service.tokenFor('kansa2', ['auditor'])}` };
+    expectDocumented('GET', '/v1/audit/events', await service.send('GET', '/v1/audit/events?from=2026-11-26&to=2026-11-26', undefined, auditor));
 
     expectDocumented('POST', '/v1/reservations', await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), price: 1 }), 400);
     expectDocumented('GET', '/v1/counselors/{id}', await service.send('GET', '/v1/counselors/6f1c7d0e-0000-4000-8000-000000000000'), 404);

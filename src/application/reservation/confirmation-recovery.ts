@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { reservationDecider } from '../../domain/reservation/reservation';
 import { newCommandContext } from '../event-sourcing/command-context';
 import { EventSourcing, toDomainEvent } from '../event-sourcing/event-sourcing';
 import { CLOCK, Clock } from '../ports/clock';
 import { StoredEvent } from '../ports/event-store';
 import { streams } from '../streams';
-import { LiveProjection } from '../../projections/live-projection';
-import { EVENT_STORE } from '../ports/tokens';
-import type { EventStore } from '../ports/event-store';
+import { READ_STORE, ReadStore, ReadTransaction } from '../ports/read-store';
+import type { Projector } from '../consumers/consumer';
+import { ReadModels } from '../consumers/read-models';
 import { releaseContext, SlotBooking } from './slot-booking';
 
 /** How long a slot may stay held without its reservation being confirmed before it is released. */
@@ -15,11 +15,53 @@ export const ABANDONED_HOLD_AFTER_MS = 2 * 60 * 1000;
 const SWEEP_EVERY_MS = 30 * 1000;
 
 interface OpenHold {
+  id: string;
   holdId: string;
   reservationId: string;
   counselorId: string;
   start: string;
   heldAt: number;
+}
+
+/** A reservation cancelled or missed whose slot has not been seen released yet; `id` is `reservationId|start`. */
+interface PendingRelease {
+  id: string;
+  reservationId: string;
+}
+
+const OPEN_HOLDS = 'recovery_open_holds';
+const PENDING_RELEASES = 'recovery_pending_releases';
+
+/** The holds not yet confirmed nor released, and the slots of cancelled or missed sessions not yet released: what ConfirmationRecovery may have to release. */
+@Injectable()
+export class OpenHoldsProjector implements Projector {
+  readonly name = 'confirmation-recovery';
+  readonly handles = ['SlotHeld', 'SlotReleased', 'SlotConfirmed', 'ReservationCancelled', 'SessionMissed'];
+  readonly collections = [{ name: OPEN_HOLDS, indexes: [{ fields: [{ field: 'heldAt' }] }] }, { name: PENDING_RELEASES }];
+
+  async apply(stored: StoredEvent, tx: ReadTransaction): Promise<void> {
+    const event = toDomainEvent(stored);
+    switch (event.type) {
+      case 'SlotHeld':
+        await tx.put<OpenHold>(OPEN_HOLDS, { id: event.data.holdId, ...event.data, heldAt: Date.parse(stored.metadata.recordedAt) });
+        return;
+      case 'SlotReleased':
+        await tx.delete(OPEN_HOLDS, event.data.holdId);
+        await tx.delete(PENDING_RELEASES, releaseKey(event.data.reservationId, event.data.start));
+        return;
+      case 'SlotConfirmed':
+        await tx.delete(OPEN_HOLDS, event.data.holdId);
+        return;
+      case 'ReservationCancelled':
+        if (event.data.slot) await tx.put<PendingRelease>(PENDING_RELEASES, { id: releaseKey(event.data.reservationId, event.data.slot.start), reservationId: event.data.reservationId });
+        return;
+      case 'SessionMissed':
+        await tx.put<PendingRelease>(PENDING_RELEASES, { id: releaseKey(event.data.reservationId, event.data.start), reservationId: event.data.reservationId });
+        return;
+      default:
+        return;
+    }
+  }
 }
 
 /**
@@ -33,66 +75,38 @@ interface OpenHold {
  * Runs on every instance: every step is idempotent and fenced by expected revisions.
  */
 @Injectable()
-export class ConfirmationRecovery extends LiveProjection {
-  protected readonly projectionName = 'confirmation-recovery';
-  private readonly holds = new Map<string, OpenHold>();
-  /** Reservations cancelled or missed whose slot has not been seen released yet, by `reservationId|start`. */
-  private readonly pendingReleases = new Map<string, string>();
+export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ConfirmationRecovery');
   private timer?: NodeJS.Timeout;
+  /** Pending releases this instance already handled (released, or found already free), by `reservationId|start`. */
+  private readonly settled = new Set<string>();
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
     private readonly es: EventSourcing,
     private readonly booking: SlotBooking,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(store);
-  }
+    private readonly readModels: ReadModels,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
+  onApplicationBootstrap(): void {
     const run = () =>
       this.sweep().catch((error: Error) => this.logger.error({ msg: 'sweep failed; will retry', error: error.message }));
     void run();
     this.timer = setInterval(() => void run(), SWEEP_EVERY_MS).unref();
   }
 
-  override async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     clearInterval(this.timer);
-    await super.onApplicationShutdown();
-  }
-
-  protected apply(stored: StoredEvent): void {
-    const event = toDomainEvent(stored);
-    switch (event.type) {
-      case 'SlotHeld':
-        this.holds.set(event.data.holdId, { ...event.data, heldAt: Date.parse(stored.metadata.recordedAt) });
-        return;
-      case 'SlotReleased':
-        this.holds.delete(event.data.holdId);
-        this.pendingReleases.delete(releaseKey(event.data.reservationId, event.data.start));
-        return;
-      case 'SlotConfirmed':
-        this.holds.delete(event.data.holdId);
-        return;
-      case 'ReservationCancelled':
-        if (event.data.slot) this.pendingReleases.set(releaseKey(event.data.reservationId, event.data.slot.start), event.data.reservationId);
-        return;
-      case 'SessionMissed':
-        this.pendingReleases.set(releaseKey(event.data.reservationId, event.data.start), event.data.reservationId);
-        return;
-      default:
-        return;
-    }
   }
 
   /** Releases the holds older than ABANDONED_HOLD_AFTER_MS, and those of cancelled or missed sessions; returns how many it released. */
   async sweep(): Promise<number> {
-    await this.caughtUp();
+    await this.readModels.caughtUp('confirmation-recovery');
     const cutoff = this.clock.now().getTime() - ABANDONED_HOLD_AFTER_MS;
     let released = 0;
-    for (const hold of [...this.holds.values()].filter((h) => h.heldAt <= cutoff)) {
+    const { items: abandoned } = await this.store.find<OpenHold>(OPEN_HOLDS, { where: { heldAt: { lte: cutoff } }, orderBy: [{ field: 'heldAt' }], limit: 1000 });
+    for (const hold of abandoned) {
       const context = newCommandContext('system:confirmation-recovery', `recover-${hold.holdId}`);
       const start = new Date(hold.start);
       const stream = streams.reservation(hold.reservationId);
@@ -105,12 +119,13 @@ export class ConfirmationRecovery extends LiveProjection {
         this.logger.warn({ msg: 'released the slot of an abandoned confirmation', holdId: hold.holdId, reservationId: hold.reservationId });
       }
     }
-    for (const [key, reservationId] of [...this.pendingReleases]) {
+    const { items: pending } = await this.store.find<PendingRelease>(PENDING_RELEASES, { limit: 1000 });
+    for (const { id: key, reservationId } of pending.filter((p) => !this.settled.has(p.id))) {
       if ((await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId)))?.released) {
         released++;
         this.logger.warn({ msg: 'released the slot of a cancelled or missed session that was still held', reservationId });
       }
-      this.pendingReleases.delete(key); // released now, or already free: nothing more to do for it
+      this.settled.add(key); // released now, or already free: nothing more to do for it
     }
     return released;
   }

@@ -473,6 +473,10 @@ export const catalogue = {
     (p: { status: number }) => `要求を処理できませんでした（HTTP ${p.status}）。`,
     (p) => `The request could not be handled (HTTP ${p.status}).`,
   ),
+  'read-model.unavailable': text(
+    () => 'この一覧は最新の状態に更新中です。失われたものはありません。少し待ってからもう一度お試しください。',
+    () => 'This list is being brought up to date; nothing was lost. Try again in a moment.',
+  ),
   internal: text(
     () => 'こちら側で問題が起きました。二重に記録されたものはありません。もう一度お試しください。続く場合はサポートに連絡してください。',
     () => 'Something went wrong on our side; nothing was recorded twice. Try again, and call support if it persists.',
@@ -559,6 +563,10 @@ export const catalogue = {
     () => '登録時に返された求職者 ID を指定してください',
     () => 'must be a job-seeker id as returned on registration',
   ),
+  'input.page-cursor': text(
+    () => '前のページの回答にあった `next` の値を指定してください',
+    () => 'must be the `next` cursor of the previous page of this same query',
+  ),
   'input.job-seeker-no': text(
     () => '求職番号（数字とハイフン）を指定してください',
     () => 'must be the job-seeker number (求職番号), digits and hyphens',
@@ -598,6 +606,10 @@ export const catalogue = {
   'input.viewer': text(
     () => '「staff:職員ID」の形で指定してください（例 staff:tanaka）',
     () => 'must be a viewer written staff:<staff id>, e.g. staff:tanaka',
+  ),
+  'input.actor': text(
+    () => '「staff:職員ID」または「system:処理名」の形で指定してください（例 staff:tanaka）',
+    () => 'must be staff:<staff id> or system:<process>, e.g. staff:tanaka',
   ),
   'input.token-id': text(
     () => '発行時に返されたトークン ID を指定してください',

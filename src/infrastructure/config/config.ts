@@ -30,6 +30,10 @@ const schema = z
       .optional(),
     /** Wraps the per-job-seeker data keys (32 bytes, base64 or hex). Unset: a key file under DATA_DIR/secrets, created on first start. */
     MASTER_KEY: z.string().min(32).optional(),
+    /** Switches the scheduler (no-show deadlines, mail retries) to BullMQ on this Redis, e.g. redis://localhost:6379. Unset: in-process timers. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** Sends mail through this SMTP server, e.g. smtp://user:pass@mail.example:587. Unset: the outbox under DATA_DIR. */
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     /** Production sign-in: JWTs from the identity provider, checked with its key set (JWKS) or a shared HS256 secret. */
     AUTH_JWKS_URL: z.string().url().optional(),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -38,6 +42,8 @@ const schema = z
     AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
     /** Requests per minute per valid token (per address for requests without a valid token). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Where the read models live: 'sqlite' (read.sqlite under DATA_DIR) or 'mongodb' (MONGODB_URL). Default: mongodb when MONGODB_URL is set. */
+    READ_STORE: z.enum(['sqlite', 'mongodb']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => !(c.AUTH_JWKS_URL || c.AUTH_JWT_SECRET) || c.AUTH_ISSUER, {
@@ -51,6 +57,10 @@ const schema = z
   .refine((c) => !c.MONGODB_URL || c.MASTER_KEY, {
     message: 'MASTER_KEY must be set when MONGODB_URL is: every instance must unwrap the same keys',
     path: ['MASTER_KEY'],
+  })
+  .refine((c) => c.READ_STORE !== 'mongodb' || c.MONGODB_URL, {
+    message: 'MONGODB_URL must be set when READ_STORE is mongodb',
+    path: ['READ_STORE'],
   })
   .refine((c) => !c.EVENTSTORE_URL || c.PSEUDONYM_KEY, {
     message: 'PSEUDONYM_KEY must be set when EVENTSTORE_URL is: every instance must derive the same ids',

@@ -205,7 +205,7 @@ async function connectOrExplain(client: MongoClient): Promise<void> {
 }
 
 /** The database named in a connection string's path (`mongodb://host/<database>?…`), as the driver reads it. */
-function databaseInUrl(url: string): string | undefined {
+export function databaseInUrl(url: string): string | undefined {
   const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
   return path ? decodeURIComponent(path) : undefined;
 }

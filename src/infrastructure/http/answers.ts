@@ -6,7 +6,6 @@ import type { Page } from '../../application/page';
 import type { AccessRecord } from '../../application/privacy/access-log';
 import type { DisclosureAnswer, ErasureAnswer } from '../../application/privacy/privacy.commands';
 import type { ReservationAnswer } from '../../application/reservation/reservation.commands';
-import type { ReservationView } from '../../application/reservation/reservation.queries';
 import type { StaffAnswer, TokenAnswer } from '../../application/staff/staff.commands';
 import type { TermsAnswer } from '../../application/terms/terms.commands';
 import { ROLES } from '../../domain/staff/staff';
@@ -145,29 +144,6 @@ export const jobSeekerPage = describes<Page<JobSeekerListItem>>()(
   ),
 );
 
-const reservationBase = {
-  reservationId: z.uuid(),
-  officeId: z.uuid(),
-  jobSeekerId: z.string(),
-  email: erasable('e-mail the invitation goes to'),
-  wishes: z.array(instant).describe('1st and optional 2nd wish (A6.2)'),
-  attendance: z.object({ interpreter: z.boolean(), assistant: z.boolean() }).strict(),
-  notified: z.array(z.enum(['interpreter', 'assistant'])),
-};
-const slot = z.object({ counselorId: z.uuid(), start: instant, meetingUrl: z.string(), holdId: z.uuid() }).strict();
-export const reservationView = describes<ReservationView>()(
-  z.discriminatedUnion('status', [
-    z.object({ status: z.literal('requested'), ...reservationBase }).strict(),
-    z.object({ status: z.literal('cancelled'), ...reservationBase }).strict(),
-    z.object({ status: z.literal('confirmed'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('invited'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('checked-in'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('completed'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('stopped'), slot, ...reservationBase }).strict(),
-    z.object({ status: z.literal('missed'), slot, ...reservationBase }).strict(),
-  ]),
-);
-
 export const staffPage = describes<Page<StaffMemberView>>()(
   pageOf(
     z
@@ -195,7 +171,27 @@ export const accessPage = describes<Page<AccessRecord>>()(
   ),
 );
 
-export const health = z.object({ status: z.literal('ok'), eventStore: z.object({ head: z.string() }).strict() }).strict();
+export const live = z.object({ status: z.literal('live') }).strict();
+
+/** /health and /health/ready: the event store's head and each consumer's position and lag (200 ready, 503 not). */
+export const readiness = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    eventStore: z.union([z.object({ head: z.string() }).strict(), z.object({ error: z.string() }).strict()]),
+    consumers: z.array(
+      z
+        .object({
+          name: z.string(),
+          state: z.string(),
+          position: z.string().nullable(),
+          lag: z.string().nullable().describe("positions between the consumer and the event store's head"),
+          caughtUp: z.boolean(),
+          error: z.object({ message: z.string(), position: z.string().optional(), at: z.string() }).strict().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 
 /** Every error: `{ error, message, rule?, problems?, details? }` (the ErrorFilter's one shape). */
 export const errorBody = z

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyConflict, IdempotencyKeyReused } from '../../application/event-sourcing/event-sourcing';
 import { WrongExpectedRevision } from '../../application/ports/event-store';
+import { ReadModelUnavailable } from '../../application/consumers/consumer-runtime';
 import { SubjectErased } from '../../application/ports/key-store';
 import { NotFound, RuleViolation } from '../../domain/shared/errors';
 import { Forbidden, Unauthenticated } from './auth.guard';
@@ -46,6 +47,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof BadInput) return { status: 400, error: 'bad_request', text: { code: 'bad-request', params: { problems: [] } }, problems: error.problems };
     if (error instanceof NotFound) return { status: 404, error: 'not_found', text: error.text };
     if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) return { status: 409, error: 'conflict', text: { code: 'conflict' } };
+    if (error instanceof ReadModelUnavailable) return { status: 503, error: 'unavailable', text: { code: 'read-model.unavailable' } };
     const status = httpStatusOf(error);
     switch (status) {
       case undefined:

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, ReservationAnswer, ReservationStep } from '../../application/reservation/reservation.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
-import { ReservationLookup, ReservationView } from '../../application/reservation/reservation.queries';
-import { reservationAnswer, reservationView } from './answers';
+import { ReservationQueries } from '../../projections/reservations/reservations.read-model';
+import { reservationAnswer } from './answers';
+import { Query, reservationDetailSchema } from './read-model-docs';
 import { Ctx, Viewer } from './command-context.decorator';
 import { AnswerSchema, Authenticated, Documented, PathSchema } from './openapi';
 import { BodySchema, fields, says, Valid } from './validation';
@@ -50,17 +51,16 @@ const idParam = new Valid(fields.id);
 export class ReservationsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly reservations: ReservationLookup,
+    private readonly reservations: ReservationQueries,
     private readonly accessLog: AccessLog,
   ) {}
 
   @Get(':id')
   @Allow(...COUNTER_STAFF)
-  @ApiOperation({ summary: 'One reservation: status, wishes, slot, e-mail. A8.1: the read is recorded for auditors.' })
-  @AnswerSchema(200, reservationView)
+  @Query('One reservation: status, wishes, slot, e-mail, and its timeline (who did what, when, under which rule; times JST). A8.1: the read is recorded for auditors.', reservationDetailSchema)
   @PathSchema('id', fields.id)
-  async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<ReservationView> {
-    const view = await this.reservations.view(id);
+  async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<z.infer<typeof reservationDetailSchema>> {
+    const view = await this.reservations.one(id);
     await this.accessLog.record(viewer, 'reservation', [view.jobSeekerId]);
     return view;
   }

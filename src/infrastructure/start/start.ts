@@ -16,6 +16,11 @@ import { runDemo } from '../demo/demo';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../http/http-app';
+import { openReadStore } from '../read-store/open-read-store';
+import { OutboxMailer } from '../mail/outbox/outbox-mailer';
+import { SmtpMailer } from '../mail/smtp/smtp-mailer';
+import { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
+import { InProcessScheduler } from '../scheduler/in-process/in-process-scheduler';
 import { describeToken } from './token-lines';
 
 /** Where the lines meant for the operator go (stdout): plain text, never JSON, never personal data. */
@@ -36,6 +41,14 @@ function authenticator(config: Config, clock: Clock) {
     },
     clock,
   );
+}
+
+/** Issue 17: BullMQ on REDIS_URL or in-process timers; SMTP_URL or the outbox under DATA_DIR. */
+function sideEffects(config: Config, clock: Clock) {
+  return {
+    scheduler: config.REDIS_URL ? new BullMqScheduler(clock, { url: config.REDIS_URL }) : new InProcessScheduler(clock),
+    mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new OutboxMailer(join(config.DATA_DIR, 'outbox.sqlite'), clock),
+  };
 }
 
 /** The service on the configured adapters, initialised (command handlers registered, projections running), not listening. */
@@ -59,8 +72,9 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
     await keyStore.close();
     throw error;
   }
+  const readStore = await openReadStore(config);
   const app = await createHttpApp(
-    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock) },
+    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock), readStore, sideEffects: sideEffects(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, logs: { level: config.LOG_LEVEL } },
   );
   // The command bus knows its handlers only once the application is initialised (listen() would do it too late

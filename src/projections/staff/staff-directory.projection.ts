@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { toDomainEvent } from '../../application/event-sourcing/event-sourcing';
 import type { StoredEvent } from '../../application/ports/event-store';
+import { READ_STORE, ReadStore, ReadTransaction } from '../../application/ports/read-store';
+import type { Projector } from '../../application/consumers/consumer';
+import { ReadModels } from '../../application/consumers/read-models';
 import type { Role, StaffEvent } from '../../domain/staff/staff';
-import { Page, page } from '../../application/page';
-import { LiveProjection } from '../live-projection';
+import { Page } from '../../application/page';
 
 export interface StaffTokenView {
   tokenId: string;
@@ -25,54 +27,75 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
-/** Staff members, their roles and their tokens (hashes only), kept in memory on every instance. */
-@Injectable()
-export class StaffDirectoryProjection extends LiveProjection {
-  protected readonly projectionName = 'staff-directory';
-  private readonly staff = new Map<string, StaffMemberView>();
-  private readonly tokens = new Map<string, TokenRecord>();
+const MEMBERS = 'staff_members';
+const TOKENS = 'staff_tokens';
+type MemberDocument = StaffMemberView & { id: string };
+type TokenDocument = TokenRecord & { id: string };
 
-  protected apply(stored: StoredEvent): void {
-    if (!stored.streamId.startsWith('staff-')) return;
+/**
+ * Staff members, their roles and their tokens (hashes only): a small durable table kept by its own
+ * consumer, so signing in never needs a projection of the whole log.
+ */
+@Injectable()
+export class StaffDirectoryProjector implements Projector {
+  readonly name = 'staff-directory';
+  readonly handles = ['StaffMemberEnrolled', 'StaffRolesChanged', 'StaffTokenIssued', 'StaffTokenRevoked'];
+  readonly collections = [{ name: MEMBERS }, { name: TOKENS }];
+
+  async apply(stored: StoredEvent, tx: ReadTransaction): Promise<void> {
     const event = toDomainEvent(stored) as StaffEvent;
     switch (event.type) {
       case 'StaffMemberEnrolled':
-        this.staff.set(event.data.staffId, { staffId: event.data.staffId, name: event.data.name, roles: event.data.roles, tokens: [] });
-        break;
+        await tx.put(MEMBERS, { id: event.data.staffId, staffId: event.data.staffId, name: event.data.name, roles: event.data.roles, tokens: [] });
+        return;
       case 'StaffRolesChanged':
-        this.member(event.data.staffId).roles = event.data.roles;
-        break;
+        await this.member(tx, event.data.staffId);
+        await tx.update(MEMBERS, event.data.staffId, { roles: event.data.roles });
+        return;
       case 'StaffTokenIssued': {
         const { staffId, tokenId, secretHash, issuedAt, expiresAt } = event.data;
-        this.member(staffId).tokens.push({ tokenId, issuedAt, expiresAt });
-        this.tokens.set(tokenId, { staffId, secretHash, expiresAt, revoked: false });
-        break;
+        const member = await this.member(tx, staffId);
+        await tx.update(MEMBERS, staffId, { tokens: [...member.tokens, { tokenId, issuedAt, expiresAt }] });
+        await tx.put(TOKENS, { id: tokenId, staffId, secretHash, expiresAt, revoked: false });
+        return;
       }
       case 'StaffTokenRevoked': {
-        const token = this.member(event.data.staffId).tokens.find((t) => t.tokenId === event.data.tokenId);
-        if (token) token.revokedAt = event.data.revokedAt;
-        const record = this.tokens.get(event.data.tokenId);
-        if (record) record.revoked = true;
-        break;
+        const member = await this.member(tx, event.data.staffId);
+        const tokens = member.tokens.map((t) => (t.tokenId === event.data.tokenId ? { ...t, revokedAt: event.data.revokedAt } : t));
+        await tx.update(MEMBERS, member.staffId, { tokens });
+        await tx.update(TOKENS, event.data.tokenId, { revoked: true });
+        return;
       }
     }
   }
 
-  private member(staffId: string): StaffMemberView {
-    const member = this.staff.get(staffId);
+  private async member(tx: ReadTransaction, staffId: string): Promise<MemberDocument> {
+    const member = await tx.get<MemberDocument>(MEMBERS, staffId);
     if (!member) throw new Error(`Staff event for unknown staff member ${staffId}`);
     return member;
   }
+}
+
+/** Queries of the staff directory; each waits until the directory has caught up (read-your-writes). */
+@Injectable()
+export class StaffDirectoryProjection {
+  constructor(
+    private readonly readModels: ReadModels,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
 
   async token(tokenId: string): Promise<{ record: TokenRecord; roles: Role[] } | undefined> {
-    await this.caughtUp();
-    const record = this.tokens.get(tokenId);
-    return record && { record, roles: this.member(record.staffId).roles };
+    await this.readModels.caughtUp('staff-directory');
+    const token = await this.store.get<TokenDocument>(TOKENS, tokenId);
+    if (!token) return undefined;
+    const member = await this.store.get<MemberDocument>(MEMBERS, token.staffId);
+    const { id: _id, ...record } = token;
+    return member && { record, roles: member.roles };
   }
 
   async list(offset: number, limit: number): Promise<Page<StaffMemberView>> {
-    await this.caughtUp();
-    const all = [...this.staff.values()].sort((a, b) => a.staffId.localeCompare(b.staffId));
-    return page(all, offset, limit);
+    await this.readModels.caughtUp('staff-directory');
+    const [found, total] = await Promise.all([this.store.find<MemberDocument>(MEMBERS, { orderBy: [{ field: 'staffId' }], offset, limit }), this.store.count(MEMBERS)]);
+    return { items: found.items.map(({ id: _id, ...member }) => member), total, offset, limit };
   }
 }

@@ -1,0 +1,294 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '../ports/clock';
+import type { EventStore, StoredEvent, Subscription } from '../ports/event-store';
+import { Batch, Consumer, HandleResult, PoisonEvent } from './consumer';
+
+export type ConsumerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+
+export interface ConsumerStatus {
+  name: string;
+  state: ConsumerState;
+  /** Checkpoint: position of the last event applied (undefined: none yet). */
+  position: bigint | undefined;
+  /** The event store's head when the runtime started. */
+  headAtStart: bigint;
+  /** Has reached `headAtStart` once. */
+  caughtUp: boolean;
+  /** Why it is retrying or stopped; for a poison event, its position. */
+  error?: { message: string; position?: bigint; at: string };
+}
+
+/** Told of every batch applied (metrics). */
+export interface ConsumerObserver {
+  applied(consumer: string, events: StoredEvent[], checkpoint: bigint): void;
+}
+
+export interface ConsumerRuntimeOptions {
+  /** Events read per catch-up batch (one transaction each). */
+  batchSize?: number;
+  /** First delay before resubscribing after a dropped subscription; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often the same event may fail before its consumer stops (a poison event). */
+  poisonAttempts?: number;
+  /** How long a read waits for its read model to catch up before it answers "unavailable". */
+  readTimeoutMs?: number;
+  observer?: ConsumerObserver;
+}
+
+/** A read needs a read model that is stopped, or did not catch up in time. */
+export class ReadModelUnavailable extends Error {
+  constructor(readonly consumer: string, reason: string) {
+    super(`The read model ${consumer} is unavailable: ${reason}`);
+    this.name = 'ReadModelUnavailable';
+  }
+}
+
+/** The subscription must end so that the runtime reads again from the stored checkpoint. */
+class Resync extends Error {
+  constructor(readonly checkpoint: bigint | undefined) {
+    super('checkpoint moved (a rebuild switched generations); reading again from it');
+    this.name = 'Resync';
+  }
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Runs consumers over the event store's global log. Each consumer, independently:
+ * reads its stored checkpoint, catches up with `readAll` in batches (one transaction and one
+ * checkpoint per batch), then follows `subscribeAll` live from its checkpoint. A dropped subscription
+ * or a failing store is retried with exponential backoff from the stored checkpoint. An event its
+ * consumer cannot apply `poisonAttempts` times in a row stops that consumer only (logged with the
+ * position, shown in `status()` and /health/ready); the others go on.
+ */
+export class ConsumerRuntime {
+  private readonly logger = new Logger('ConsumerRuntime');
+  private readonly runs = new Map<string, ConsumerRun>();
+  private headAtStart = -1n;
+  private stopping = false;
+  private stopped?: Promise<void>;
+  /** Full catch-up pages recently read, shared by the consumers (they catch up in near lockstep). */
+  private readonly pages = new Map<string, Promise<StoredEvent[]>>();
+  private readonly options: Required<Omit<ConsumerRuntimeOptions, 'observer'>> & Pick<ConsumerRuntimeOptions, 'observer'>;
+
+  constructor(
+    private readonly store: EventStore,
+    consumers: Consumer[],
+    private readonly clock: Clock,
+    options: ConsumerRuntimeOptions = {},
+  ) {
+    this.options = { batchSize: 1000, backoffMs: 100, maxBackoffMs: 30_000, poisonAttempts: 3, readTimeoutMs: 10_000, ...options };
+    for (const consumer of consumers) {
+      if (this.runs.has(consumer.name)) throw new Error(`Two consumers are named ${consumer.name}`);
+      this.runs.set(consumer.name, new ConsumerRun(consumer));
+    }
+  }
+
+  /** Declares every consumer's store, notes the head, then runs them in the background. */
+  async start(): Promise<void> {
+    for (const run of this.runs.values()) {
+      await run.consumer.init();
+      run.position = await run.consumer.checkpoint();
+    }
+    this.headAtStart = await this.store.headPosition();
+    for (const run of this.runs.values()) {
+      if ((run.position ?? -1n) >= this.headAtStart) run.caughtUp = true;
+      run.loop = this.loop(run);
+    }
+  }
+
+  /** Stops every consumer; resolves once none is applying anything. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      for (const run of this.runs.values()) {
+        run.wake?.();
+        await run.subscription?.stop();
+      }
+      await Promise.all([...this.runs.values()].map((run) => run.loop));
+    })();
+    return this.stopped;
+  }
+
+  status(): ConsumerStatus[] {
+    return [...this.runs.values()].map((run) => ({
+      name: run.consumer.name,
+      state: run.state,
+      position: run.position,
+      headAtStart: this.headAtStart,
+      caughtUp: run.caughtUp,
+      ...(run.error && { error: run.error }),
+    }));
+  }
+
+  /** Every consumer has reached the head seen at start, and none is stopped. */
+  ready(): boolean {
+    return [...this.runs.values()].every((run) => run.caughtUp && run.state !== 'stopped');
+  }
+
+  /** Read-your-writes: resolves once the consumer has applied everything appended before this call. */
+  async caughtUp(name: string): Promise<void> {
+    const run = this.runs.get(name);
+    if (!run) throw new Error(`No consumer named ${name}`);
+    if (run.state === 'stopped') throw new ReadModelUnavailable(name, run.error?.message ?? 'stopped');
+    const head = await this.store.headPosition();
+    if ((run.position ?? -1n) >= head) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        run.waiters.delete(waiter);
+        reject(new ReadModelUnavailable(name, `not caught up within ${this.options.readTimeoutMs} ms`));
+      }, this.options.readTimeoutMs);
+      const waiter = { position: head, resolve: () => (clearTimeout(timer), resolve()), reject: (e: Error) => (clearTimeout(timer), reject(e)) };
+      run.waiters.add(waiter);
+    });
+  }
+
+  private async loop(run: ConsumerRun): Promise<void> {
+    let attempt = 0;
+    while (!this.stopping) {
+      try {
+        run.state = 'catching-up';
+        await this.catchUp(run);
+        if (this.stopping) return;
+        run.state = 'live';
+        attempt = 0;
+        run.error = undefined;
+        const ended = await this.live(run);
+        if (this.stopping) return;
+        if (ended instanceof Resync) continue;
+        throw ended ?? new Error('the subscription ended');
+      } catch (error) {
+        if (this.stopping) return;
+        if (error instanceof Resync) continue;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        if (failure instanceof PoisonEvent) {
+          run.failures = run.failedAt === failure.event.position ? run.failures + 1 : 1;
+          run.failedAt = failure.event.position;
+          if (run.failures >= this.options.poisonAttempts) {
+            this.halt(run, failure);
+            return;
+          }
+        }
+        attempt += 1;
+        const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
+        run.state = 'retrying';
+        run.error = { message: failure.message, ...(failure instanceof PoisonEvent && { position: failure.event.position }), at: this.clock.now().toISOString() };
+        this.logger.warn({ msg: 'consumer failed; reading again from its checkpoint', consumer: run.consumer.name, error: failure.message, retryInMs: delay, attempt });
+        await new Promise<void>((resolve) => {
+          run.wake = resolve;
+          void wait(delay).then(resolve);
+        });
+        run.wake = undefined;
+        run.position = await run.consumer.checkpoint().catch(() => run.position);
+      }
+    }
+  }
+
+  private halt(run: ConsumerRun, poison: PoisonEvent): void {
+    run.state = 'stopped';
+    run.error = { message: poison.message, position: poison.event.position, at: this.clock.now().toISOString() };
+    this.logger.error({ msg: 'consumer stopped at a poison event', consumer: run.consumer.name, position: String(poison.event.position), type: poison.event.type, error: poison.cause.message });
+    for (const waiter of run.waiters) waiter.reject(new ReadModelUnavailable(run.consumer.name, poison.message));
+    run.waiters.clear();
+  }
+
+  private async catchUp(run: ConsumerRun): Promise<void> {
+    for (;;) {
+      if (this.stopping) return;
+      const events = await this.page(run.position);
+      if (events.length === 0) {
+        run.caughtUp = true;
+        return;
+      }
+      await this.apply(run, events);
+      if (events.length < this.options.batchSize) {
+        // The head may have moved meanwhile; the live subscription picks up from here.
+        if ((run.position ?? -1n) >= this.headAtStart) run.caughtUp = true;
+        return;
+      }
+    }
+  }
+
+  /**
+   * One catch-up page. A full page never changes (positions only grow), so it is kept for the other
+   * consumers: on a first start every consumer reads the log from 0, and the log is read about once.
+   */
+  private async page(after: bigint | undefined): Promise<StoredEvent[]> {
+    const key = String(after ?? -1n);
+    const cached = this.pages.get(key);
+    if (cached) return cached;
+    const read = this.store.readAll({ after, limit: this.options.batchSize });
+    this.pages.set(key, read);
+    const events = await read.catch((error: unknown) => {
+      this.pages.delete(key);
+      throw error;
+    });
+    if (events.length < this.options.batchSize) this.pages.delete(key);
+    while (this.pages.size > 2 * this.runs.size) this.pages.delete(this.pages.keys().next().value as string);
+    return events;
+  }
+
+  /** Resolves when the subscription ends: with its error, a Resync, or undefined on stop. */
+  private async live(run: ConsumerRun): Promise<Error | undefined> {
+    // The subscription tells that something was appended; what has piled up since the checkpoint is then
+    // read and applied in one transaction, so a consumer that fell behind under load catches up in batches.
+    const subscription = this.store.subscribeAll(async (event) => {
+      if (event.position <= (run.position ?? -1n)) return;
+      const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
+      await this.apply(run, events.length > 0 ? events : [event]);
+    }, { after: run.position });
+    run.subscription = subscription;
+    const error = await subscription.ended;
+    run.subscription = undefined;
+    return error;
+  }
+
+  /** Applies events read after the run's position; on a failure, isolates the event that fails. */
+  private async apply(run: ConsumerRun, events: StoredEvent[]): Promise<void> {
+    let result: HandleResult;
+    try {
+      result = await run.consumer.handle(this.batch(run, run.position, events));
+    } catch (error) {
+      if (!(error instanceof PoisonEvent) || events.length === 1) throw error;
+      // Commit everything before the poison event, one event at a time, so its position is exact.
+      for (const event of events) await this.apply(run, [event]);
+      return;
+    }
+    if (result.status === 'behind') {
+      run.position = result.checkpoint;
+      throw new Resync(result.checkpoint);
+    }
+    run.position = result.checkpoint;
+    this.options.observer?.applied(run.consumer.name, events, result.checkpoint);
+    if (run.position >= this.headAtStart) run.caughtUp = true;
+    for (const waiter of run.waiters) {
+      if (waiter.position <= run.position) {
+        waiter.resolve();
+        run.waiters.delete(waiter);
+      }
+    }
+  }
+
+  private batch(run: ConsumerRun, after: bigint | undefined, events: StoredEvent[]): Batch {
+    return { after, events: events.filter((e) => run.handles.has(e.type)), through: events[events.length - 1].position };
+  }
+}
+
+class ConsumerRun {
+  state: ConsumerState = 'starting';
+  position: bigint | undefined;
+  caughtUp = false;
+  error?: ConsumerStatus['error'];
+  failures = 0;
+  failedAt?: bigint;
+  subscription?: Subscription;
+  loop: Promise<void> = Promise.resolve();
+  wake?: () => void;
+  readonly handles: Set<string>;
+  readonly waiters = new Set<{ position: bigint; resolve: () => void; reject: (error: Error) => void }>();
+
+  constructor(readonly consumer: Consumer) {
+    this.handles = new Set(consumer.handles);
+  }
+}

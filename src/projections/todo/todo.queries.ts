@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../application/ports/clock';
+import { JobSeekerQueries } from '../job-seekers/job-seekers.read-model';
+import { ReservationQueries } from '../reservations/reservations.read-model';
+import { jstIso } from '../projected-event';
+import { TodoLists, todoLists } from './todo';
+
+/** The staff to-do lists of an office, computed at the moment of the question from the read models. */
+@Injectable()
+export class TodoQueries {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reservations: ReservationQueries,
+    private readonly jobSeekers: JobSeekerQueries,
+  ) {}
+
+  async ofOffice(officeId: string): Promise<TodoLists & { officeId: string; at: string }> {
+    const now = this.clock.now();
+    const [open, reviews] = await Promise.all([
+      this.reservations.all({ officeId, status: ['requested', 'confirmed', 'invited'] }),
+      this.jobSeekers.dueForRefusalReview(),
+    ]);
+    // A6.5: refusal reviews concern the job seeker, whichever office they booked with: every office sees them.
+    return { officeId, at: jstIso(now), ...todoLists(open, reviews, now) };
+  }
+}

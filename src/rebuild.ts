@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { rebuild } from './application/consumers/rebuild';
+import type { Projector } from './application/consumers/consumer';
+import { loadConfig } from './infrastructure/config/config';
+import { masterKeyFromConfig } from './infrastructure/crypto/master-key';
+import { MongoKeyStore } from './infrastructure/crypto/mongo-key-store';
+import { encryptPersonalData } from './infrastructure/crypto/personal-data-encryption';
+import { SqliteKeyStore } from './infrastructure/crypto/sqlite-key-store';
+import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb/eventstoredb-event-store';
+import { SqliteEventStore } from './infrastructure/event-store/sqlite/sqlite-event-store';
+import { openReadStore } from './infrastructure/read-store/open-read-store';
+import { projectorClasses } from './projections/projectors';
+
+/**
+ * `npm run rebuild -- <read model>|--all`: replays the event store into a fresh copy of each read model
+ * while the service keeps answering from the old one, then switches over (see application/consumers/rebuild.ts).
+ * Same configuration as the service (DATA_DIR, EVENTSTORE_URL, MONGODB_URL, READ_STORE, MASTER_KEY).
+ */
+async function main(): Promise<void> {
+  const projectors: Projector[] = projectorClasses.map((P) => new P());
+  const names = projectors.map((p) => p.name);
+  const wanted = process.argv.slice(2).filter((a) => a !== '--');
+  if (wanted.length === 0 || wanted.some((w) => w !== '--all' && !names.includes(w))) {
+    console.error(`usage: npm run rebuild -- <read model>|--all\n  read models: ${names.join(', ')}`);
+    process.exit(2);
+  }
+  const chosen = wanted.includes('--all') ? projectors : projectors.filter((p) => wanted.includes(p.name));
+
+  const config = loadConfig();
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const inner = config.EVENTSTORE_URL ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL) : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
+  const masterKey = masterKeyFromConfig(config.MASTER_KEY, join(config.DATA_DIR, 'secrets', 'master.key'));
+  const keyStore = config.MONGODB_URL ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey) : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
+  const { eventStore } = encryptPersonalData(inner, keyStore);
+  const readStore = await openReadStore(config);
+  try {
+    for (const projector of chosen) {
+      const bar = new SingleBar({
+        format: `${projector.name.padEnd(24)} {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+        etaBuffer: 50,
+        hideCursor: true,
+      });
+      const started = performance.now();
+      bar.start(1, 0, { speed: 0 });
+      const result = await rebuild(eventStore, readStore, projector, {
+        onProgress: ({ read, total }) => {
+          bar.setTotal(Math.max(total, read, 1));
+          bar.update(read, { speed: Math.round(read / ((performance.now() - started) / 1000)) });
+        },
+      });
+      bar.stop();
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`${projector.name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s); generation ${result.generation} is now active`);
+    }
+  } finally {
+    await readStore.close();
+    await eventStore.close();
+    await keyStore.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { MailNotSent } from '../../../src/application/ports/mailer';
+import { SystemClock } from '../../../src/infrastructure/clock/system-clock';
+import { OutboxMailer } from '../../../src/infrastructure/mail/outbox/outbox-mailer';
+import { SmtpMailer } from '../../../src/infrastructure/mail/smtp/smtp-mailer';
+import { deliveredTo, mailerContract, newMessage } from '../../contracts/mailer.contract';
+import { rejection } from '../../contracts/event-store.fixtures';
+import { TestSmtpServer } from './smtp-server.fixtures';
+
+const clock = new SystemClock();
+
+mailerContract('SMTP (nodemailer → an in-process smtp-server)', async () => {
+  const server = await TestSmtpServer.start();
+  const mailer = new SmtpMailer(server.url);
+  return {
+    mailer,
+    delivered: async () => server.received,
+    close: async () => {
+      await mailer.close();
+      await server.close();
+    },
+  };
+});
+
+mailerContract('outbox (SQLite file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-'));
+  const outbox = new OutboxMailer(join(dir, 'outbox.sqlite'), clock);
+  return {
+    mailer: outbox,
+    delivered: async () => outbox.list(0, 1_000).map((entry) => entry.raw),
+    close: async () => {
+      await outbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SmtpMailer when the server refuses', () => {
+  let server: TestSmtpServer;
+  let mailer: SmtpMailer;
+
+  beforeEach(async () => {
+    server = await TestSmtpServer.start();
+    mailer = new SmtpMailer(server.url);
+  });
+
+  afterEach(async () => {
+    await mailer.close();
+    await server.close();
+  });
+
+  it.each([
+    ['after DATA', 'data' as const],
+    ['at RCPT TO', 'rcpt' as const],
+  ])('surfaces a temporary refusal %s (451) as a retryable MailNotSent without the address, then delivers on retry', async (_, refuse) => {
+    server.answers.push({ refuse, code: 451 });
+    const message = newMessage();
+
+    const error = await rejection(mailer.send(message));
+    const sent = await mailer.send(message);
+
+    expect(error).toBeInstanceOf(MailNotSent);
+    expect(error).toMatchObject({ retryable: true });
+    expect((error as MailNotSent).reason).toMatch(/^SMTP 451/);
+    expect((error as MailNotSent).reason).not.toContain(message.to.address);
+    const delivered = await deliveredTo({ mailer, delivered: async () => server.received, close: async () => undefined }, message.to.address);
+    expect(delivered.map((mail) => mail.messageId)).toEqual([`<${sent.messageId}>`]);
+  });
+
+  it('surfaces a permanent refusal (550) as a MailNotSent that is not retryable', async () => {
+    server.answers.push({ refuse: 'rcpt', code: 550 });
+
+    const error = await rejection(mailer.send(newMessage()));
+
+    expect(error).toMatchObject({ name: 'MailNotSent', retryable: false });
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('surfaces an unreachable server as a retryable MailNotSent', async () => {
+    await server.close();
+
+    const error = await rejection(mailer.send(newMessage()));
+
+    expect(error).toMatchObject({ name: 'MailNotSent', retryable: true });
+  });
+});
+
+describe('OutboxMailer', () => {
+  it('keeps its messages across a restart, and one copy per Message-ID', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-'));
+    const file = join(dir, 'outbox.sqlite');
+    try {
+      const message = newMessage({ messageId: 'invitation-1@madoguchi.example' });
+      const first = new OutboxMailer(file, clock);
+      await first.send(message);
+      await first.close();
+
+      const reopened = new OutboxMailer(file, clock);
+      await reopened.send(message);
+      const entries = reopened.list();
+      await reopened.close();
+
+      expect(entries.map((e) => [e.messageId, e.subject])).toEqual([['invitation-1@madoguchi.example', message.subject]]);
+      expect((await simpleParser(entries[0].raw)).text).toBe(message.text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { MongoClient } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { MongoReadStore } from '../../../src/infrastructure/read-store/mongodb/mongo-read-store';
+import { readStoreContract } from '../../contracts/read-store.contract';
+
+const serverUrl = process.env.MONGODB_URL;
+
+if (serverUrl) {
+  // A fresh database per run, dropped afterwards; its name (not the URL, which may carry a password) names the run.
+  const database = `madoguchi_read_store_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+
+  describe(`MongoReadStore on a real MongoDB (database ${database})`, () => {
+    afterAll(async () => {
+      const client = new MongoClient(serverUrl);
+      try {
+        await client.db(database).dropDatabase();
+      } finally {
+        await client.close();
+      }
+    });
+
+    readStoreContract(`MongoReadStore (database ${database})`, () => MongoReadStore.connect(serverUrl, { database }));
+
+    it('creates the declared indexes when a consumer registers', async () => {
+      const store = await MongoReadStore.connect(serverUrl, { database });
+      await store.register('indexed', [{ name: 'indexed_docs', indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }] }]);
+      await store.close();
+      const client = new MongoClient(serverUrl);
+      try {
+        const indexes = await client.db(database).collection('rs_indexed_docs_g1').indexes();
+        expect(indexes.map((i) => i.key)).toContainEqual({ office: 1, start: -1 });
+      } finally {
+        await client.close();
+      }
+    });
+  });
+} else {
+  describe('MongoReadStore contract', () => {
+    it('is not run: MONGODB_URL is not set (no MongoDB server can run on this machine)', () => {
+      console.warn('MongoReadStore contract: NOT RUN — set MONGODB_URL (a replica set, e.g. mongodb://localhost:27017/?replicaSet=rs0&directConnection=true) to run it against a real MongoDB');
+    });
+  });
+}

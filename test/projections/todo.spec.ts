@@ -1,0 +1,68 @@
+import { jobSeekerProjector, JobSeekerDocument } from '../../src/projections/job-seekers/job-seeker.projector';
+import { reservationProjector, ReservationDocument } from '../../src/projections/reservations/reservation.projector';
+import { todoLists } from '../../src/projections/todo/todo';
+import { History, JS, ONE_OF_EACH as E, project, RES } from './projection-fixtures';
+
+/** Thursday 2026-11-26 10:00 JST; the sample's session is Tuesday 2026-12-01 10:00 JST. */
+const NOW = new Date('2026-11-26T01:00:00Z');
+
+function lists(history: History, now = NOW) {
+  const reservations = [...project(reservationProjector, history.events).values()] as ReservationDocument[];
+  const jobSeekers = [...project(jobSeekerProjector, history.events).values()] as JobSeekerDocument[];
+  return todoLists(reservations, jobSeekers, now);
+}
+const requested = (wishes: string[]) => new History().add(E.JobSeekerRegistered).add({ ...E.ReservationRequested, data: { ...E.ReservationRequested.data, wishes } });
+
+describe('A6.1 requests near and past their confirmation deadline', () => {
+  it('within 48 hours of the deadline of the earliest open wish: near; further: nothing to do yet', () => {
+    expect(lists(requested(['2026-11-27T05:00:00.000Z'])).nearConfirmationDeadline).toEqual([
+      { reservationId: RES, jobSeekerId: JS, officeId: 'office-1', wish: '2026-11-27T14:00:00+09:00', deadline: '2026-11-27T00:00:00+09:00' },
+    ]);
+    expect(lists(requested(['2026-12-10T05:00:00.000Z']))).toMatchObject({ nearConfirmationDeadline: [], pastConfirmationDeadline: [] });
+  });
+
+  it('the 1st wish too late, the 2nd still open: near by the 2nd; both too late: past', () => {
+    const both = requested(['2026-11-26T05:00:00.000Z', '2026-11-27T05:00:00.000Z']);
+    expect(lists(both).nearConfirmationDeadline.map((i) => i.wish)).toEqual(['2026-11-27T14:00:00+09:00']);
+    expect(lists(both, new Date('2026-11-26T15:00:00Z')).pastConfirmationDeadline.map((i) => i.deadline)).toEqual(['2026-11-27T00:00:00+09:00']);
+  });
+
+  it('a confirmed or cancelled request is off the list', () => {
+    const confirmed = requested(['2026-11-27T05:00:00.000Z']).add(E.SlotConfirmed);
+    expect(lists(confirmed).nearConfirmationDeadline).toEqual([]);
+  });
+});
+
+describe('A6.3 invitations and A6.5 check-in', () => {
+  const confirmed = () => new History().add(E.JobSeekerRegistered).add(E.ReservationRequested).add(E.SlotHeld).add(E.SlotConfirmed);
+
+  it('confirmed and not invited; then invited: off the list', () => {
+    expect(lists(confirmed()).notInvited.map((i) => i.reservationId)).toEqual([RES]);
+    expect(lists(confirmed().add(E.InvitationSent)).notInvited).toEqual([]);
+  });
+
+  it('a failed invitation is listed with its time and reason until one is sent', () => {
+    const failed = confirmed().add(E.InvitationFailed);
+    expect(lists(failed)).toMatchObject({ notInvited: [], failedInvitations: [{ reservationId: RES, reason: E.InvitationFailed.data.reason, start: '2026-12-01T10:00:00+09:00' }] });
+    expect(lists(failed.add(E.InvitationSent)).failedInvitations).toEqual([]);
+  });
+
+  it('on the session day (JST) it awaits check-in until checked in, missed or cancelled', () => {
+    const sessionDay = new Date('2026-11-30T15:30:00Z'); // 12/1 00:30 JST
+    expect(lists(confirmed()).awaitingCheckInToday).toEqual([]);
+    expect(lists(confirmed(), sessionDay).awaitingCheckInToday.map((i) => i.reservationId)).toEqual([RES]);
+    expect(lists(confirmed().add(E.CheckedIn), sessionDay).awaitingCheckInToday).toEqual([]);
+    expect(lists(confirmed().add(E.SessionMissed), sessionDay).awaitingCheckInToday).toEqual([]);
+  });
+});
+
+describe('A6.5 refusal reviews after no-shows', () => {
+  it('due once requested, until service is refused; lifting the refusal does not bring it back', () => {
+    const history = new History().add(E.JobSeekerRegistered).add(E.ReservationRequested).add(E.NoShowCounted).add(E.RefusalReviewRequested);
+    expect(lists(history).refusalReviews).toEqual([{ jobSeekerId: JS, name: '岡山 太郎', noShowCount: 3, since: '2026-11-26T10:00:00+09:00' }]);
+    history.add(E.ServiceRefused);
+    expect(lists(history).refusalReviews).toEqual([]);
+    history.add(E.ServiceRefusalLifted);
+    expect(lists(history).refusalReviews).toEqual([]);
+  });
+});
