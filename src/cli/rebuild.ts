@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { rebuild } from './application/consumers/rebuild';
-import type { Projector } from './application/consumers/consumer';
-import { loadConfig } from './infrastructure/config/config';
-import { masterKeyFromConfig } from './infrastructure/crypto/master-key';
-import { MongoKeyStore } from './infrastructure/crypto/mongo-key-store';
-import { encryptPersonalData } from './infrastructure/crypto/personal-data-encryption';
-import { SqliteKeyStore } from './infrastructure/crypto/sqlite-key-store';
-import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb/eventstoredb-event-store';
-import { SqliteEventStore } from './infrastructure/event-store/sqlite/sqlite-event-store';
-import { openReadStore } from './infrastructure/read-store/open-read-store';
-import { projectorClasses } from './projections/projectors';
+import { rebuild } from '../application/consumers/rebuild';
+import type { Projector } from '../application/consumers/consumer';
+import { loadConfig } from '../infrastructure/config/config';
+import { masterKeyFromConfig } from '../infrastructure/crypto/master-key';
+import { MongoKeyStore } from '../infrastructure/crypto/mongo-key-store';
+import { encryptPersonalData } from '../infrastructure/crypto/personal-data-encryption';
+import { SqliteKeyStore } from '../infrastructure/crypto/sqlite-key-store';
+import { EventStoreDbEventStore } from '../infrastructure/event-store/eventstoredb/eventstoredb-event-store';
+import { SqliteEventStore } from '../infrastructure/event-store/sqlite/sqlite-event-store';
+import { openReadStore } from '../infrastructure/read-store/open-read-store';
+import { projectorClasses } from '../projections/projectors';
 
 /**
  * `npm run rebuild -- <read model>|--all`: replays the event store into a fresh copy of each read model
