@@ -5,7 +5,17 @@ const { readFileSync, readdirSync, statSync } = require('node:fs');
 const { join, relative, resolve, dirname } = require('node:path');
 
 const root = resolve(__dirname, '..');
-const drivers = ['better-sqlite3', '@eventstore/db-client', '@kurrent/kurrentdb-client', 'mongodb', 'bullmq', 'ioredis', 'nodemailer', 'fastify', '@nestjs/platform-fastify'];
+const drivers = [
+  'better-sqlite3',
+  '@eventstore/db-client',
+  '@kurrent/kurrentdb-client',
+  'mongodb',
+  'bullmq',
+  'ioredis',
+  'nodemailer',
+  'fastify',
+  '@nestjs/platform-fastify',
+];
 const rules = [
   { layer: 'src/domain', allowPackages: ['@holiday-jp/holiday_jp'], allowDirs: ['src/domain'] },
   { layer: 'src/application', forbidDirs: ['src/infrastructure'], forbidPackages: drivers },
@@ -28,11 +38,14 @@ for (const rule of rules) {
       const where = `${relative(root, file)} imports '${spec}'`;
       if (spec.startsWith('.')) {
         const target = relative(root, resolve(dirname(file), spec));
-        if (rule.allowDirs && !rule.allowDirs.some((d) => target.startsWith(d))) problems.push(`${where}: ${rule.layer} may import only ${rule.allowDirs.join(', ')}`);
-        if (rule.forbidDirs && rule.forbidDirs.some((d) => target.startsWith(d))) problems.push(`${where}: ${rule.layer} must not import ${rule.forbidDirs.join(', ')}`);
+        if (rule.allowDirs && !rule.allowDirs.some((d) => target.startsWith(d)))
+          problems.push(`${where}: ${rule.layer} may import only ${rule.allowDirs.join(', ')}`);
+        if (rule.forbidDirs && rule.forbidDirs.some((d) => target.startsWith(d)))
+          problems.push(`${where}: ${rule.layer} must not import ${rule.forbidDirs.join(', ')}`);
       } else {
         if (rule.allowPackages && !rule.allowPackages.includes(spec)) problems.push(`${where}: the domain is pure (no frameworks, no I/O)`);
-        if (rule.forbidPackages && rule.forbidPackages.some((p) => spec === p || spec.startsWith(`${p}/`))) problems.push(`${where}: drivers belong in src/infrastructure`);
+        if (rule.forbidPackages && rule.forbidPackages.some((p) => spec === p || spec.startsWith(`${p}/`)))
+          problems.push(`${where}: drivers belong in src/infrastructure`);
       }
     }
   }

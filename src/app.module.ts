@@ -91,7 +91,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, MetricsController, ReservationsController, JobSeekersController, TermsController, OfficesController, StaffController, PrivacyController, ...readModelControllers],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ReservationsController,
+        JobSeekersController,
+        TermsController,
+        OfficesController,
+        StaffController,
+        PrivacyController,
+        ...readModelControllers,
+      ],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
         { provide: CLOCK, useValue: ports.clock },
@@ -108,7 +118,9 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: NoUndeclaredQuery },
         { provide: APP_INTERCEPTOR, useClass: JstTimesInterceptor },
-        ports.authenticator ? { provide: AUTHENTICATOR, useValue: ports.authenticator } : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
+        ports.authenticator
+          ? { provide: AUTHENTICATOR, useValue: ports.authenticator }
+          : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },
         StaffDirectoryProjection,
         JobSeekerDirectoryProjection,
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },

@@ -29,7 +29,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-lag-'));
   const keyStore = SqliteKeyStore.open(join(dir, 'keys.sqlite'), Buffer.alloc(32, 7));
   const app = await createHttpApp(
-    { ...encryptPersonalData(SqliteEventStore.open(join(dir, 'events.sqlite')), keyStore), clock: new SystemClock(), pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)), readStore: SqliteReadStore.open(join(dir, 'read.sqlite')) },
+    {
+      ...encryptPersonalData(SqliteEventStore.open(join(dir, 'events.sqlite')), keyStore),
+      clock: new SystemClock(),
+      pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)),
+      readStore: SqliteReadStore.open(join(dir, 'read.sqlite')),
+    },
     { logs: false, rateLimitPerMinute: 1_000_000 },
   );
   await app.init();
@@ -43,7 +48,13 @@ async function main(): Promise<void> {
     observe(consumer, events);
   };
   const store = app.get<EventStore>(EVENT_STORE);
-  const meta = () => ({ commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), actor: 'system:bench', recordedAt: new Date().toISOString() });
+  const meta = () => ({
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actor: 'system:bench',
+    recordedAt: new Date().toISOString(),
+  });
   const total = rate * duration;
   const started = performance.now();
   let appended = 0;
@@ -51,7 +62,19 @@ async function main(): Promise<void> {
     const due = Math.floor(((performance.now() - started) / 1000) * rate);
     for (; appended < Math.min(due, total); appended++) {
       const member = `bench${appended}`;
-      await store.append(`staff-${member}`, [{ eventId: randomUUID(), type: 'StaffMemberEnrolled', schemaVersion: 1, data: { staffId: member, name: 'bench', roles: ['counselor'] }, metadata: meta() }], 'no_stream');
+      await store.append(
+        `staff-${member}`,
+        [
+          {
+            eventId: randomUUID(),
+            type: 'StaffMemberEnrolled',
+            schemaVersion: 1,
+            data: { staffId: member, name: 'bench', roles: ['counselor'] },
+            metadata: meta(),
+          },
+        ],
+        'no_stream',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

@@ -54,8 +54,20 @@ class Collector implements EventStore {
   async close(): Promise<void> {}
 }
 
-const meta = (at: string, actor = 'staff:bench') => ({ commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), actor, recordedAt: at });
-const event = (type: string, data: Record<string, unknown>, at: string): NewEvent => ({ eventId: randomUUID(), type, schemaVersion: 1, data, metadata: meta(at) });
+const meta = (at: string, actor = 'staff:bench') => ({
+  commandId: randomUUID(),
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  actor,
+  recordedAt: at,
+});
+const event = (type: string, data: Record<string, unknown>, at: string): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: meta(at),
+});
 
 /** Writes `count` events: staff and tokens, then job seekers with many reservations each, and the read audit. */
 async function generate(dir: string, count: number): Promise<void> {
@@ -65,36 +77,111 @@ async function generate(dir: string, count: number): Promise<void> {
   const at = '2026-11-26T01:00:00.000Z';
   for (let s = 0; s < 20; s++) {
     const staffId = `staff${s}`;
-    await eventStore.append(`staff-${staffId}`, [
-      event('StaffMemberEnrolled', { staffId, name: `職員${s}`, roles: ['counselor'] }, at),
-      event('StaffTokenIssued', { staffId, tokenId: createHash('md5').update(staffId).digest('hex'), secretHash: 'x'.repeat(64), issuedAt: at, expiresAt: '2027-11-26T01:00:00.000Z' }, at),
-    ], 'any');
+    await eventStore.append(
+      `staff-${staffId}`,
+      [
+        event('StaffMemberEnrolled', { staffId, name: `職員${s}`, roles: ['counselor'] }, at),
+        event(
+          'StaffTokenIssued',
+          {
+            staffId,
+            tokenId: createHash('md5').update(staffId).digest('hex'),
+            secretHash: 'x'.repeat(64),
+            issuedAt: at,
+            expiresAt: '2027-11-26T01:00:00.000Z',
+          },
+          at,
+        ),
+      ],
+      'any',
+    );
   }
   let jobSeeker = 0;
   while (collector.rows.length < count) {
     const jobSeekerId = createHash('sha256').update(`js${jobSeeker}`).digest('hex');
     const jobSeekerNo = String(10_000_000 + jobSeeker);
     jobSeeker += 1;
-    await eventStore.append(`jobseeker-${jobSeekerId}`, [
-      event('JobSeekerRegistered', { jobSeekerId, jobSeekerNo, registration: 'full', name: '山田 太郎', email: 'taro@example.jp', phone: '090-0000-0000', inPersonDifficulty: '遠方のため' }, at),
-      event('ConsentGiven', { jobSeekerId, recordingProhibitionAcknowledged: true, termsVersion: '2022-07-28', designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' }, givenAt: at, items: {} }, at),
-    ], 'any');
+    await eventStore.append(
+      `jobseeker-${jobSeekerId}`,
+      [
+        event(
+          'JobSeekerRegistered',
+          {
+            jobSeekerId,
+            jobSeekerNo,
+            registration: 'full',
+            name: '山田 太郎',
+            email: 'taro@example.jp',
+            phone: '090-0000-0000',
+            inPersonDifficulty: '遠方のため',
+          },
+          at,
+        ),
+        event(
+          'ConsentGiven',
+          {
+            jobSeekerId,
+            recordingProhibitionAcknowledged: true,
+            termsVersion: '2022-07-28',
+            designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+            givenAt: at,
+            items: {},
+          },
+          at,
+        ),
+      ],
+      'any',
+    );
     // 24 reservations of 6–7 events each: requested, held, confirmed, invited, read by staff, completed.
     for (let r = 0; r < 24 && collector.rows.length < count; r++) {
       const reservationId = randomUUID();
       const counselorId = `counselor${r % 3}`;
       const start = new Date(Date.parse('2026-12-01T01:00:00.000Z') + (jobSeeker * 24 + r) * 1_800_000).toISOString();
       const holdId = randomUUID();
-      await eventStore.append(`reservation-${reservationId}`, [
-        event('ReservationRequested', { reservationId, jobSeekerId, jobSeekerNo, name: '山田 太郎', email: 'taro@example.jp', officeId: 'office1', channel: 'phone', firstWish: start, requestedAt: at }, at),
-      ], 'any');
-      await eventStore.append(`counselor-day-${counselorId}-${start.slice(0, 10)}`, [event('SlotHeld', { holdId, reservationId, counselorId, start }, at)], 'any');
-      await eventStore.append(`reservation-${reservationId}`, [
-        event('SlotConfirmed', { reservationId, jobSeekerId, counselorId, start, holdId, confirmedAt: at }, at),
-        event('InvitationSent', { reservationId, jobSeekerId, sentAt: at }, at),
-      ], 'any');
-      await eventStore.append(`access-log-${at.slice(0, 10)}`, [event('PersonalDataViewed', { viewer: 'staff0', view: 'reservation', jobSeekerIds: [jobSeekerId], at }, at)], 'any');
-      await eventStore.append(`reservation-${reservationId}`, [event('SessionCompleted', { reservationId, jobSeekerId, counselorId, completedAt: at }, at)], 'any');
+      await eventStore.append(
+        `reservation-${reservationId}`,
+        [
+          event(
+            'ReservationRequested',
+            {
+              reservationId,
+              jobSeekerId,
+              jobSeekerNo,
+              name: '山田 太郎',
+              email: 'taro@example.jp',
+              officeId: 'office1',
+              channel: 'phone',
+              firstWish: start,
+              requestedAt: at,
+            },
+            at,
+          ),
+        ],
+        'any',
+      );
+      await eventStore.append(
+        `counselor-day-${counselorId}-${start.slice(0, 10)}`,
+        [event('SlotHeld', { holdId, reservationId, counselorId, start }, at)],
+        'any',
+      );
+      await eventStore.append(
+        `reservation-${reservationId}`,
+        [
+          event('SlotConfirmed', { reservationId, jobSeekerId, counselorId, start, holdId, confirmedAt: at }, at),
+          event('InvitationSent', { reservationId, jobSeekerId, sentAt: at }, at),
+        ],
+        'any',
+      );
+      await eventStore.append(
+        `access-log-${at.slice(0, 10)}`,
+        [event('PersonalDataViewed', { viewer: 'staff0', view: 'reservation', jobSeekerIds: [jobSeekerId], at }, at)],
+        'any',
+      );
+      await eventStore.append(
+        `reservation-${reservationId}`,
+        [event('SessionCompleted', { reservationId, jobSeekerId, counselorId, completedAt: at }, at)],
+        'any',
+      );
     }
   }
   await keys.close();
@@ -102,7 +189,8 @@ async function generate(dir: string, count: number): Promise<void> {
   const db = new Database(join(dir, 'events.sqlite'));
   const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const write = db.transaction((rows: Collector['rows']) => {
-    for (const { streamId, revision, event: e } of rows) insert.run(streamId, revision, e.eventId, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata));
+    for (const { streamId, revision, event: e } of rows)
+      insert.run(streamId, revision, e.eventId, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata));
   });
   for (let i = 0; i < collector.rows.length; i += 50_000) write(collector.rows.slice(i, i + 50_000));
   db.close();
@@ -112,7 +200,12 @@ async function openService(dir: string) {
   const keyStore = SqliteKeyStore.open(join(dir, 'keys.sqlite'), MASTER_KEY);
   const inner = SqliteEventStore.open(join(dir, 'events.sqlite'));
   const app = await createHttpApp(
-    { ...encryptPersonalData(inner, keyStore), clock: new SystemClock(), pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)), readStore: SqliteReadStore.open(join(dir, 'read.sqlite')) },
+    {
+      ...encryptPersonalData(inner, keyStore),
+      clock: new SystemClock(),
+      pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 1)),
+      readStore: SqliteReadStore.open(join(dir, 'read.sqlite')),
+    },
     { logs: false, rateLimitPerMinute: 1_000_000 },
   );
   await app.listen(0, '127.0.0.1');
@@ -140,7 +233,9 @@ async function measure(count: number): Promise<void> {
   const first = await openService(dir);
   await untilReady(first.url);
   const catchUp = seconds(t);
-  console.log(`first start, every read model from position 0: ready after ${catchUp.toFixed(2)} s (${Math.round(count / catchUp).toLocaleString('en')} events/s, all read models together)`);
+  console.log(
+    `first start, every read model from position 0: ready after ${catchUp.toFixed(2)} s (${Math.round(count / catchUp).toLocaleString('en')} events/s, all read models together)`,
+  );
   const token = await first.app.get(StaffAccess).tokenFor('bench-admin', 'Bench', ['admin'], 1, 'system:bench');
   await first.app.close();
 
@@ -150,7 +245,9 @@ async function measure(count: number): Promise<void> {
   const ready = seconds(t);
   const answer = await fetch(`${second.url}/v1/staff?limit=1`, { headers: { authorization: `Bearer ${token}` } });
   const firstAnswer = seconds(t);
-  console.log(`restart with checkpoints current: /health/ready 200 after ${ready.toFixed(2)} s; first authenticated answer (${answer.status}) after ${firstAnswer.toFixed(2)} s`);
+  console.log(
+    `restart with checkpoints current: /health/ready 200 after ${ready.toFixed(2)} s; first authenticated answer (${answer.status}) after ${firstAnswer.toFixed(2)} s`,
+  );
   await second.app.close();
 
   const keyStore = SqliteKeyStore.open(join(dir, 'keys.sqlite'), MASTER_KEY);
@@ -162,7 +259,9 @@ async function measure(count: number): Promise<void> {
     t = performance.now();
     const result = await rebuild(eventStore, readStore, projector);
     const s = seconds(t);
-    console.log(`rebuild ${projector.name.padEnd(24)} ${result.events.toLocaleString('en')} events in ${s.toFixed(2)} s = ${Math.round(result.events / s).toLocaleString('en')} events/s`);
+    console.log(
+      `rebuild ${projector.name.padEnd(24)} ${result.events.toLocaleString('en')} events in ${s.toFixed(2)} s = ${Math.round(result.events / s).toLocaleString('en')} events/s`,
+    );
   }
   await readStore.close();
   await eventStore.close();
@@ -173,7 +272,10 @@ async function measure(count: number): Promise<void> {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   for (const size of sizes.length ? sizes : [100_000, 1_000_000]) await measure(size);
 }
 

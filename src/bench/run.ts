@@ -123,7 +123,12 @@ const CONSENT = {
  */
 async function commandMix(url: string, token: string, adminToken: string): Promise<autocannon.Options> {
   const today = new Date();
-  await api(url, token, 'POST', '/v1/terms-versions', { version: 'bench', effectiveFrom: today.toISOString().slice(0, 10), title: '負荷試験用規約', summary: '負荷試験' });
+  await api(url, token, 'POST', '/v1/terms-versions', {
+    version: 'bench',
+    effectiveFrom: today.toISOString().slice(0, 10),
+    title: '負荷試験用規約',
+    summary: '負荷試験',
+  });
   const office = await api(url, adminToken, 'POST', '/v1/offices', {
     name: 'ハローワーク負荷試験',
     cancellationPhone: '086-222-2905',
@@ -132,7 +137,8 @@ async function commandMix(url: string, token: string, adminToken: string): Promi
     meetingUrlPolicy: { kind: 'per-session', template: 'https://meet.example.jp/j/{token}' },
   });
   const counselors: string[] = [];
-  for (let i = 0; i < 40; i++) counselors.push((await api(url, adminToken, 'POST', `/v1/offices/${office.officeId}/counselors`, { name: `相談員${i}` })).counselorId);
+  for (let i = 0; i < 40; i++)
+    counselors.push((await api(url, adminToken, 'POST', `/v1/offices/${office.officeId}/counselors`, { name: `相談員${i}` })).counselorId);
   const slots = bookableStarts(today, 120).flatMap((start) => counselors.map((counselorId) => ({ counselorId, start: start.toISOString() })));
   let nextSlot = 0;
   let nextNo = 1_000_000;
@@ -154,13 +160,25 @@ async function commandMix(url: string, token: string, adminToken: string): Promi
       },
       {
         method: 'POST',
-        setupRequest: (request, context: Round) => ({ ...request, path: `/v1/job-seekers/${context.jobSeekerId}/consents`, headers: json, body: JSON.stringify(CONSENT) }),
+        setupRequest: (request, context: Round) => ({
+          ...request,
+          path: `/v1/job-seekers/${context.jobSeekerId}/consents`,
+          headers: json,
+          body: JSON.stringify(CONSENT),
+        }),
       },
       {
         method: 'POST',
         setupRequest: (request, context: Round) => {
           context.slot = slots[nextSlot++ % slots.length];
-          const body = { officeId: office.officeId, jobSeekerNo: context.jobSeekerNo, name: '負荷 試験', email: 'bench@example.jp', channel: 'phone', firstWish: context.slot.start };
+          const body = {
+            officeId: office.officeId,
+            jobSeekerNo: context.jobSeekerNo,
+            name: '負荷 試験',
+            email: 'bench@example.jp',
+            channel: 'phone',
+            firstWish: context.slot.start,
+          };
           return { ...request, path: '/v1/reservations', headers: json, body: JSON.stringify(body) };
         },
         onResponse: (_status, body, context: Round) => {
@@ -169,7 +187,12 @@ async function commandMix(url: string, token: string, adminToken: string): Promi
       },
       {
         method: 'POST',
-        setupRequest: (request, context: Round) => ({ ...request, path: `/v1/reservations/${context.reservationId}/confirmation`, headers: json, body: JSON.stringify(context.slot) }),
+        setupRequest: (request, context: Round) => ({
+          ...request,
+          path: `/v1/reservations/${context.reservationId}/confirmation`,
+          headers: json,
+          body: JSON.stringify(context.slot),
+        }),
       },
     ],
   };
@@ -228,7 +251,9 @@ async function main(): Promise<void> {
     rows.push(
       await load('Madoguchi GET /v1/job-seekers/{id}', {
         url,
-        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/v1/job-seekers/${ids[read++ % ids.length]}`, headers: auth }) }],
+        requests: [
+          { method: 'GET', setupRequest: (request) => ({ ...request, path: `/v1/job-seekers/${ids[read++ % ids.length]}`, headers: auth }) },
+        ],
       }),
     );
 
@@ -236,13 +261,17 @@ async function main(): Promise<void> {
 
     const [floor, health] = rows;
     console.log(`\nMadoguchi benchmark ${quick ? '(quick smoke run: figures not comparable)' : ''}`);
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${new Date().toISOString()}`);
+    console.log(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${new Date().toISOString()}`,
+    );
     console.log(`load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each\n`);
     console.log('| what | req/s | p50 ms | p99 ms | × echo | × /health | errors | non-2xx |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of rows) {
       const ratio = (base: Row) => (row.requestsPerSecond / base.requestsPerSecond).toFixed(2);
-      console.log(`| ${row.what} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${ratio(floor)} | ${ratio(health)} | ${row.errors} | ${row.non2xx} |`);
+      console.log(
+        `| ${row.what} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${ratio(floor)} | ${ratio(health)} | ${row.errors} | ${row.non2xx} |`,
+      );
     }
     console.log(`\nservice peak RSS: ${peakRssMb(service.pid!)} MB`);
   } finally {

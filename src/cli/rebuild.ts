@@ -31,9 +31,13 @@ async function main(): Promise<void> {
 
   const config = loadConfig();
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const inner = config.EVENTSTORE_URL ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL) : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
+  const inner = config.EVENTSTORE_URL
+    ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL)
+    : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
   const masterKey = masterKeyFromConfig(config.MASTER_KEY, join(config.DATA_DIR, 'secrets', 'master.key'));
-  const keyStore = config.MONGODB_URL ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey) : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
+  const keyStore = config.MONGODB_URL
+    ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey)
+    : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
   const { eventStore } = encryptPersonalData(inner, keyStore);
   const readStore = await openReadStore(config);
   try {
@@ -53,7 +57,9 @@ async function main(): Promise<void> {
       });
       bar.stop();
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${projector.name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s); generation ${result.generation} is now active`);
+      console.log(
+        `${projector.name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s); generation ${result.generation} is now active`,
+      );
     }
   } finally {
     await readStore.close();

@@ -8,7 +8,8 @@ import { AccessEvent } from './privacy/access';
 import { TermsEvent } from './terms/terms';
 
 /** Every event Madoguchi records: the union of the boundaries' events. */
-export type MadoguchiEvent = TermsEvent | JobSeekerEvent | OfficeEvent | CounselorEvent | CounselorDayEvent | ReservationEvent | StaffEvent | AccessEvent;
+export type MadoguchiEvent =
+  TermsEvent | JobSeekerEvent | OfficeEvent | CounselorEvent | CounselorDayEvent | ReservationEvent | StaffEvent | AccessEvent;
 export type EventType = MadoguchiEvent['type'];
 
 /**

@@ -27,6 +27,10 @@ export function sideEffectProviders(ports: { scheduler: Scheduler; mailer: Maile
     NoShowReactor,
     InvitationReactor,
     SideEffects,
-    { provide: SideEffectsLifecycle, useFactory: (sideEffects: SideEffects) => new SideEffectsLifecycle(sideEffects, ports.mailer), inject: [SideEffects] },
+    {
+      provide: SideEffectsLifecycle,
+      useFactory: (sideEffects: SideEffects) => new SideEffectsLifecycle(sideEffects, ports.mailer),
+      inject: [SideEffects],
+    },
   ];
 }

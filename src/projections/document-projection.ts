@@ -52,7 +52,11 @@ export abstract class DocumentProjection<D extends object> implements Projector 
 }
 
 /** Every document matching, page after page (for answers built from several documents: calendars, to-do lists, sessions). */
-export async function findAll<D extends object>(store: ReadStoreReader, collection: string, options: Omit<FindOptions, 'after' | 'limit' | 'offset'>): Promise<D[]> {
+export async function findAll<D extends object>(
+  store: ReadStoreReader,
+  collection: string,
+  options: Omit<FindOptions, 'after' | 'limit' | 'offset'>,
+): Promise<D[]> {
   const all: D[] = [];
   let after: string | undefined;
   do {

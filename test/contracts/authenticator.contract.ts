@@ -26,7 +26,21 @@ export function withOneCharacterChanged(credential: string, at: number): string 
   let i = Math.min(Math.max(at, 0), credential.length - 1);
   while (i > 0 && (credential[i] === '.' || lastOfSegment(i))) i--;
   const c = credential[i];
-  const other = /[0-9]/.test(c) ? (c === '0' ? '1' : '0') : /[a-z]/.test(c) ? (c === 'a' ? 'b' : 'a') : /[A-Z]/.test(c) ? (c === 'A' ? 'B' : 'A') : c === '-' ? '_' : '-';
+  const other = /[0-9]/.test(c)
+    ? c === '0'
+      ? '1'
+      : '0'
+    : /[a-z]/.test(c)
+      ? c === 'a'
+        ? 'b'
+        : 'a'
+      : /[A-Z]/.test(c)
+        ? c === 'A'
+          ? 'B'
+          : 'A'
+        : c === '-'
+          ? '_'
+          : '-';
   return credential.slice(0, i) + other + credential.slice(i + 1);
 }
 

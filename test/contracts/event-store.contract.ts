@@ -104,7 +104,12 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
 
       it.each(cases)('throws WrongExpectedRevision and writes nothing: $title', async ({ existing, expected, actual }) => {
         const streamId = newStreamId();
-        if (existing > 0) await store.append(streamId, times(existing, () => newEvent()), 'no_stream');
+        if (existing > 0)
+          await store.append(
+            streamId,
+            times(existing, () => newEvent()),
+            'no_stream',
+          );
         const before = await store.readStream(streamId);
         const head = await store.headPosition();
 
@@ -236,7 +241,11 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
       it('reads strictly after a position and at most limit events', async () => {
         const streamId = newStreamId();
         const head = await store.headPosition();
-        await store.append(streamId, times(5, () => newEvent()), 'no_stream');
+        await store.append(
+          streamId,
+          times(5, () => newEvent()),
+          'no_stream',
+        );
         const all = await store.readAll({ after: head });
         expect(all.length).toBeGreaterThanOrEqual(5);
 
@@ -321,7 +330,11 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
       it('catches up, then delivers new events live', async () => {
         const streamId = newStreamId();
         const head = await store.headPosition();
-        await store.append(streamId, times(3, () => newEvent()), 'no_stream');
+        await store.append(
+          streamId,
+          times(3, () => newEvent()),
+          'no_stream',
+        );
         const recorder = new Recorder([streamId]);
 
         const subscription = store.subscribeAll(recorder.handler, { after: head });
@@ -382,10 +395,18 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
           await sleep(2);
           running -= 1;
         });
-        await store.append(streamId, times(5, () => newEvent()), 'no_stream');
+        await store.append(
+          streamId,
+          times(5, () => newEvent()),
+          'no_stream',
+        );
 
         const subscription = store.subscribeAll(recorder.handler, { after: head });
-        await store.append(streamId, times(5, () => newEvent()), 4n);
+        await store.append(
+          streamId,
+          times(5, () => newEvent()),
+          4n,
+        );
         await recorder.until(10);
         await subscription.stop();
 
@@ -400,7 +421,11 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
         const recorder = new Recorder([streamId], (_event, index) => {
           if (index === 1) throw failure;
         });
-        await store.append(streamId, times(3, () => newEvent()), 'no_stream');
+        await store.append(
+          streamId,
+          times(3, () => newEvent()),
+          'no_stream',
+        );
 
         const subscription = store.subscribeAll(recorder.handler, { after: head });
 
@@ -416,7 +441,11 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
         const head = await store.headPosition();
         const release = deferred();
         const recorder = new Recorder([streamId], () => release.promise);
-        await store.append(streamId, times(3, () => newEvent()), 'no_stream');
+        await store.append(
+          streamId,
+          times(3, () => newEvent()),
+          'no_stream',
+        );
         const subscription = store.subscribeAll(recorder.handler, { after: head });
         await recorder.until(1);
 
@@ -470,9 +499,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
         const streamIds = times(50, () => newStreamId());
         const head = await store.headPosition();
 
-        const results = await Promise.all(
-          streamIds.map((streamId) => store.append(streamId, [newEvent(), newEvent()], 'no_stream')),
-        );
+        const results = await Promise.all(streamIds.map((streamId) => store.append(streamId, [newEvent(), newEvent()], 'no_stream')));
 
         expect(results.every((result) => result.nextExpectedRevision === 1n)).toBe(true);
         const events = await ownEvents(store, head, streamIds);

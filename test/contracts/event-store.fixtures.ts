@@ -1,13 +1,7 @@
 /** Building blocks of the event store tests, shared by the contract and the adapters' own specs. */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  EventHandler,
-  EventMetadata,
-  EventStore,
-  NewEvent,
-  StoredEvent,
-} from '../../src/application/ports/event-store';
+import type { EventHandler, EventMetadata, EventStore, NewEvent, StoredEvent } from '../../src/application/ports/event-store';
 
 /** Collects the events of some streams only, so that other tests' events on a shared store do not matter. */
 export class Recorder {

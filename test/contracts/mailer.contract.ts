@@ -39,7 +39,13 @@ export function mailerContract(name: string, open: () => Promise<MailerUnderTest
 
     it('delivers sender, recipient, Japanese subject, text, HTML and attachments, under the Message-ID it returns', async () => {
       const message = newMessage({
-        attachments: [{ filename: 'invitation.ics', contentType: 'text/calendar; method=REQUEST; charset=UTF-8', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }],
+        attachments: [
+          {
+            filename: 'invitation.ics',
+            contentType: 'text/calendar; method=REQUEST; charset=UTF-8',
+            content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+          },
+        ],
       });
 
       const sent = await under.mailer.send(message);

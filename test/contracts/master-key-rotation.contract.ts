@@ -41,7 +41,7 @@ export function masterKeyRotationContract(name: string, open: OpenForRotation): 
       expect(steps).toEqual(Array.from({ length: result.total }, (_, i) => i + 1)); // progress after every key
 
       const rotated = await openStore(newKey);
-      for (const [subject, key] of live) expect((await rotated.find(subject) as Buffer).equals(key)).toBe(true);
+      for (const [subject, key] of live) expect(((await rotated.find(subject)) as Buffer).equals(key)).toBe(true);
       expect(await rotated.find(erased)).toBe('erased');
 
       await expect(openStore(oldKey)).rejects.toThrow(/master key is not the one it was stored with/);
@@ -66,7 +66,7 @@ export function masterKeyRotationContract(name: string, open: OpenForRotation): 
       expect(again).toMatchObject({ rewrapped: 0, alreadyNew: again.total });
 
       const rotated = await openStore(newKey);
-      for (const [subject, key] of live) expect((await rotated.find(subject) as Buffer).equals(key)).toBe(true);
+      for (const [subject, key] of live) expect(((await rotated.find(subject)) as Buffer).equals(key)).toBe(true);
     });
   });
 }

@@ -30,9 +30,10 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
       tags: i % 2 === 0 ? ['interpreter'] : [],
       ...changes,
     });
-    const putAll = (docs: Visit[]) => store.transaction(consumer, async (tx) => {
-      for (const doc of docs) await tx.put(visits, doc);
-    });
+    const putAll = (docs: Visit[]) =>
+      store.transaction(consumer, async (tx) => {
+        for (const doc of docs) await tx.put(visits, doc);
+      });
     const ids = (docs: Array<{ id: string }>) => docs.map((d) => d.id);
 
     beforeEach(async () => {
@@ -41,7 +42,12 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
       consumer = `test-${suffix}`;
       visits = `visits_${suffix}`;
       other = `other_${suffix}`;
-      await store.register(consumer, [{ name: visits, indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }, { fields: [{ field: 'counselor.id' }] }] }]);
+      await store.register(consumer, [
+        {
+          name: visits,
+          indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }, { fields: [{ field: 'counselor.id' }] }],
+        },
+      ]);
       await store.register(`${consumer}-other`, [{ name: other }]);
     });
 
@@ -84,7 +90,16 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
       });
 
       it('keeps strings, numbers, booleans, nested objects and arrays as they were put', async () => {
-        const doc = { id: 'x', text: '窓口 "quoted" \\ ', n: -1.5, big: 2 ** 40, yes: true, no: false, nothing: null, nested: { a: [1, { b: 'c' }] } };
+        const doc = {
+          id: 'x',
+          text: '窓口 "quoted" \\ ',
+          n: -1.5,
+          big: 2 ** 40,
+          yes: true,
+          no: false,
+          nothing: null,
+          nested: { a: [1, { b: 'c' }] },
+        };
         await store.transaction(consumer, (tx) => tx.put(visits, doc));
 
         expect(await store.get(visits, 'x')).toEqual(doc);
@@ -140,7 +155,12 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
 
       it('pages with a cursor inside a filter, and answers no next cursor on the last page', async () => {
         const first = await store.find(visits, { where: { office: 'kurashiki' }, orderBy: [{ field: 'minutes', direction: 'desc' }], limit: 6 });
-        const second = await store.find(visits, { where: { office: 'kurashiki' }, orderBy: [{ field: 'minutes', direction: 'desc' }], limit: 6, after: first.next });
+        const second = await store.find(visits, {
+          where: { office: 'kurashiki' },
+          orderBy: [{ field: 'minutes', direction: 'desc' }],
+          limit: 6,
+          after: first.next,
+        });
 
         expect(ids(first.items)).toEqual(['v005', 'v011', 'v017', 'v001', 'v007', 'v013']);
         expect(ids(second.items)).toEqual(['v019', 'v003', 'v009', 'v015']);
@@ -245,7 +265,12 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
           await tx.setCheckpoint(3n);
         });
 
-        await store.register(consumer, [{ name: visits, indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }, { fields: [{ field: 'counselor.id' }] }] }]);
+        await store.register(consumer, [
+          {
+            name: visits,
+            indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }, { fields: [{ field: 'counselor.id' }] }],
+          },
+        ]);
 
         expect(await store.checkpoint(consumer)).toBe(3n);
         expect(await store.get(visits, 'v001')).toEqual(visit(1));
@@ -262,11 +287,15 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
         const generation = await store.createGeneration(consumer);
         expect(generation).toBe(2);
         expect(await store.checkpoint(consumer, generation)).toBeUndefined();
-        await store.transaction(consumer, async (tx) => {
-          expect(await tx.get(visits, 'v001')).toBeUndefined();
-          await tx.put(visits, visit(2));
-          await tx.setCheckpoint(12n);
-        }, generation);
+        await store.transaction(
+          consumer,
+          async (tx) => {
+            expect(await tx.get(visits, 'v001')).toBeUndefined();
+            await tx.put(visits, visit(2));
+            await tx.setCheckpoint(12n);
+          },
+          generation,
+        );
 
         expect(await store.get(visits, 'v002')).toBeUndefined();
         expect(await store.checkpoint(consumer)).toBe(10n);
@@ -288,10 +317,14 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
 
       it('drops what an unfinished rebuild left when the next rebuild starts', async () => {
         const unfinished = await store.createGeneration(consumer);
-        await store.transaction(consumer, async (tx) => {
-          await tx.put(visits, visit(4));
-          await tx.setCheckpoint(4n);
-        }, unfinished);
+        await store.transaction(
+          consumer,
+          async (tx) => {
+            await tx.put(visits, visit(4));
+            await tx.setCheckpoint(4n);
+          },
+          unfinished,
+        );
 
         const next = await store.createGeneration(consumer);
 
@@ -305,19 +338,27 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore> |
       it('switches over inside a transaction, with that generation’s last batch: both or neither', async () => {
         const generation = await store.createGeneration(consumer);
         await expect(
-          store.transaction(consumer, async (tx) => {
-            await tx.put(visits, visit(3));
-            await tx.activate();
-            throw new Error('crashed before the switch-over committed');
-          }, generation),
+          store.transaction(
+            consumer,
+            async (tx) => {
+              await tx.put(visits, visit(3));
+              await tx.activate();
+              throw new Error('crashed before the switch-over committed');
+            },
+            generation,
+          ),
         ).rejects.toThrow('crashed');
         expect(await store.activeGeneration(consumer)).toBe(1);
 
-        await store.transaction(consumer, async (tx) => {
-          await tx.put(visits, visit(3));
-          await tx.setCheckpoint(30n);
-          await tx.activate();
-        }, generation);
+        await store.transaction(
+          consumer,
+          async (tx) => {
+            await tx.put(visits, visit(3));
+            await tx.setCheckpoint(30n);
+            await tx.activate();
+          },
+          generation,
+        );
 
         expect(await store.activeGeneration(consumer)).toBe(generation);
         expect(await store.checkpoint(consumer)).toBe(30n);

@@ -29,7 +29,9 @@ describe('A6.1 a session lasts 30 minutes and is confirmed by the day before', (
 
   it('rejects a start that is not on the hour or the half hour', () => {
     expect(violationOf(() => assertSessionSlot(jst('2026-12-01', '10:15'), 'A6.1')).rule).toBe('A6.1');
-    expect(() => assertSessionSlot(new Date('2026-12-01T01:00:30Z'), 'A6.1')).toThrow(/10:00:30 は開始時刻になりません。面談は毎時0分か30分ちょうどに始まります/);
+    expect(() => assertSessionSlot(new Date('2026-12-01T01:00:30Z'), 'A6.1')).toThrow(
+      /10:00:30 は開始時刻になりません。面談は毎時0分か30分ちょうどに始まります/,
+    );
   });
 });
 

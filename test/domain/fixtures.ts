@@ -59,7 +59,11 @@ export const EMAIL = 'taro@example.jp';
 
 // ---- terms (A13) ------------------------------------------------------------------------
 
-export function termsPublished(version = 'v1', effectiveFrom: JstDate = '2026-04-01', publishedAt = '2026-03-01T00:00:00.000Z'): TermsVersionPublished {
+export function termsPublished(
+  version = 'v1',
+  effectiveFrom: JstDate = '2026-04-01',
+  publishedAt = '2026-03-01T00:00:00.000Z',
+): TermsVersionPublished {
   return {
     type: 'TermsVersionPublished',
     data: { version, effectiveFrom, title: `オンライン職業相談等利用規約 ${version}`, summary: 'summary', publishedAt },

@@ -28,7 +28,10 @@ export function specFor<C, E, S>(decider: Decider<C, E, S>) {
               expect(thrown).toBeInstanceOf(RuleViolation);
               expect((thrown as RuleViolation).rule).toBe(rule);
               // The message staff read, in either language of the catalogue: specs may quote the Japanese.
-              if (message) expect([(thrown as RuleViolation).messageIn('ja'), (thrown as RuleViolation).messageIn('en')]).toContainEqual(expect.stringMatching(message));
+              if (message)
+                expect([(thrown as RuleViolation).messageIn('ja'), (thrown as RuleViolation).messageIn('en')]).toContainEqual(
+                  expect.stringMatching(message),
+                );
             },
           };
         },

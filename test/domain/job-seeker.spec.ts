@@ -1,17 +1,7 @@
 import { GiveConsent, jobSeekerDecider, nextGeneration, RegisterJobSeeker } from '../../src/domain/job-seeker/job-seeker';
 import { fold } from '../../src/domain/shared/decider';
 import { specFor } from './given-when-then';
-import {
-  consentGiven,
-  FULL_ENVIRONMENT,
-  JOB_SEEKER_ID,
-  JOB_SEEKER_NO,
-  jobSeekerRegistered,
-  NOW,
-  READY_DEVICE,
-  WEBEX,
-  ZOOM,
-} from './fixtures';
+import { consentGiven, FULL_ENVIRONMENT, JOB_SEEKER_ID, JOB_SEEKER_NO, jobSeekerRegistered, NOW, READY_DEVICE, WEBEX, ZOOM } from './fixtures';
 
 const jobSeeker = specFor(jobSeekerDecider);
 
@@ -42,7 +32,10 @@ describe('A2.1 only registered job seekers; the reason in-person visits are hard
   });
 
   it('records a pre-registration (仮登録) as such', () => {
-    jobSeeker.given([]).when(register({ registration: 'pre' })).then([jobSeekerRegistered({ registration: 'pre' })]);
+    jobSeeker
+      .given([])
+      .when(register({ registration: 'pre' }))
+      .then([jobSeekerRegistered({ registration: 'pre' })]);
   });
 
   it('emits nothing when the same registration is sent again', () => {
@@ -53,7 +46,12 @@ describe('A2.1 only registered job seekers; the reason in-person visits are hard
     jobSeeker
       .given([jobSeekerRegistered()])
       .when(register({ email: 'new@example.jp', inPersonDifficulty: 'cares for a parent at home' }))
-      .then([{ type: 'JobSeekerDetailsUpdated', data: { jobSeekerId: JOB_SEEKER_ID, email: 'new@example.jp', inPersonDifficulty: 'cares for a parent at home' } }]);
+      .then([
+        {
+          type: 'JobSeekerDetailsUpdated',
+          data: { jobSeekerId: JOB_SEEKER_ID, email: 'new@example.jp', inPersonDifficulty: 'cares for a parent at home' },
+        },
+      ]);
   });
 
   it('compares with the details as updated, not as first registered', () => {
@@ -81,17 +79,26 @@ describe('A2.1 only registered job seekers; the reason in-person visits are hard
   });
 
   it('rejects going back from full to pre-registration', () => {
-    jobSeeker.given([jobSeekerRegistered()]).when(register({ registration: 'pre' })).thenRejected('A2.1', /cannot go back to pre-registration/);
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when(register({ registration: 'pre' }))
+      .thenRejected('A2.1', /cannot go back to pre-registration/);
   });
 
   it('rejects consent, a no-show count, a refusal for an unknown job seeker', () => {
-    jobSeeker.given([]).when(giveConsent()).thenRejected('A2.1', /not registered/);
+    jobSeeker
+      .given([])
+      .when(giveConsent())
+      .thenRejected('A2.1', /not registered/);
     jobSeeker.given([]).when({ type: 'CountNoShow', reservationId: 'res-1' }).thenRejected('A2.1');
     jobSeeker.given([]).when({ type: 'RefuseService', article: 'A12.1', reason: 'threats', now: NOW }).thenRejected('A2.1');
   });
 
   it('keeps the job-seeker number only in JobSeekerRegistered', () => {
-    jobSeeker.given([]).when(register()).thenEvents(([event]) => expect(event.data).toMatchObject({ jobSeekerNo: JOB_SEEKER_NO }));
+    jobSeeker
+      .given([])
+      .when(register())
+      .thenEvents(([event]) => expect(event.data).toMatchObject({ jobSeekerNo: JOB_SEEKER_NO }));
   });
 });
 
@@ -107,14 +114,20 @@ describe('A2.2 consent records the device and app readiness', () => {
 
 describe('A4 consent records the designated app', () => {
   it('records the app and its terms URL the job seeker agreed to', () => {
-    jobSeeker.given([jobSeekerRegistered(), consentEvent()]).when(giveConsent({ designatedApp: ZOOM })).then([consentEvent({ designatedApp: ZOOM })]);
+    jobSeeker
+      .given([jobSeekerRegistered(), consentEvent()])
+      .when(giveConsent({ designatedApp: ZOOM }))
+      .then([consentEvent({ designatedApp: ZOOM })]);
   });
 });
 
 describe('A5 consent carries the environment declaration item by item', () => {
   it('records each item A5.1 … A5.6 as declared, including a false one', () => {
     const environment = { ...FULL_ENVIRONMENT, 'A5.5': false };
-    jobSeeker.given([jobSeekerRegistered()]).when(giveConsent({ environment })).then([consentEvent({ environment })]);
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when(giveConsent({ environment }))
+      .then([consentEvent({ environment })]);
   });
 });
 
@@ -124,7 +137,10 @@ describe('A12.2 consent carries the acknowledgement that recording is prohibited
   });
 
   it('rejects a consent without the acknowledgement', () => {
-    jobSeeker.given([jobSeekerRegistered()]).when(giveConsent({ recordingProhibitionAcknowledged: false })).thenRejected('A12.2', /recording/);
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when(giveConsent({ recordingProhibitionAcknowledged: false }))
+      .thenRejected('A12.2', /recording/);
   });
 });
 
@@ -149,11 +165,17 @@ describe('A6.5 missed sessions count toward a refusal review', () => {
     ({ type: 'NoShowCounted', data: { jobSeekerId: JOB_SEEKER_ID, reservationId, noShowCount } }) as const;
 
   it('counts a missed session', () => {
-    jobSeeker.given([jobSeekerRegistered()]).when({ type: 'CountNoShow', reservationId: 'res-1' }).then([counted('res-1', 1)]);
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when({ type: 'CountNoShow', reservationId: 'res-1' })
+      .then([counted('res-1', 1)]);
   });
 
   it('counts a reservation once, however often it is reported', () => {
-    jobSeeker.given([jobSeekerRegistered(), counted('res-1', 1)]).when({ type: 'CountNoShow', reservationId: 'res-1' }).then([]);
+    jobSeeker
+      .given([jobSeekerRegistered(), counted('res-1', 1)])
+      .when({ type: 'CountNoShow', reservationId: 'res-1' })
+      .then([]);
   });
 
   it('requests a refusal review at the 3rd no-show', () => {
@@ -164,7 +186,10 @@ describe('A6.5 missed sessions count toward a refusal review', () => {
   });
 
   it('does not count the 3rd report of the same reservation as a 3rd no-show', () => {
-    jobSeeker.given([jobSeekerRegistered(), counted('res-1', 1), counted('res-2', 2)]).when({ type: 'CountNoShow', reservationId: 'res-2' }).then([]);
+    jobSeeker
+      .given([jobSeekerRegistered(), counted('res-1', 1), counted('res-2', 2)])
+      .when({ type: 'CountNoShow', reservationId: 'res-2' })
+      .then([]);
   });
 
   it('requests the review only once (not again at the 4th)', () => {
@@ -182,17 +207,25 @@ describe('A6.5 missed sessions count toward a refusal review', () => {
 });
 
 describe('A12.1 staff can refuse a job seeker until the refusal is lifted', () => {
-  const refused = { type: 'ServiceRefused', data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'threatened staff', refusedAt: '2026-11-20T01:00:00.000Z' } } as const;
+  const refused = {
+    type: 'ServiceRefused',
+    data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'threatened staff', refusedAt: '2026-11-20T01:00:00.000Z' },
+  } as const;
 
   it('refuses service with the reason and the article', () => {
     jobSeeker
       .given([jobSeekerRegistered()])
       .when({ type: 'RefuseService', article: 'A12.1', reason: 'threatened staff', now: NOW })
-      .then([{ type: 'ServiceRefused', data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'threatened staff', refusedAt: NOW.toISOString() } }]);
+      .then([
+        { type: 'ServiceRefused', data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'threatened staff', refusedAt: NOW.toISOString() } },
+      ]);
   });
 
   it('rejects refusing a job seeker who is already refused', () => {
-    jobSeeker.given([jobSeekerRegistered(), refused]).when({ type: 'RefuseService', article: 'A6.5', reason: 'no-shows', now: NOW }).thenRejected('A12.1', /already refused/);
+    jobSeeker
+      .given([jobSeekerRegistered(), refused])
+      .when({ type: 'RefuseService', article: 'A6.5', reason: 'no-shows', now: NOW })
+      .thenRejected('A12.1', /already refused/);
   });
 
   it('lifts a refusal', () => {
@@ -203,9 +236,16 @@ describe('A12.1 staff can refuse a job seeker until the refusal is lifted', () =
   });
 
   it('rejects lifting when nothing is refused, and allows refusing again after a lift', () => {
-    jobSeeker.given([jobSeekerRegistered()]).when({ type: 'LiftRefusal', reason: 'x', now: NOW }).thenRejected('A12.1', /not refused/);
     jobSeeker
-      .given([jobSeekerRegistered(), refused, { type: 'ServiceRefusalLifted', data: { jobSeekerId: JOB_SEEKER_ID, reason: 'apologised', liftedAt: NOW.toISOString() } }])
+      .given([jobSeekerRegistered()])
+      .when({ type: 'LiftRefusal', reason: 'x', now: NOW })
+      .thenRejected('A12.1', /not refused/);
+    jobSeeker
+      .given([
+        jobSeekerRegistered(),
+        refused,
+        { type: 'ServiceRefusalLifted', data: { jobSeekerId: JOB_SEEKER_ID, reason: 'apologised', liftedAt: NOW.toISOString() } },
+      ])
       .when({ type: 'RefuseService', article: 'A12.1', reason: 'again', now: NOW })
       .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ServiceRefused']));
   });
@@ -221,7 +261,10 @@ describe('A12.1 staff can refuse a job seeker until the refusal is lifted', () =
 });
 
 describe('A8.1 erasure of a job seeker’s personal data', () => {
-  const erased = { type: 'PersonalDataErased', data: { jobSeekerId: JOB_SEEKER_ID, reason: 'retention period ended', erasedAt: NOW.toISOString() } } as const;
+  const erased = {
+    type: 'PersonalDataErased',
+    data: { jobSeekerId: JOB_SEEKER_ID, reason: 'retention period ended', erasedAt: NOW.toISOString() },
+  } as const;
 
   it('records the erasure once; a re-sent erasure changes nothing', () => {
     jobSeeker.given([jobSeekerRegistered()]).when({ type: 'ErasePersonalData', reason: 'retention period ended', now: NOW }).then([erased]);

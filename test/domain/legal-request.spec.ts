@@ -17,15 +17,24 @@ const disclose: RecordLegalDisclosure = {
 describe('A7.2 device identifiers are disclosed only on a legal request, and the disclosure is recorded', () => {
   it('records who asked, under which reference, why, and which devices (by pseudonym)', () => {
     const { type: _t, now: _n, ...request } = disclose;
-    legalRequest.given([]).when(disclose).then([{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: NOW.toISOString() } }]);
+    legalRequest
+      .given([])
+      .when(disclose)
+      .then([{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: NOW.toISOString() } }]);
   });
 
   it('records one request once', () => {
     const { type: _t, now: _n, ...request } = disclose;
-    legalRequest.given([{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: NOW.toISOString() } }]).when(disclose).then([]);
+    legalRequest
+      .given([{ type: 'LegalDisclosureMade', data: { ...request, disclosedAt: NOW.toISOString() } }])
+      .when(disclose)
+      .then([]);
   });
 
   it('refuses a disclosure with no device on record', () => {
-    legalRequest.given([]).when({ ...disclose, devicePseudonyms: [] }).thenRejected('A7.2', /nothing to disclose/);
+    legalRequest
+      .given([])
+      .when({ ...disclose, devicePseudonyms: [] })
+      .thenRejected('A7.2', /nothing to disclose/);
   });
 });

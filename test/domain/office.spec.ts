@@ -51,12 +51,21 @@ describe('A4 each office configures its designated app and how meeting URLs are 
 describe('OFFICE configuration: templates, closure days', () => {
   it('rejects a per-session template without {token}, on opening and on change (A4)', () => {
     const noToken = { kind: 'per-session', template: 'https://okayama.zoom.us/j/fixed' } as const;
-    office.given([]).when(open({ meetingUrlPolicy: noToken })).thenRejected('A4', /must contain \{token\}/);
-    office.given([officeOpened()]).when({ type: 'ChangeDesignatedApp', designatedApp: ZOOM, meetingUrlPolicy: noToken }).thenRejected('A4', /\{token\}/);
+    office
+      .given([])
+      .when(open({ meetingUrlPolicy: noToken }))
+      .thenRejected('A4', /must contain \{token\}/);
+    office
+      .given([officeOpened()])
+      .when({ type: 'ChangeDesignatedApp', designatedApp: ZOOM, meetingUrlPolicy: noToken })
+      .thenRejected('A4', /\{token\}/);
   });
 
   it('rejects opening the same office twice', () => {
-    office.given([officeOpened()]).when(open()).thenRejected('OFFICE', /already exists/);
+    office
+      .given([officeOpened()])
+      .when(open())
+      .thenRejected('OFFICE', /already exists/);
   });
 
   it('adds a closure day with its reason, once', () => {
@@ -72,7 +81,10 @@ describe('OFFICE configuration: templates, closure days', () => {
       .given([officeOpened(), added])
       .when({ type: 'RemoveClosureDay', date: '2026-12-02' })
       .then([{ type: 'OfficeClosureDayRemoved', data: { officeId: OFFICE_ID, date: '2026-12-02' } }]);
-    office.given([officeOpened()]).when({ type: 'RemoveClosureDay', date: '2026-12-02' }).thenRejected('OFFICE', /not a closure day/);
+    office
+      .given([officeOpened()])
+      .when({ type: 'RemoveClosureDay', date: '2026-12-02' })
+      .thenRejected('OFFICE', /not a closure day/);
   });
 
   it('records only the profile fields that changed', () => {

@@ -49,20 +49,32 @@ const reservation = specFor(reservationDecider);
 // ---- events of the default reservation's life ----
 const requested = reservationRequested();
 const confirmed = slotConfirmed();
-const invited: InvitationSent = { type: 'InvitationSent', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } };
-const checkedInAt = (at: Date): CheckedIn => ({ type: 'CheckedIn', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: at.toISOString() } });
+const invited: InvitationSent = {
+  type: 'InvitationSent',
+  data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() },
+};
+const checkedInAt = (at: Date): CheckedIn => ({
+  type: 'CheckedIn',
+  data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: at.toISOString() },
+});
 
 const refusedJobSeeker = () =>
   jobSeekerState([
     jobSeekerRegistered(),
     consentGiven(),
-    { type: 'ServiceRefused', data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'abusive language', refusedAt: '2026-11-20T01:00:00.000Z' } },
+    {
+      type: 'ServiceRefused',
+      data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'abusive language', refusedAt: '2026-11-20T01:00:00.000Z' },
+    },
   ]);
 const liftedJobSeeker = () =>
   jobSeekerState([
     jobSeekerRegistered(),
     consentGiven(),
-    { type: 'ServiceRefused', data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'abusive language', refusedAt: '2026-11-20T01:00:00.000Z' } },
+    {
+      type: 'ServiceRefused',
+      data: { jobSeekerId: JOB_SEEKER_ID, article: 'A12.1', reason: 'abusive language', refusedAt: '2026-11-20T01:00:00.000Z' },
+    },
     { type: 'ServiceRefusalLifted', data: { jobSeekerId: JOB_SEEKER_ID, reason: 'apologised', liftedAt: '2026-11-25T01:00:00.000Z' } },
   ]);
 
@@ -99,32 +111,57 @@ describe('A2.1 only registered job seekers can reserve', () => {
 
   it('rejects a pre-registered job seeker until the registration is complete', () => {
     const pre = [jobSeekerRegistered({ registration: 'pre' }), consentGiven()];
-    reservation.given([]).when(requestReservation({ context: { jobSeeker: jobSeekerState(pre), office: officeState() } })).thenRejected('A2.1', /only pre-registered/);
+    reservation
+      .given([])
+      .when(requestReservation({ context: { jobSeeker: jobSeekerState(pre), office: officeState() } }))
+      .thenRejected('A2.1', /only pre-registered/);
     const completed = [...pre, { type: 'JobSeekerRegistrationCompleted', data: { jobSeekerId: JOB_SEEKER_ID } } as const];
-    reservation.given([]).when(requestReservation({ context: { jobSeeker: jobSeekerState(completed), office: officeState() } })).then([requested]);
+    reservation
+      .given([])
+      .when(requestReservation({ context: { jobSeeker: jobSeekerState(completed), office: officeState() } }))
+      .then([requested]);
   });
 
   it('rejects confirming for a job seeker who is not registered', () => {
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker: jobSeekerState([]) }) })).thenRejected('A2.1', /not registered/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker: jobSeekerState([]) }) }))
+      .thenRejected('A2.1', /not registered/);
   });
 
   it('rejects a follow-up for a pre-registered job seeker', () => {
     reservation
       .given([])
-      .when(bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], { context: confirmationContext({ jobSeeker: jobSeekerState([jobSeekerRegistered({ registration: 'pre' }), consentGiven()]) }) }))
+      .when(
+        bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], {
+          context: confirmationContext({ jobSeeker: jobSeekerState([jobSeekerRegistered({ registration: 'pre' }), consentGiven()]) }),
+        }),
+      )
       .thenRejected('A2.1');
   });
 });
 
 describe('A2.2 a device with a web camera and the app prepared before the first confirmation', () => {
   it('rejects a confirmation when the device has no web camera', () => {
-    const jobSeeker = jobSeekerState([jobSeekerRegistered(), consentGiven({ deviceReadiness: { device: 'pc', hasWebCamera: false, appPrepared: true } })]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker }) })).thenRejected('A2.2', /a device with a web camera/);
+    const jobSeeker = jobSeekerState([
+      jobSeekerRegistered(),
+      consentGiven({ deviceReadiness: { device: 'pc', hasWebCamera: false, appPrepared: true } }),
+    ]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker }) }))
+      .thenRejected('A2.2', /a device with a web camera/);
   });
 
   it('rejects a confirmation when the designated app is not prepared', () => {
-    const jobSeeker = jobSeekerState([jobSeekerRegistered(), consentGiven({ deviceReadiness: { device: 'smartphone', hasWebCamera: true, appPrepared: false } })]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker }) })).thenRejected('A2.2', /the Webex app prepared/);
+    const jobSeeker = jobSeekerState([
+      jobSeekerRegistered(),
+      consentGiven({ deviceReadiness: { device: 'smartphone', hasWebCamera: true, appPrepared: false } }),
+    ]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker }) }))
+      .thenRejected('A2.2', /the Webex app prepared/);
   });
 });
 
@@ -144,11 +181,18 @@ describe('A2.3 no confirmation without consent to the terms in force on the sess
 describe('A4 every session gets a meeting URL for the designated app, fixed in SlotConfirmed', () => {
   const PER_SESSION = { kind: 'per-session', template: 'https://okayama.zoom.us/j/{token}' } as const;
   const zoomOffice = () =>
-    officeState([officeOpened(), { type: 'DesignatedAppChanged', data: { officeId: OFFICE_ID, designatedApp: ZOOM, meetingUrlPolicy: PER_SESSION } }]);
-  const consentedToZoom = () => jobSeekerState([jobSeekerRegistered(), consentGiven(), consentGiven({ designatedApp: ZOOM, givenAt: NOW.toISOString() })]);
+    officeState([
+      officeOpened(),
+      { type: 'DesignatedAppChanged', data: { officeId: OFFICE_ID, designatedApp: ZOOM, meetingUrlPolicy: PER_SESSION } },
+    ]);
+  const consentedToZoom = () =>
+    jobSeekerState([jobSeekerRegistered(), consentGiven(), consentGiven({ designatedApp: ZOOM, givenAt: NOW.toISOString() })]);
 
   it("uses the counselor's room URL under the counselor-room policy", () => {
-    reservation.given([requested]).when(confirmSlot()).then([slotConfirmed({ meetingUrl: ROOM_URL, designatedApp: 'Webex' })]);
+    reservation
+      .given([requested])
+      .when(confirmSlot())
+      .then([slotConfirmed({ meetingUrl: ROOM_URL, designatedApp: 'Webex' })]);
   });
 
   it('uses the template with the session token under the per-session policy', () => {
@@ -161,7 +205,10 @@ describe('A4 every session gets a meeting URL for the designated app, fixed in S
 
   it('rejects the confirmation when the counselor has no room URL under the counselor-room policy', () => {
     const counselor = counselorState([counselorAdded({ roomUrl: undefined })]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ counselor }) })).thenRejected('A4', /Set the counselor's room URL/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ counselor }) }))
+      .thenRejected('A4', /Set the counselor's room URL/);
   });
 
   it('keeps the meeting URL of an already-built SlotConfirmed when the office later changes its app', () => {
@@ -172,7 +219,12 @@ describe('A4 every session gets a meeting URL for the designated app, fixed in S
 
     const state = fold(reservationDecider, [requested, ...built, invited, checkedInAt(SESSION_START)]);
     expect(state.status).toBe('checked-in');
-    expect((state as Extract<ReservationState, { slot: unknown }>).slot).toEqual({ counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), meetingUrl: ROOM_URL, holdId: 'hold-1' });
+    expect((state as Extract<ReservationState, { slot: unknown }>).slot).toEqual({
+      counselorId: COUNSELOR_ID,
+      start: SESSION_START.toISOString(),
+      meetingUrl: ROOM_URL,
+      holdId: 'hold-1',
+    });
   });
 
   it("requires consent to the new app's terms for a new confirmation after the change", () => {
@@ -185,7 +237,12 @@ describe('A4 every session gets a meeting URL for the designated app, fixed in S
   it('uses the new app and its URL for a new confirmation once the job seeker consented to it', () => {
     reservation
       .given([reservationRequested({ reservationId: 'res-2' })])
-      .when(confirmSlot({ context: confirmationContext({ office: zoomOffice(), jobSeeker: consentedToZoom() }), confirmation: confirmation({ sessionToken: 'tok-2' }) }))
+      .when(
+        confirmSlot({
+          context: confirmationContext({ office: zoomOffice(), jobSeeker: consentedToZoom() }),
+          confirmation: confirmation({ sessionToken: 'tok-2' }),
+        }),
+      )
       .then([slotConfirmed({ reservationId: 'res-2', meetingUrl: 'https://okayama.zoom.us/j/tok-2', designatedApp: 'Zoom' })]);
   });
 });
@@ -195,7 +252,10 @@ describe('A5 an environment declaration with any item false blocks confirmation'
   it.each(['A5.1', 'A5.2', 'A5.3', 'A5.4', 'A5.5', 'A5.6'] as const)('rejects a confirmation when %s is declared false', (item) => {
     const jobSeeker = jobSeekerState([jobSeekerRegistered(), consentGiven({ environment: { ...FULL_ENVIRONMENT, [item]: false } })]);
     const command = confirmSlot({ context: confirmationContext({ jobSeeker }) });
-    reservation.given([requested]).when(command).thenRejected('A5', new RegExp(`満たしていません：${item.replace('.', '\\.')}（.+）`)); // names the item and says what it is
+    reservation
+      .given([requested])
+      .when(command)
+      .thenRejected('A5', new RegExp(`満たしていません：${item.replace('.', '\\.')}（.+）`)); // names the item and says what it is
     expect(violationOf(() => reservationDecider.decide(command, fold(reservationDecider, [requested]))).details).toEqual({ items: [item] });
   });
 
@@ -205,37 +265,56 @@ describe('A5 an environment declaration with any item false blocks confirmation'
       consentGiven({ environment: { ...FULL_ENVIRONMENT, 'A5.2': false } }),
       consentGiven({ givenAt: NOW.toISOString() }),
     ]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker }) })).then([confirmed]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker }) }))
+      .then([confirmed]);
   });
 });
 
 describe('A6.1 a slot is confirmed by the day before', () => {
   it('confirms a 30-minute slot (end = start + 30 min)', () => {
-    reservation.given([requested]).when(confirmSlot()).thenEvents(([event]) => {
-      expect(event.type).toBe('SlotConfirmed');
-      expect(event.data).toMatchObject({ start: '2026-12-01T01:00:00.000Z', end: '2026-12-01T01:30:00.000Z' });
-    });
+    reservation
+      .given([requested])
+      .when(confirmSlot())
+      .thenEvents(([event]) => {
+        expect(event.type).toBe('SlotConfirmed');
+        expect(event.data).toMatchObject({ start: '2026-12-01T01:00:00.000Z', end: '2026-12-01T01:30:00.000Z' });
+      });
   });
 
   it('allows a confirmation at exactly 23:59:59 JST of D-1', () => {
     const lastSecond = new Date('2026-11-30T14:59:59Z'); // 2026-11-30 23:59:59 JST
-    reservation.given([requested]).when(confirmSlot({ now: lastSecond })).then([slotConfirmed({ confirmedAt: lastSecond.toISOString() })]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ now: lastSecond }))
+      .then([slotConfirmed({ confirmedAt: lastSecond.toISOString() })]);
   });
 
   it('refuses a confirmation at 00:00:00 JST of D', () => {
     const midnight = new Date('2026-11-30T15:00:00Z'); // 2026-12-01 00:00:00 JST
-    reservation.given([requested]).when(confirmSlot({ now: midnight })).thenRejected('A6.1', /confirmed by 23:59 JST the day before/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ now: midnight }))
+      .thenRejected('A6.1', /confirmed by 23:59 JST the day before/);
   });
 
   it('refuses a same-day confirmation for a late slot', () => {
     const sameDay = jst('2026-12-01', '09:00');
-    reservation.given([requested]).when(confirmSlot({ now: sameDay, confirmation: confirmation({ start: jst('2026-12-01', '16:30') }) })).thenRejected('A6.1');
+    reservation
+      .given([requested])
+      .when(confirmSlot({ now: sameDay, confirmation: confirmation({ start: jst('2026-12-01', '16:30') }) }))
+      .thenRejected('A6.1');
   });
 
   it('refuses a follow-up on the same day as the session it is booked in', () => {
     reservation
       .given([])
-      .when(bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], { confirmation: confirmation({ start: jst('2026-12-01', '16:00'), holdId: 'hold-2' }) }))
+      .when(
+        bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], {
+          confirmation: confirmation({ start: jst('2026-12-01', '16:00'), holdId: 'hold-2' }),
+        }),
+      )
       .thenRejected('A6.1');
   });
 });
@@ -248,41 +327,83 @@ describe('A6.2 a request carries channel, name, number, up to two wishes on week
     reservation
       .given([])
       .when(requestReservation({ channel: 'counter', wishes: [SESSION_START, second], attendance: { interpreter: true, assistant: false } }))
-      .then([reservationRequested({ channel: 'counter', wishes: [SESSION_START.toISOString(), second.toISOString()], attendance: { interpreter: true, assistant: false } })]);
+      .then([
+        reservationRequested({
+          channel: 'counter',
+          wishes: [SESSION_START.toISOString(), second.toISOString()],
+          attendance: { interpreter: true, assistant: false },
+        }),
+      ]);
   });
 
   it('accepts a 16:30 start (it ends at 17:00)', () => {
-    reservation.given([]).when(wish('2026-12-01', '16:30')).then([reservationRequested({ wishes: [jst('2026-12-01', '16:30').toISOString()] })]);
+    reservation
+      .given([])
+      .when(wish('2026-12-01', '16:30'))
+      .then([reservationRequested({ wishes: [jst('2026-12-01', '16:30').toISOString()] })]);
   });
 
   it('rejects a 17:00 start, a 09:30 start and a 10:15 start', () => {
-    reservation.given([]).when(wish('2026-12-01', '17:00')).thenRejected('A6.2', /between 10:00 and 17:00 JST/);
-    reservation.given([]).when(wish('2026-12-01', '09:30')).thenRejected('A6.2', /between 10:00 and 17:00 JST/);
-    reservation.given([]).when(wish('2026-12-01', '10:15')).thenRejected('A6.2', /on the hour or the half hour/);
+    reservation
+      .given([])
+      .when(wish('2026-12-01', '17:00'))
+      .thenRejected('A6.2', /between 10:00 and 17:00 JST/);
+    reservation
+      .given([])
+      .when(wish('2026-12-01', '09:30'))
+      .thenRejected('A6.2', /between 10:00 and 17:00 JST/);
+    reservation
+      .given([])
+      .when(wish('2026-12-01', '10:15'))
+      .thenRejected('A6.2', /on the hour or the half hour/);
   });
 
   it('names a start off by seconds with its seconds, not as the valid minute it rounds to', () => {
-    reservation.given([]).when(requestReservation({ wishes: [plusSeconds(SESSION_START, 30)] })).thenRejected('A6.2', /第1希望 2026年12月1日（火）10:00:30 は開始時刻になりません/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [plusSeconds(SESSION_START, 30)] }))
+      .thenRejected('A6.2', /第1希望 2026年12月1日（火）10:00:30 は開始時刻になりません/);
   });
 
   it('rejects Saturday and Sunday', () => {
-    reservation.given([]).when(wish('2026-12-05', '10:00')).thenRejected('A6.2', /Saturday/);
-    reservation.given([]).when(wish('2026-12-06', '10:00')).thenRejected('A6.2', /Sunday/);
+    reservation
+      .given([])
+      .when(wish('2026-12-05', '10:00'))
+      .thenRejected('A6.2', /Saturday/);
+    reservation
+      .given([])
+      .when(wish('2026-12-06', '10:00'))
+      .thenRejected('A6.2', /Sunday/);
   });
 
   it('rejects national holidays (2026-11-23 勤労感謝の日, 2027-01-11 成人の日)', () => {
-    reservation.given([]).when(requestReservation({ wishes: [jst('2026-11-23', '10:00')], now: new Date('2026-11-01T01:00:00Z') })).thenRejected('A6.2', /national holiday \(勤労感謝の日\)/);
-    reservation.given([]).when(wish('2027-01-11', '10:00')).thenRejected('A6.2', /national holiday \(成人の日\)/);
-    reservation.given([]).when(wish('2027-01-11', '10:00')).thenRejected('A6.2', /第1希望 2027年1月11日（月）10:00：祝日・休日（成人の日）のため面談はありません/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [jst('2026-11-23', '10:00')], now: new Date('2026-11-01T01:00:00Z') }))
+      .thenRejected('A6.2', /national holiday \(勤労感謝の日\)/);
+    reservation
+      .given([])
+      .when(wish('2027-01-11', '10:00'))
+      .thenRejected('A6.2', /national holiday \(成人の日\)/);
+    reservation
+      .given([])
+      .when(wish('2027-01-11', '10:00'))
+      .thenRejected('A6.2', /第1希望 2027年1月11日（月）10:00：祝日・休日（成人の日）のため面談はありません/);
   });
 
   it('names 国民の休日 (a day between two holidays) by its name, not as 休日', () => {
-    reservation.given([]).when(requestReservation({ wishes: [jst('2026-09-22', '10:00')], now: new Date('2026-09-01T01:00:00Z') })).thenRejected('A6.2', /2026年9月22日（火）10:00：祝日・休日（国民の休日）のため/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [jst('2026-09-22', '10:00')], now: new Date('2026-09-01T01:00:00Z') }))
+      .thenRejected('A6.2', /2026年9月22日（火）10:00：祝日・休日（国民の休日）のため/);
   });
 
   it('rejects the year-end closure 12/29 – 1/3', () => {
     for (const date of ['2026-12-29', '2026-12-30', '2026-12-31']) {
-      reservation.given([]).when(wish(date, '10:00')).thenRejected('A6.2', /year-end closure/);
+      reservation
+        .given([])
+        .when(wish(date, '10:00'))
+        .thenRejected('A6.2', /year-end closure/);
     }
     for (const date of ['2027-01-01', '2027-01-02', '2027-01-03']) {
       reservation.given([]).when(wish(date, '10:00')).thenRejected('A6.2');
@@ -291,28 +412,52 @@ describe('A6.2 a request carries channel, name, number, up to two wishes on week
 
   it('accepts 12/28 and 1/4 (weekdays)', () => {
     for (const date of ['2026-12-28', '2027-01-04']) {
-      reservation.given([]).when(wish(date, '10:00')).then([reservationRequested({ wishes: [jst(date, '10:00').toISOString()] })]);
+      reservation
+        .given([])
+        .when(wish(date, '10:00'))
+        .then([reservationRequested({ wishes: [jst(date, '10:00').toISOString()] })]);
     }
   });
 
   it('rejects a 2nd wish outside the rules, and more than two wishes', () => {
-    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] })).thenRejected('A6.2', /第2希望 2026年12月5日（土）10:00：土曜日のため/);
-    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] })).thenRejected('A6.2', /2nd wish 2026-12-05 10:00 JST: no sessions because 2026-12-05 is a Saturday/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] }))
+      .thenRejected('A6.2', /第2希望 2026年12月5日（土）10:00：土曜日のため/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [SESSION_START, jst('2026-12-05', '10:00')] }))
+      .thenRejected('A6.2', /2nd wish 2026-12-05 10:00 JST: no sessions because 2026-12-05 is a Saturday/);
     reservation
       .given([])
       .when(requestReservation({ wishes: [SESSION_START, jst('2026-12-02', '10:00'), jst('2026-12-03', '10:00')] }))
       .thenRejected('A6.2', /at most a 2nd/);
-    reservation.given([]).when(requestReservation({ wishes: [] })).thenRejected('A6.2', /1st wished/);
-    reservation.given([]).when(requestReservation({ wishes: [SESSION_START, SESSION_START] })).thenRejected('A6.2', /same as the 1st/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [] }))
+      .thenRejected('A6.2', /1st wished/);
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [SESSION_START, SESSION_START] }))
+      .thenRejected('A6.2', /same as the 1st/);
   });
 
   it('rejects a wish in the past', () => {
-    reservation.given([]).when(requestReservation({ now: plusSeconds(SESSION_START, 60) })).thenRejected('A6.2', /in the past/);
+    reservation
+      .given([])
+      .when(requestReservation({ now: plusSeconds(SESSION_START, 60) }))
+      .thenRejected('A6.2', /in the past/);
   });
 
   it('rejects confirming a slot on a holiday or outside the hours', () => {
-    reservation.given([requested]).when(confirmSlot({ confirmation: confirmation({ start: jst('2027-01-11', '10:00') }) })).thenRejected('A6.2', /成人の日/);
-    reservation.given([requested]).when(confirmSlot({ confirmation: confirmation({ start: jst('2026-12-01', '17:00') }) })).thenRejected('A6.2');
+    reservation
+      .given([requested])
+      .when(confirmSlot({ confirmation: confirmation({ start: jst('2027-01-11', '10:00') }) }))
+      .thenRejected('A6.2', /成人の日/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ confirmation: confirmation({ start: jst('2026-12-01', '17:00') }) }))
+      .thenRejected('A6.2');
   });
 });
 
@@ -321,7 +466,12 @@ describe('A6.3 confirmation triggers an invitation whose delivery is recorded', 
     reservation
       .given([requested, confirmed])
       .when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW })
-      .then([{ type: 'InvitationSent', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() } }]);
+      .then([
+        {
+          type: 'InvitationSent',
+          data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() },
+        },
+      ]);
   });
 
   it('emits nothing the second time', () => {
@@ -329,14 +479,22 @@ describe('A6.3 confirmation triggers an invitation whose delivery is recorded', 
   });
 
   it('rejects an invitation for a reservation that is only requested', () => {
-    reservation.given([requested]).when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW }).thenRejected('A6.3', /this reservation is requested/);
+    reservation
+      .given([requested])
+      .when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW })
+      .thenRejected('A6.3', /this reservation is requested/);
   });
 
   it('records a failed delivery for staff', () => {
     reservation
       .given([requested, confirmed])
       .when({ type: 'RecordInvitationFailed', reason: '550 mailbox unavailable', now: NOW })
-      .then([{ type: 'InvitationFailed', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: '550 mailbox unavailable', failedAt: NOW.toISOString() } }]);
+      .then([
+        {
+          type: 'InvitationFailed',
+          data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: '550 mailbox unavailable', failedAt: NOW.toISOString() },
+        },
+      ]);
     reservation.given([requested]).when({ type: 'RecordInvitationFailed', reason: 'x', now: NOW }).thenRejected('A6.3');
   });
 });
@@ -365,13 +523,27 @@ describe('A6.4 a follow-up booked during a session is requested and confirmed in
     reservation
       .given(booked)
       .when({ type: 'RecordInvitationSent', messageId: 'msg-2', now: DURING_SESSION })
-      .then([{ type: 'InvitationSent', data: { reservationId: 'res-2', jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-2', sentAt: DURING_SESSION.toISOString() } }]);
+      .then([
+        {
+          type: 'InvitationSent',
+          data: { reservationId: 'res-2', jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-2', sentAt: DURING_SESSION.toISOString() },
+        },
+      ]);
   });
 
   it('rejects a follow-up from a reservation that is not checked in', () => {
-    reservation.given([]).when(bookFollowUp([requested, confirmed, invited])).thenRejected('A6.4', /this reservation is booked from is invited|booked from is invited/);
-    reservation.given([]).when(bookFollowUp([requested, confirmed])).thenRejected('A6.4', /confirmed/);
-    reservation.given([]).when(bookFollowUp([requested])).thenRejected('A6.4', /requested/);
+    reservation
+      .given([])
+      .when(bookFollowUp([requested, confirmed, invited]))
+      .thenRejected('A6.4', /this reservation is booked from is invited|booked from is invited/);
+    reservation
+      .given([])
+      .when(bookFollowUp([requested, confirmed]))
+      .thenRejected('A6.4', /confirmed/);
+    reservation
+      .given([])
+      .when(bookFollowUp([requested]))
+      .thenRejected('A6.4', /requested/);
   });
 
   it('still applies the confirmation rules (consent) to the follow-up', () => {
@@ -384,31 +556,61 @@ describe('A6.4 a follow-up booked during a session is requested and confirmed in
 
 describe('A6.5 10 minutes after the start with no check-in the session is missed, exactly once', () => {
   const missedAt = (at: Date) =>
-    ({ type: 'SessionMissed', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), recordedAt: at.toISOString() } }) as const;
+    ({
+      type: 'SessionMissed',
+      data: {
+        reservationId: RESERVATION_ID,
+        jobSeekerId: JOB_SEEKER_ID,
+        counselorId: COUNSELOR_ID,
+        start: SESSION_START.toISOString(),
+        recordedAt: at.toISOString(),
+      },
+    }) as const;
   const tenMinutes = plusSeconds(SESSION_START, 600);
   const nineFiftyNine = plusSeconds(SESSION_START, 599);
 
   it('rejects MarkMissed before start + 10 minutes', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'MarkMissed', now: nineFiftyNine }).thenRejected('A6.5', /only 10 minutes after its start/);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'MarkMissed', now: nineFiftyNine })
+      .thenRejected('A6.5', /only 10 minutes after its start/);
   });
 
   it('records SessionMissed at start + 10 minutes', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'MarkMissed', now: tenMinutes }).then([missedAt(tenMinutes)]);
-    reservation.given([requested, confirmed]).when({ type: 'MarkMissed', now: tenMinutes }).then([missedAt(tenMinutes)]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'MarkMissed', now: tenMinutes })
+      .then([missedAt(tenMinutes)]);
+    reservation
+      .given([requested, confirmed])
+      .when({ type: 'MarkMissed', now: tenMinutes })
+      .then([missedAt(tenMinutes)]);
   });
 
   it('emits nothing for a second MarkMissed', () => {
-    reservation.given([requested, confirmed, invited, missedAt(tenMinutes)]).when({ type: 'MarkMissed', now: plusSeconds(tenMinutes, 60) }).then([]);
+    reservation
+      .given([requested, confirmed, invited, missedAt(tenMinutes)])
+      .when({ type: 'MarkMissed', now: plusSeconds(tenMinutes, 60) })
+      .then([]);
   });
 
   it('emits nothing for MarkMissed after a check-in or a cancellation', () => {
-    reservation.given([requested, confirmed, invited, checkedInAt(SESSION_START)]).when({ type: 'MarkMissed', now: tenMinutes }).then([]);
-    const cancelled = { type: 'ReservationCancelled', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, channel: 'phone', reason: 'ill', cancelledAt: NOW.toISOString() } } as const;
+    reservation
+      .given([requested, confirmed, invited, checkedInAt(SESSION_START)])
+      .when({ type: 'MarkMissed', now: tenMinutes })
+      .then([]);
+    const cancelled = {
+      type: 'ReservationCancelled',
+      data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, channel: 'phone', reason: 'ill', cancelledAt: NOW.toISOString() },
+    } as const;
     reservation.given([requested, confirmed, invited, cancelled]).when({ type: 'MarkMissed', now: tenMinutes }).then([]);
   });
 
   it('allows a check-in at start + 9:59', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: nineFiftyNine }).then([checkedInAt(nineFiftyNine)]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CheckIn', now: nineFiftyNine })
+      .then([checkedInAt(nineFiftyNine)]);
   });
 
   it('A7.1: records the device the job seeker joined from, as the application sealed and pseudonymised it', () => {
@@ -416,12 +618,20 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
     reservation
       .given([requested, confirmed, invited])
       .when({ type: 'CheckIn', device, now: nineFiftyNine })
-      .then([{ type: 'CheckedIn', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: nineFiftyNine.toISOString(), device } }]);
+      .then([
+        { type: 'CheckedIn', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, checkedInAt: nineFiftyNine.toISOString(), device } },
+      ]);
   });
 
   it('refuses a check-in at start + 10 minutes, and after the session was missed', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: tenMinutes }).thenRejected('A6.5', /counts as cancelled/);
-    reservation.given([requested, confirmed, invited, missedAt(tenMinutes)]).when({ type: 'CheckIn', now: nineFiftyNine }).thenRejected('A6.5');
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CheckIn', now: tenMinutes })
+      .thenRejected('A6.5', /counts as cancelled/);
+    reservation
+      .given([requested, confirmed, invited, missedAt(tenMinutes)])
+      .when({ type: 'CheckIn', now: nineFiftyNine })
+      .thenRejected('A6.5');
   });
 
   it('records a cancellation by phone before the start, with the slot to release', () => {
@@ -432,7 +642,14 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
       .then([
         {
           type: 'ReservationCancelled',
-          data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, channel: 'phone', reason: 'found a job', cancelledAt: at.toISOString(), slot: { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() } },
+          data: {
+            reservationId: RESERVATION_ID,
+            jobSeekerId: JOB_SEEKER_ID,
+            channel: 'phone',
+            reason: 'found a job',
+            cancelledAt: at.toISOString(),
+            slot: { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() },
+          },
         },
       ]);
   });
@@ -442,9 +659,10 @@ describe('A6.5 10 minutes after the start with no check-in the session is missed
       .given([requested, confirmed, invited])
       .when({ type: 'CancelReservation', channel: 'phone', reason: 'overslept', now: plusSeconds(tenMinutes, 60) })
       .thenRejected('A6.5', /already counts as cancelled \(missed\)/);
-    reservation.given([requested, confirmed, invited]).when({ type: 'CancelReservation', channel: 'phone', reason: 'late call', now: nineFiftyNine }).thenEvents((events) =>
-      expect(events.map((e) => e.type)).toEqual(['ReservationCancelled']),
-    );
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CancelReservation', channel: 'phone', reason: 'late call', now: nineFiftyNine })
+      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ReservationCancelled']));
   });
 });
 
@@ -463,12 +681,29 @@ describe('A6.5 a cancelled or missed session gives its slot back to the counselo
     }) as const;
   const slotOf = (events: ReservationEvent[]) => slotNoLongerNeeded(fold(reservationDecider, events));
   const missedAt = (at: Date) =>
-    ({ type: 'SessionMissed', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), recordedAt: at.toISOString() } }) as const;
+    ({
+      type: 'SessionMissed',
+      data: {
+        reservationId: RESERVATION_ID,
+        jobSeekerId: JOB_SEEKER_ID,
+        counselorId: COUNSELOR_ID,
+        start: SESSION_START.toISOString(),
+        recordedAt: at.toISOString(),
+      },
+    }) as const;
   const tenMinutes = plusSeconds(SESSION_START, 600);
 
   it('names the slot of a cancelled confirmed session, and of a missed one, with the reason', () => {
-    expect(slotOf([requested, confirmed, invited, cancelledAt(true)])).toEqual({ counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), reason: 'cancelled' });
-    expect(slotOf([requested, confirmed, missedAt(tenMinutes)])).toEqual({ counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), reason: 'missed' });
+    expect(slotOf([requested, confirmed, invited, cancelledAt(true)])).toEqual({
+      counselorId: COUNSELOR_ID,
+      start: SESSION_START.toISOString(),
+      reason: 'cancelled',
+    });
+    expect(slotOf([requested, confirmed, missedAt(tenMinutes)])).toEqual({
+      counselorId: COUNSELOR_ID,
+      start: SESSION_START.toISOString(),
+      reason: 'missed',
+    });
   });
 
   it('names none while the session still needs its slot, or when the reservation never had one', () => {
@@ -482,52 +717,97 @@ describe('A6.5 a cancelled or missed session gives its slot back to the counselo
 
 describe('A12.1 a refused job seeker cannot be booked until the refusal is lifted', () => {
   it('rejects a request for a refused job seeker', () => {
-    reservation.given([]).when(requestReservation({ context: { jobSeeker: refusedJobSeeker(), office: officeState() } })).thenRejected('A12.1', /refused on 2026-11-20 \(A12\.1\)/);
+    reservation
+      .given([])
+      .when(requestReservation({ context: { jobSeeker: refusedJobSeeker(), office: officeState() } }))
+      .thenRejected('A12.1', /refused on 2026-11-20 \(A12\.1\)/);
   });
 
   it('rejects a confirmation for a refused job seeker', () => {
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker: refusedJobSeeker() }) })).thenRejected('A12.1', /must be lifted/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker: refusedJobSeeker() }) }))
+      .thenRejected('A12.1', /must be lifted/);
   });
 
   it('rejects a follow-up for a refused job seeker', () => {
     reservation
       .given([])
-      .when(bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], { context: confirmationContext({ jobSeeker: refusedJobSeeker() }) }))
+      .when(
+        bookFollowUp([requested, confirmed, invited, checkedInAt(SESSION_START)], {
+          context: confirmationContext({ jobSeeker: refusedJobSeeker() }),
+        }),
+      )
       .thenRejected('A12.1');
   });
 
   it('books and confirms again once the refusal is lifted', () => {
-    reservation.given([]).when(requestReservation({ context: { jobSeeker: liftedJobSeeker(), office: officeState() } })).then([requested]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ jobSeeker: liftedJobSeeker() }) })).then([confirmed]);
+    reservation
+      .given([])
+      .when(requestReservation({ context: { jobSeeker: liftedJobSeeker(), office: officeState() } }))
+      .then([requested]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ jobSeeker: liftedJobSeeker() }) }))
+      .then([confirmed]);
   });
 
   it('lets staff stop a checked-in session', () => {
     reservation
       .given([requested, confirmed, invited, checkedInAt(SESSION_START)])
       .when({ type: 'StopSession', reason: 'threats (A12.1)', now: DURING_SESSION })
-      .then([{ type: 'SessionStopped', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: 'threats (A12.1)', stoppedAt: DURING_SESSION.toISOString() } }]);
+      .then([
+        {
+          type: 'SessionStopped',
+          data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, reason: 'threats (A12.1)', stoppedAt: DURING_SESSION.toISOString() },
+        },
+      ]);
   });
 });
 
 describe('A12.3 an interpreter or assistant is notified before the session starts', () => {
   const notified = (role: 'interpreter' | 'assistant', at: Date) =>
-    ({ type: 'InterpreterNotified', data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, role, note: 'sign language', notifiedAt: at.toISOString() } }) as const;
+    ({
+      type: 'InterpreterNotified',
+      data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, role, note: 'sign language', notifiedAt: at.toISOString() },
+    }) as const;
   const oneMinuteBefore = plusSeconds(SESSION_START, -60);
 
   it('records an interpreter notified before the start', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'sign language', now: oneMinuteBefore }).then([notified('interpreter', oneMinuteBefore)]);
-    reservation.given([requested]).when({ type: 'NotifyInterpreter', role: 'assistant', note: 'sign language', now: NOW }).then([notified('assistant', NOW)]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'sign language', now: oneMinuteBefore })
+      .then([notified('interpreter', oneMinuteBefore)]);
+    reservation
+      .given([requested])
+      .when({ type: 'NotifyInterpreter', role: 'assistant', note: 'sign language', now: NOW })
+      .then([notified('assistant', NOW)]);
   });
 
   it('refuses a notification at or after the start', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'x', now: SESSION_START }).thenRejected('A12.3', /before the session starts/);
-    reservation.given([requested, confirmed]).when({ type: 'NotifyInterpreter', role: 'assistant', note: 'x', now: plusSeconds(SESSION_START, 60) }).thenRejected('A12.3');
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'x', now: SESSION_START })
+      .thenRejected('A12.3', /before the session starts/);
+    reservation
+      .given([requested, confirmed])
+      .when({ type: 'NotifyInterpreter', role: 'assistant', note: 'x', now: plusSeconds(SESSION_START, 60) })
+      .thenRejected('A12.3');
   });
 
   it('emits nothing when the same role is notified twice, but records the other role', () => {
-    reservation.given([requested, confirmed, notified('interpreter', NOW)]).when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'again', now: NOW }).then([]);
-    reservation.given([requested, notified('interpreter', NOW), confirmed]).when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'again', now: NOW }).then([]);
-    reservation.given([requested, confirmed, notified('interpreter', NOW)]).when({ type: 'NotifyInterpreter', role: 'assistant', note: 'sign language', now: NOW }).then([notified('assistant', NOW)]);
+    reservation
+      .given([requested, confirmed, notified('interpreter', NOW)])
+      .when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'again', now: NOW })
+      .then([]);
+    reservation
+      .given([requested, notified('interpreter', NOW), confirmed])
+      .when({ type: 'NotifyInterpreter', role: 'interpreter', note: 'again', now: NOW })
+      .then([]);
+    reservation
+      .given([requested, confirmed, notified('interpreter', NOW)])
+      .when({ type: 'NotifyInterpreter', role: 'assistant', note: 'sign language', now: NOW })
+      .then([notified('assistant', NOW)]);
   });
 });
 
@@ -552,31 +832,52 @@ describe('A13 sessions on or after a new version’s effective date need consent
   });
 
   it('still confirms a session before the effective date with the old consent', () => {
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ terms }) })).then([slotConfirmed({ termsVersion: 'v1' })]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ terms }) }))
+      .then([slotConfirmed({ termsVersion: 'v1' })]);
   });
 
   it('rejects a confirmation when no terms are in force on the session date', () => {
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ terms: termsState([]) }) })).thenRejected('A13', /No terms of use are in force on 2026-12-01/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ terms: termsState([]) }) }))
+      .thenRejected('A13', /No terms of use are in force on 2026-12-01/);
   });
 });
 
 describe('COUNSELOR the counselor must belong to the office and be available', () => {
   it('rejects a counselor of another office', () => {
     const counselor = counselorState([counselorAdded({ officeId: OTHER_OFFICE_ID })]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ counselor }) })).thenRejected('COUNSELOR', /works for another office/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ counselor }) }))
+      .thenRejected('COUNSELOR', /works for another office/);
   });
 
   it('rejects a counselor on leave that day', () => {
     const counselor = counselorState([
       counselorAdded(),
-      { type: 'AvailabilityExceptionAdded', data: { counselorId: COUNSELOR_ID, exception: { exceptionId: 'ex-1', kind: 'leave', date: '2026-12-01', reason: 'annual leave' } } },
+      {
+        type: 'AvailabilityExceptionAdded',
+        data: { counselorId: COUNSELOR_ID, exception: { exceptionId: 'ex-1', kind: 'leave', date: '2026-12-01', reason: 'annual leave' } },
+      },
     ]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ counselor }) })).thenRejected('COUNSELOR', /Cannot confirm 2026-12-01 10:00 JST: 佐藤 is on leave/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ counselor }) }))
+      .thenRejected('COUNSELOR', /Cannot confirm 2026-12-01 10:00 JST: 佐藤 is on leave/);
   });
 
   it('rejects an inactive counselor', () => {
-    const counselor = counselorState([counselorAdded(), { type: 'CounselorDeactivated', data: { counselorId: COUNSELOR_ID, reason: 'transferred' } }]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ counselor }) })).thenRejected('COUNSELOR', /no longer active/);
+    const counselor = counselorState([
+      counselorAdded(),
+      { type: 'CounselorDeactivated', data: { counselorId: COUNSELOR_ID, reason: 'transferred' } },
+    ]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ counselor }) }))
+      .thenRejected('COUNSELOR', /no longer active/);
   });
 
   it('rejects a weekday the counselor does not work', () => {
@@ -584,13 +885,19 @@ describe('COUNSELOR the counselor must belong to the office and be available', (
       counselorAdded(),
       { type: 'WeeklyHoursSet', data: { counselorId: COUNSELOR_ID, weeklyHours: { '1': null, '2': null, '3': null, '4': null, '5': null } } },
     ]);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ counselor }) })).thenRejected('COUNSELOR', /does not work on this weekday/);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ counselor }) }))
+      .thenRejected('COUNSELOR', /does not work on this weekday/);
   });
 });
 
 describe('OFFICE an office closure day blocks wishes and confirmations', () => {
   const closed = () =>
-    officeState([officeOpened(), { type: 'OfficeClosureDayAdded', data: { officeId: OFFICE_ID, date: '2026-12-02', reason: 'building inspection' } }]);
+    officeState([
+      officeOpened(),
+      { type: 'OfficeClosureDayAdded', data: { officeId: OFFICE_ID, date: '2026-12-02', reason: 'building inspection' } },
+    ]);
   const closureDay = jst('2026-12-02', '10:00');
 
   it('rejects a wish on the closure day with A6.2, naming the office closure', () => {
@@ -598,7 +905,10 @@ describe('OFFICE an office closure day blocks wishes and confirmations', () => {
       .given([])
       .when(requestReservation({ wishes: [closureDay], context: { jobSeeker: jobSeekerState(), office: closed() } }))
       .thenRejected('A6.2', /the office is closed on 2026-12-02 \(building inspection\)/);
-    reservation.given([]).when(requestReservation({ wishes: [closureDay] })).thenEvents((events) => expect(events).toHaveLength(1));
+    reservation
+      .given([])
+      .when(requestReservation({ wishes: [closureDay] }))
+      .thenEvents((events) => expect(events).toHaveLength(1));
   });
 
   it('rejects a confirmation on the closure day with A6.2, naming the office closure', () => {
@@ -606,7 +916,10 @@ describe('OFFICE an office closure day blocks wishes and confirmations', () => {
       .given([requested])
       .when(confirmSlot({ context: confirmationContext({ office: closed() }), confirmation: confirmation({ start: closureDay }) }))
       .thenRejected('A6.2', /the office is closed on 2026-12-02 \(building inspection\)/);
-    reservation.given([requested]).when(confirmSlot({ context: confirmationContext({ office: closed() }) })).then([confirmed]);
+    reservation
+      .given([requested])
+      .when(confirmSlot({ context: confirmationContext({ office: closed() }) }))
+      .then([confirmed]);
   });
 });
 
@@ -616,12 +929,21 @@ describe('RESERVATION lifecycle', () => {
   });
 
   it('rejects confirming a reservation twice', () => {
-    reservation.given([requested, confirmed]).when(confirmSlot()).thenRejected('RESERVATION', /this reservation is confirmed/);
+    reservation
+      .given([requested, confirmed])
+      .when(confirmSlot())
+      .thenRejected('RESERVATION', /this reservation is confirmed/);
   });
 
   it('opens check-in 15 minutes before the start', () => {
-    reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: plusSeconds(SESSION_START, -15 * 60 - 1) }).thenRejected('RESERVATION', /opens 15 minutes/);
-    reservation.given([requested, confirmed, invited]).when({ type: 'CheckIn', now: plusSeconds(SESSION_START, -15 * 60) }).then([checkedInAt(plusSeconds(SESSION_START, -15 * 60))]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CheckIn', now: plusSeconds(SESSION_START, -15 * 60 - 1) })
+      .thenRejected('RESERVATION', /opens 15 minutes/);
+    reservation
+      .given([requested, confirmed, invited])
+      .when({ type: 'CheckIn', now: plusSeconds(SESSION_START, -15 * 60) })
+      .then([checkedInAt(plusSeconds(SESSION_START, -15 * 60))]);
   });
 
   it('completes a checked-in session', () => {
@@ -636,21 +958,44 @@ describe('RESERVATION lifecycle', () => {
     reservation
       .given([requested])
       .when(command)
-      .then([{ type: 'ConfirmationAbandoned', data: { reservationId: RESERVATION_ID, counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), holdId: 'hold-1', abandonedAt: NOW.toISOString() } }]);
+      .then([
+        {
+          type: 'ConfirmationAbandoned',
+          data: {
+            reservationId: RESERVATION_ID,
+            counselorId: COUNSELOR_ID,
+            start: SESSION_START.toISOString(),
+            holdId: 'hold-1',
+            abandonedAt: NOW.toISOString(),
+          },
+        },
+      ]);
     reservation.given([requested, confirmed]).when(command).then([]);
     const abandoned = reservationDecider.decide(command, fold(reservationDecider, [requested]));
-    reservation.given([requested, ...abandoned]).when(command).then([]);
+    reservation
+      .given([requested, ...abandoned])
+      .when(command)
+      .then([]);
   });
 });
 
 describe('SLOT a confirmation whose hold was abandoned cannot finish later', () => {
   const abandoned = {
     type: 'ConfirmationAbandoned',
-    data: { reservationId: RESERVATION_ID, counselorId: COUNSELOR_ID, start: SESSION_START.toISOString(), holdId: 'hold-1', abandonedAt: NOW.toISOString() },
+    data: {
+      reservationId: RESERVATION_ID,
+      counselorId: COUNSELOR_ID,
+      start: SESSION_START.toISOString(),
+      holdId: 'hold-1',
+      abandonedAt: NOW.toISOString(),
+    },
   } as const;
 
   it('rejects finishing the abandoned confirmation (same holdId)', () => {
-    reservation.given([requested, abandoned]).when(confirmSlot()).thenRejected('SLOT', /did not finish in time/);
+    reservation
+      .given([requested, abandoned])
+      .when(confirmSlot())
+      .thenRejected('SLOT', /did not finish in time/);
   });
 
   it('confirms again under a new hold', () => {

@@ -204,7 +204,11 @@ describe('A8.1: the role matrix', () => {
   });
 
   describe.each(Object.keys(ACCESS))('%s', (operation) => {
-    const cases = ROLES.map((role) => ({ role, isAllowed: allowed(operation, role), expected: allowed(operation, role) ? 'is let through' : 'is refused with 403' }));
+    const cases = ROLES.map((role) => ({
+      role,
+      isAllowed: allowed(operation, role),
+      expected: allowed(operation, role) ? 'is let through' : 'is refused with 403',
+    }));
     it.each(cases)('$role $expected', async ({ role, isAllowed }) => {
       const head = await service.store.headPosition();
       const reply = await call(service, operation, bearer(tokens[role]), {});
@@ -251,7 +255,10 @@ describe('A8.1: first start of an embedded installation', () => {
     const enrolled = await call(service, 'POST /v1/staff', admin, { staffId: 'sato', name: '佐藤 花子', roles: ['counselor'] });
     expect(enrolled).toMatchObject({ status: 201, body: { staffId: 'sato', appended: ['StaffMemberEnrolled'] } });
     const issued = await service.send('POST', '/v1/staff/sato/tokens', { validDays: 30 }, admin);
-    expect(issued).toMatchObject({ status: 201, body: { staffId: 'sato', tokenId: expect.stringMatching(/^[0-9a-f]{32}$/), token: expect.any(String) } });
+    expect(issued).toMatchObject({
+      status: 201,
+      body: { staffId: 'sato', tokenId: expect.stringMatching(/^[0-9a-f]{32}$/), token: expect.any(String) },
+    });
     const satoToken: string = issued.body.token;
     const tokenId: string = issued.body.tokenId;
     expect(parseStaffToken(satoToken)?.tokenId).toBe(tokenId);
@@ -274,7 +281,13 @@ describe('A8.1: first start of an embedded installation', () => {
     // The store holds the hash of the secret, never the secret: in the events, nor anywhere in the database files.
     const events = await service.store.readAll({ limit: 100_000 });
     const tokenIssued = events.find((e) => e.type === 'StaffTokenIssued' && e.data.tokenId === tokenId);
-    expect(tokenIssued?.data).toEqual({ staffId: 'sato', tokenId, secretHash: hashSecret(secretOf(satoToken)), issuedAt: expect.any(String), expiresAt: expect.any(String) });
+    expect(tokenIssued?.data).toEqual({
+      staffId: 'sato',
+      tokenId,
+      secretHash: hashSecret(secretOf(satoToken)),
+      issuedAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     expect(await allEventsJson(service)).not.toContain(secretOf(satoToken));
     const directory = dirname(service.dbFile);
     for (const file of readdirSync(directory)) {
@@ -287,7 +300,9 @@ describe('A8.1: first start of an embedded installation', () => {
     const refused = await call(service, 'GET /v1/offices', bearer(satoToken));
     expect(refused).toMatchObject({ status: 401, body: { error: 'unauthenticated', rule: 'A8.1' } });
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
-    expect((await call(service, 'GET /v1/staff', admin)).body.items.find((m: { staffId: string }) => m.staffId === 'sato').tokens[0].revokedAt).toEqual(expect.any(String));
+    expect(
+      (await call(service, 'GET /v1/staff', admin)).body.items.find((m: { staffId: string }) => m.staffId === 'sato').tokens[0].revokedAt,
+    ).toEqual(expect.any(String));
   });
 });
 
@@ -304,17 +319,39 @@ describe('A8.1: every event records the staff member who acted', () => {
     const sato = bearer(await service.tokenFor('sato', ['counselor']));
     const head = await service.store.headPosition();
 
-    const registered = await service.send('POST', '/v1/job-seekers', { jobSeekerNo: '33010-7654321', registration: 'full', name: '倉敷 花子', email: 'hanako@example.jp', inPersonDifficulty: '遠方のため' }, sato);
+    const registered = await service.send(
+      'POST',
+      '/v1/job-seekers',
+      { jobSeekerNo: '33010-7654321', registration: 'full', name: '倉敷 花子', email: 'hanako@example.jp', inPersonDifficulty: '遠方のため' },
+      sato,
+    );
     expect(registered.status).toBe(201);
-    const consented = await service.send('POST', `/v1/job-seekers/${registered.body.jobSeekerId}/consents`, {
-      termsVersion: '2022-07-28',
-      environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
-      deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
-      designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
-      recordingProhibitionAcknowledged: true,
-    }, sato);
+    const consented = await service.send(
+      'POST',
+      `/v1/job-seekers/${registered.body.jobSeekerId}/consents`,
+      {
+        termsVersion: '2022-07-28',
+        environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
+        deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
+        designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+        recordingProhibitionAcknowledged: true,
+      },
+      sato,
+    );
     expect(consented.status).toBe(201);
-    const requested = await service.send('POST', '/v1/reservations', { officeId, jobSeekerNo: '33010-7654321', name: '倉敷 花子', email: 'hanako@example.jp', channel: 'phone', firstWish: '2026-12-01T10:00:00+09:00' }, sato);
+    const requested = await service.send(
+      'POST',
+      '/v1/reservations',
+      {
+        officeId,
+        jobSeekerNo: '33010-7654321',
+        name: '倉敷 花子',
+        email: 'hanako@example.jp',
+        channel: 'phone',
+        firstWish: '2026-12-01T10:00:00+09:00',
+      },
+      sato,
+    );
     expect(requested.status).toBe(201);
 
     const appended = await service.store.readAll({ after: head });

@@ -55,7 +55,13 @@ describe('command answers say what happened', () => {
   }
 
   it('terms, job seekers and erasure', async () => {
-    const terms = await command('POST', '/v1/terms-versions', { version: '2027-04', effectiveFrom: '2027-04-01', title: '改定', summary: '第5条を改定' }, 201, ['TermsVersionPublished']);
+    const terms = await command(
+      'POST',
+      '/v1/terms-versions',
+      { version: '2027-04', effectiveFrom: '2027-04-01', title: '改定', summary: '第5条を改定' },
+      201,
+      ['TermsVersionPublished'],
+    );
     expect(terms.version).toBe('2027-04');
 
     const registered = await command(
@@ -67,9 +73,13 @@ describe('command answers say what happened', () => {
     );
     const jobSeekerId = registered.jobSeekerId as string;
     expect(jobSeekerId).toMatch(/^[0-9a-f]{64}$/);
-    await command('POST', '/v1/job-seekers', { jobSeekerNo: '33010-5555555', registration: 'full', name: '備前 一郎', phone: '086-000-0000', inPersonDifficulty: '遠方に住んでいる' }, 200, [
-      'JobSeekerDetailsUpdated',
-    ]);
+    await command(
+      'POST',
+      '/v1/job-seekers',
+      { jobSeekerNo: '33010-5555555', registration: 'full', name: '備前 一郎', phone: '086-000-0000', inPersonDifficulty: '遠方に住んでいる' },
+      200,
+      ['JobSeekerDetailsUpdated'],
+    );
     await command('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent(), 201, ['ConsentGiven']);
     await command('POST', `/v1/job-seekers/${jobSeekerId}/refusal`, { article: 'A12.1', reason: '暴言' }, 200, ['ServiceRefused']);
     await command('POST', `/v1/job-seekers/${jobSeekerId}/refusal/lift`, { reason: '改善を確認' }, 200, ['ServiceRefusalLifted']);
@@ -82,9 +92,17 @@ describe('command answers say what happened', () => {
     const start = JST('2026-12-01', '10:00');
     const requested = await command('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start), 201, ['ReservationRequested']);
     const reservationId = requested.reservationId as string;
-    const confirmed = await command('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start }, 200, ['SlotHeld', 'SlotConfirmed']);
-    expect(confirmed.streams.map((s: { streamId: string }) => s.streamId)).toEqual([`counselor-day-${counselorId}-2026-12-01`, `reservation-${reservationId}`]);
-    await command('POST', `/v1/reservations/${reservationId}/interpreter-notifications`, { role: 'interpreter', note: 'ベトナム語' }, 200, ['InterpreterNotified']);
+    const confirmed = await command('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start }, 200, [
+      'SlotHeld',
+      'SlotConfirmed',
+    ]);
+    expect(confirmed.streams.map((s: { streamId: string }) => s.streamId)).toEqual([
+      `counselor-day-${counselorId}-2026-12-01`,
+      `reservation-${reservationId}`,
+    ]);
+    await command('POST', `/v1/reservations/${reservationId}/interpreter-notifications`, { role: 'interpreter', note: 'ベトナム語' }, 200, [
+      'InterpreterNotified',
+    ]);
 
     service.clock.set('2026-12-01T00:55:00Z');
     await command('POST', `/v1/reservations/${reservationId}/check-in`, { deviceId: 'device-0001' }, 200, ['CheckedIn']);
@@ -96,18 +114,30 @@ describe('command answers say what happened', () => {
       ['SlotHeld', 'ReservationRequested', 'SlotConfirmed'],
     );
     await command('POST', `/v1/reservations/${reservationId}/completion`, {}, 200, ['SessionCompleted']);
-    await command('POST', `/v1/reservations/${followUp.reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, 200, ['ReservationCancelled', 'SlotReleased']);
+    await command('POST', `/v1/reservations/${followUp.reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, 200, [
+      'ReservationCancelled',
+      'SlotReleased',
+    ]);
 
     const other = await registerJobSeeker(service, '33010-2222222', '倉敷 花子');
-    const second = await command('POST', '/v1/reservations', requestBody(ids.officeId, other, JST('2026-12-02', '10:00')), 201, ['ReservationRequested']);
-    await command('POST', `/v1/reservations/${second.reservationId}/confirmation`, { counselorId, start: JST('2026-12-02', '10:00') }, 200, ['SlotHeld', 'SlotConfirmed']);
+    const second = await command('POST', '/v1/reservations', requestBody(ids.officeId, other, JST('2026-12-02', '10:00')), 201, [
+      'ReservationRequested',
+    ]);
+    await command('POST', `/v1/reservations/${second.reservationId}/confirmation`, { counselorId, start: JST('2026-12-02', '10:00') }, 200, [
+      'SlotHeld',
+      'SlotConfirmed',
+    ]);
     service.clock.set('2026-12-02T01:02:00Z');
     await command('POST', `/v1/reservations/${second.reservationId}/check-in`, {}, 200, ['CheckedIn']);
     await command('POST', `/v1/reservations/${second.reservationId}/stop`, { reason: '威圧的な言動が続いたため' }, 200, ['SessionStopped']);
 
-    const disclosed = await command('POST', '/v1/legal-requests', { jobSeekerId: ids.jobSeeker.jobSeekerId, authority: '岡山県警察本部', reference: '照会 第1号', reason: '捜査関係事項照会' }, 201, [
-      'LegalDisclosureMade',
-    ]);
+    const disclosed = await command(
+      'POST',
+      '/v1/legal-requests',
+      { jobSeekerId: ids.jobSeeker.jobSeekerId, authority: '岡山県警察本部', reference: '照会 第1号', reason: '捜査関係事項照会' },
+      201,
+      ['LegalDisclosureMade'],
+    );
     expect(disclosed).toMatchObject({ requestId: expect.any(String), devices: [{ reservationId, identifier: 'device-0001' }] });
   });
 
@@ -139,13 +169,22 @@ describe('command answers say what happened', () => {
 
     const counselor = await command('POST', `/v1/offices/${officeId}/counselors`, { name: '相談員A' }, 201, ['CounselorAdded']);
     const counselorId = counselor.counselorId as string;
-    await command('PATCH', `/v1/counselors/${counselorId}`, { name: '相談員B', roomUrl: 'https://meet.example.jp/room/b' }, 200, ['CounselorRenamed', 'CounselorRoomUrlSet']);
+    await command('PATCH', `/v1/counselors/${counselorId}`, { name: '相談員B', roomUrl: 'https://meet.example.jp/room/b' }, 200, [
+      'CounselorRenamed',
+      'CounselorRoomUrlSet',
+    ]);
     const hours = { from: '10:00', to: '15:00' };
-    await command('PUT', `/v1/counselors/${counselorId}/weekly-hours`, { '1': hours, '2': hours, '3': null, '4': hours, '5': hours }, 200, ['WeeklyHoursSet']);
+    await command('PUT', `/v1/counselors/${counselorId}/weekly-hours`, { '1': hours, '2': hours, '3': null, '4': hours, '5': hours }, 200, [
+      'WeeklyHoursSet',
+    ]);
 
-    const added = await command('POST', `/v1/counselors/${counselorId}/exceptions`, { kind: 'leave', date: '2026-12-03', reason: '年休' }, 201, ['AvailabilityExceptionAdded']);
+    const added = await command('POST', `/v1/counselors/${counselorId}/exceptions`, { kind: 'leave', date: '2026-12-03', reason: '年休' }, 201, [
+      'AvailabilityExceptionAdded',
+    ]);
     expect(added.exceptionId).toEqual(expect.any(String));
-    expect((await service.send('GET', `/v1/counselors/${counselorId}`)).body.exceptions).toEqual([expect.objectContaining({ exceptionId: added.exceptionId })]);
+    expect((await service.send('GET', `/v1/counselors/${counselorId}`)).body.exceptions).toEqual([
+      expect.objectContaining({ exceptionId: added.exceptionId }),
+    ]);
     await command('DELETE', `/v1/counselors/${counselorId}/exceptions/${added.exceptionId}`, undefined, 200, ['AvailabilityExceptionRemoved']);
     expect((await service.send('GET', `/v1/counselors/${counselorId}`)).body.exceptions).toEqual([]);
 
@@ -163,11 +202,22 @@ describe('command answers say what happened', () => {
   });
 
   it('a command that changes nothing answers the stream it looked at, with nothing appended', async () => {
-    const same = { jobSeekerNo: ids.jobSeeker.jobSeekerNo, registration: 'full', name: ids.jobSeeker.name, email: 'taro@example.jp', inPersonDifficulty: '育児のため外出が難しい' };
+    const same = {
+      jobSeekerNo: ids.jobSeeker.jobSeekerNo,
+      registration: 'full',
+      name: ids.jobSeeker.name,
+      email: 'taro@example.jp',
+      inPersonDifficulty: '育児のため外出が難しい',
+    };
     const answer = await service.send('POST', '/v1/job-seekers', same);
     expect(answer).toEqual({
       status: 200,
-      body: { jobSeekerId: ids.jobSeeker.jobSeekerId, appended: [], streams: [{ streamId: `jobseeker-${ids.jobSeeker.jobSeekerId}`, revision: expect.any(String), appended: [] }], replayed: false },
+      body: {
+        jobSeekerId: ids.jobSeeker.jobSeekerId,
+        appended: [],
+        streams: [{ streamId: `jobseeker-${ids.jobSeeker.jobSeekerId}`, revision: expect.any(String), appended: [] }],
+        replayed: false,
+      },
     });
   });
 });

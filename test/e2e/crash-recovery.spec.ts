@@ -74,8 +74,14 @@ describe('a crash between taking the slot and confirming the reservation', () =>
     expect(await recovery.sweep()).toBe(0); // exactly once
 
     const day = await restarted.store.readStream(`counselor-day-${counselorId}-2026-12-01`);
-    expect(day.map((e) => [e.type, e.data.reason])).toEqual([['SlotHeld', undefined], ['SlotReleased', 'confirmation-abandoned']]);
-    expect((await restarted.store.readStream(`reservation-${reservationId}`)).map((e) => e.type)).toEqual(['ReservationRequested', 'ConfirmationAbandoned']);
+    expect(day.map((e) => [e.type, e.data.reason])).toEqual([
+      ['SlotHeld', undefined],
+      ['SlotReleased', 'confirmation-abandoned'],
+    ]);
+    expect((await restarted.store.readStream(`reservation-${reservationId}`)).map((e) => e.type)).toEqual([
+      'ReservationRequested',
+      'ConfirmationAbandoned',
+    ]);
 
     const other = await restarted.send('POST', `/v1/reservations/${await otherReservation()}/confirmation`, { counselorId, start });
     expect(other.status).toBe(200);
@@ -119,7 +125,12 @@ describe('A6.5: a failure between ReservationCancelled and SlotReleased', () => 
     reservationId = (await service.send('POST', '/v1/reservations', requestBody(officeId, ids.jobSeeker, start))).body.reservationId;
     expect((await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start })).status).toBe(200);
     failing.on = true;
-    const cancelled = await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, { 'idempotency-key': 'cancel-release-fails-01' });
+    const cancelled = await service.send(
+      'POST',
+      `/v1/reservations/${reservationId}/cancellation`,
+      { channel: 'phone', reason: '体調不良' },
+      { 'idempotency-key': 'cancel-release-fails-01' },
+    );
     expect(cancelled.status).toBe(500);
     failing.on = false;
     expect((await service.store.readStream(`reservation-${reservationId}`)).at(-1)!.type).toBe('ReservationCancelled');
@@ -158,7 +169,12 @@ describe('A6.5: a failure between ReservationCancelled and SlotReleased', () => 
   });
 
   it('re-sending the same cancel (same Idempotency-Key) answers as the first time and finishes the release', async () => {
-    const again = await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, { 'idempotency-key': 'cancel-release-fails-01' });
+    const again = await service.send(
+      'POST',
+      `/v1/reservations/${reservationId}/cancellation`,
+      { channel: 'phone', reason: '体調不良' },
+      { 'idempotency-key': 'cancel-release-fails-01' },
+    );
     expect(again).toMatchObject({ status: 200, body: { appended: ['ReservationCancelled'], replayed: true } });
 
     expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);

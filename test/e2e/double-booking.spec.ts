@@ -33,11 +33,16 @@ describe('SLOT: no double booking when confirmations race', () => {
     expect(statuses.filter((s) => s !== 200).every((s) => s === 409 || s === 422)).toBe(true);
     const losers = answers.filter((a) => a.status === 422);
     expect(losers.every((a) => a.body.rule === 'SLOT')).toBe(true);
-    console.info(`race: ${CONFIRMATIONS} confirmations → ${statuses.filter((s) => s === 200).length}×200, ${losers.length}×422, ${statuses.filter((s) => s === 409).length}×409`);
+    console.info(
+      `race: ${CONFIRMATIONS} confirmations → ${statuses.filter((s) => s === 200).length}×200, ${losers.length}×422, ${statuses.filter((s) => s === 409).length}×409`,
+    );
 
     const winner = reservationIds[statuses.indexOf(200)];
     const day = await service.store.readStream(`counselor-day-${counselorIds[0]}-2026-12-01`);
-    const holds = fold(counselorDayDecider, day.map((e) => toDomainEvent(e) as never)).holds;
+    const holds = fold(
+      counselorDayDecider,
+      day.map((e) => toDomainEvent(e) as never),
+    ).holds;
     expect([...holds.values()].map((h) => h.reservationId)).toEqual([winner]);
     expect(day.filter((e) => e.type === 'SlotHeld')).toHaveLength(1);
     const confirmedReservations = [];
@@ -50,7 +55,11 @@ describe('SLOT: no double booking when confirmations race', () => {
     // The calendar shows the single winner in that slot, and no leftover hold of a loser anywhere that day.
     const calendar = await service.send('GET', `/v1/counselors/${counselorIds[0]}/calendar?date=2026-12-01`);
     const slots = calendar.body.days[0].counselors[0].slots;
-    expect(slots.find((s: { start: string }) => s.start === '2026-12-01T10:00:00+09:00')).toMatchObject({ state: 'confirmed', reservationId: winner, bookable: false });
+    expect(slots.find((s: { start: string }) => s.start === '2026-12-01T10:00:00+09:00')).toMatchObject({
+      state: 'confirmed',
+      reservationId: winner,
+      bookable: false,
+    });
     expect(slots.filter((s: { state: string }) => s.state !== 'free')).toHaveLength(1);
     const listed = await service.send('GET', `/v1/reservations?officeId=${officeId}&status=confirmed`);
     expect(listed.body.items.map((r: { reservationId: string }) => r.reservationId)).toEqual([winner]);

@@ -57,10 +57,21 @@ describe('A8.1: erasure is final when it answers, also when the process is kille
       });
       return { status: response.status, body: (await response.json()) as Record<string, string> };
     };
-    const registered = await send('/v1/job-seekers', { jobSeekerNo: '33010-7654321', registration: 'full', name: '倉敷 花子', email: 'hanako@example.jp', inPersonDifficulty: '介護のため外出が難しい' });
+    const registered = await send('/v1/job-seekers', {
+      jobSeekerNo: '33010-7654321',
+      registration: 'full',
+      name: '倉敷 花子',
+      email: 'hanako@example.jp',
+      inPersonDifficulty: '介護のため外出が難しい',
+    });
     expect(registered.status).toBe(201);
     const jobSeekerId = registered.body.jobSeekerId;
-    const other = await send('/v1/job-seekers', { jobSeekerNo: '33010-1111111', registration: 'full', name: '岡山 次郎', inPersonDifficulty: '遠方に住んでいる' });
+    const other = await send('/v1/job-seekers', {
+      jobSeekerNo: '33010-1111111',
+      registration: 'full',
+      name: '岡山 次郎',
+      inPersonDifficulty: '遠方に住んでいる',
+    });
     const wrapped = wrappedKeyOf(`${dbFile}.keys`, jobSeekerId);
     const otherWrapped = wrappedKeyOf(`${dbFile}.keys`, other.body.jobSeekerId);
     expect(everyFileBytes(dirname(dbFile)).includes(wrapped)).toBe(true);

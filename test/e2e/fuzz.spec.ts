@@ -22,11 +22,26 @@ interface Operation {
 const hostileStrings = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('../../etc/passwd', '%00', "' OR 1=1 --", '<script>alert(1)</script>', '${jndi:ldap://x}', '__proto__', 'constructor', '\u0000', 'NaN', '-1', '1e309', '０１２３'),
+  fc.constantFrom(
+    '../../etc/passwd',
+    '%00',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>',
+    '${jndi:ldap://x}',
+    '__proto__',
+    'constructor',
+    '\u0000',
+    'NaN',
+    '-1',
+    '1e309',
+    '０１２３',
+  ),
   fc.string({ minLength: 300, maxLength: 3000 }),
 );
 /** Never a valid id of any kind (UUID, 64-hex job-seeker id, staff id, token id, date). */
-const badParam = hostileStrings.filter((s) => !/^[0-9a-f-]{32,64}$/.test(s) && !/^[A-Za-z0-9._@-]{1,64}$/.test(s) && !/^\d{4}-\d{2}-\d{2}$/.test(s) && s.length > 0);
+const badParam = hostileStrings.filter(
+  (s) => !/^[0-9a-f-]{32,64}$/.test(s) && !/^[A-Za-z0-9._@-]{1,64}$/.test(s) && !/^\d{4}-\d{2}-\d{2}$/.test(s) && s.length > 0,
+);
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 const hostileObject = fc.oneof(
   fc.dictionary(hostileStrings, jsonValue, { minKeys: 1, maxKeys: 6 }),
@@ -52,7 +67,9 @@ const bodies = fc.oneof(
 function defects(operation: Operation): fc.Arbitrary<Defect> {
   const options: fc.Arbitrary<Defect>[] = [
     fc.constant({ kind: 'no-credentials' as const }),
-    fc.oneof(hostileStrings, fc.constant('mdg_' + '0'.repeat(32) + '_' + 'A'.repeat(43))).map((token) => ({ kind: 'bad-credentials' as const, token })),
+    fc
+      .oneof(hostileStrings, fc.constant('mdg_' + '0'.repeat(32) + '_' + 'A'.repeat(43)))
+      .map((token) => ({ kind: 'bad-credentials' as const, token })),
   ];
   if (operation.hasQuery) {
     options.push(fc.tuple(hostileStrings, hostileStrings).map(([key, value]) => ({ kind: 'bad-query' as const, key: `${key}_unknown`, value })));
@@ -60,9 +77,14 @@ function defects(operation: Operation): fc.Arbitrary<Defect> {
   if (operation.params.length > 0) options.push(badParam.map((value) => ({ kind: 'bad-param' as const, value })));
   if (operation.hasBody) {
     options.push(
-      fc.tuple(bodies, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16')).map(([body, contentType]) => ({ kind: 'bad-body' as const, body, contentType })),
+      fc
+        .tuple(bodies, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16'))
+        .map(([body, contentType]) => ({ kind: 'bad-body' as const, body, contentType })),
       fc.constant({ kind: 'oversized-body' as const }),
-      fc.string({ minLength: 1, maxLength: 200 }).filter((k) => !/^[A-Za-z0-9._~-]{8,128}$/.test(k) && !/[\r\n\0]/.test(k)).map((key) => ({ kind: 'bad-idempotency-key' as const, key })),
+      fc
+        .string({ minLength: 1, maxLength: 200 })
+        .filter((k) => !/^[A-Za-z0-9._~-]{8,128}$/.test(k) && !/[\r\n\0]/.test(k))
+        .map((key) => ({ kind: 'bad-idempotency-key' as const, key })),
     );
   }
   return fc.oneof(...options);
@@ -79,22 +101,33 @@ describe('issue 3: hostile input across all endpoints', () => {
     const ids = await seed(service);
     token = await service.tokenFor('fuzzer', ['counselor', 'supervisor', 'auditor', 'integration', 'admin']);
     const reservation = await service.send('POST', '/v1/reservations', {
-      officeId: ids.officeId, jobSeekerNo: ids.jobSeeker.jobSeekerNo, name: ids.jobSeeker.name, email: 'taro@example.jp', channel: 'phone', firstWish: '2026-12-01T10:00:00+09:00',
+      officeId: ids.officeId,
+      jobSeekerNo: ids.jobSeeker.jobSeekerNo,
+      name: ids.jobSeeker.name,
+      email: 'taro@example.jp',
+      channel: 'phone',
+      firstWish: '2026-12-01T10:00:00+09:00',
     });
     // Real ids, so a request whose only defect is its body or query reaches the validation of an existing thing.
-    validIds = { officeId: ids.officeId, counselorId: ids.counselorIds[0], jobSeekerId: ids.jobSeeker.jobSeekerId, reservationId: reservation.body.reservationId, staffId: 'fuzzer' };
+    validIds = {
+      officeId: ids.officeId,
+      counselorId: ids.counselorIds[0],
+      jobSeekerId: ids.jobSeeker.jobSeekerId,
+      reservationId: reservation.body.reservationId,
+      staffId: 'fuzzer',
+    };
     const document = (await service.app.inject({ method: 'GET', url: '/docs-json' })).json();
     operations = Object.entries(document.paths as Record<string, Record<string, { requestBody?: unknown; parameters?: Array<{ in: string }> }>>)
       .filter(([path]) => !path.startsWith('/health')) // public, reads nothing personal
       .flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, spec]) => ({
-        method: method.toUpperCase() as Operation['method'],
-        path,
-        params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
-        hasBody: spec.requestBody !== undefined,
-        hasQuery: (spec.parameters ?? []).some((p) => p.in === 'query'),
-      })),
-    );
+        Object.entries(methods).map(([method, spec]) => ({
+          method: method.toUpperCase() as Operation['method'],
+          path,
+          params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+          hasBody: spec.requestBody !== undefined,
+          hasQuery: (spec.parameters ?? []).some((p) => p.in === 'query'),
+        })),
+      );
   });
   afterAll(() => service.close());
 
@@ -124,7 +157,12 @@ describe('issue 3: hostile input across all endpoints', () => {
     let payload: string | undefined;
     if (operation.hasBody) {
       headers['content-type'] = defect.kind === 'bad-body' ? defect.contentType : 'application/json';
-      payload = defect.kind === 'bad-body' ? defect.body : defect.kind === 'oversized-body' ? JSON.stringify({ reason: 'x'.repeat(70 * 1024) }) : '{"unexpectedField": true}';
+      payload =
+        defect.kind === 'bad-body'
+          ? defect.body
+          : defect.kind === 'oversized-body'
+            ? JSON.stringify({ reason: 'x'.repeat(70 * 1024) })
+            : '{"unexpectedField": true}';
     }
     return { method: operation.method, url, headers, payload };
   }
@@ -132,7 +170,9 @@ describe('issue 3: hostile input across all endpoints', () => {
   it(`answers ${RUNS} malformed or hostile requests with 4xx and a message: 0 appends, 0 answers 5xx`, async () => {
     const head = await service.store.headPosition();
     const statuses = new Map<number, number>();
-    const arbitrary = fc.integer({ min: 0, max: operations.length - 1 }).chain((i) => defects(operations[i]).map((defect) => ({ operation: operations[i], defect })));
+    const arbitrary = fc
+      .integer({ min: 0, max: operations.length - 1 })
+      .chain((i) => defects(operations[i]).map((defect) => ({ operation: operations[i], defect })));
     await fc.assert(
       fc.asyncProperty(arbitrary, async ({ operation, defect }) => {
         const response = await service.app.getHttpAdapter().getInstance().inject(request(operation, defect));
@@ -145,7 +185,12 @@ describe('issue 3: hostile input across all endpoints', () => {
     );
     expect(await service.store.headPosition()).toBe(head);
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    console.info(`fuzz: ${total} requests over ${operations.length} operations → ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${n}×${s}`).join(', ')}; appended 0; 5xx 0`);
+    console.info(
+      `fuzz: ${total} requests over ${operations.length} operations → ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${n}×${s}`)
+        .join(', ')}; appended 0; 5xx 0`,
+    );
     expect(total).toBe(RUNS);
   }, 300_000);
 });

@@ -50,7 +50,10 @@ describe('A8.1: guessing tokens is throttled: requests without a valid token cou
     for (let i = 5; i < 25; i++) guesses.push((await fetch(`${service.url}/v1/offices`, { headers: madeUp(i) })).status);
     expect(guesses).toEqual(Array(20).fill(429));
     const limited = await fetch(`${service.url}/v1/offices`, { headers: madeUp(99) });
-    expect(await limited.json()).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/有効なトークンのないこのアドレスから.*\d+秒待って/) });
+    expect(await limited.json()).toMatchObject({
+      error: 'too_many_requests',
+      message: expect.stringMatching(/有効なトークンのないこのアドレスから.*\d+秒待って/),
+    });
     expect((await fetch(`${service.url}/v1/offices`)).status).toBe(429); // no token at all: the same bucket
 
     const valid = { authorization: `Bearer ${await service.tokenFor('honest', ['counselor'])}` };
@@ -59,7 +62,14 @@ describe('A8.1: guessing tokens is throttled: requests without a valid token cou
 });
 
 describe('A8.1: nothing personal in the logs', () => {
-  const PERSON = { jobSeekerNo: '33010-5550123', registration: 'full', name: '倉敷 次郎', email: 'jiro.kurashiki@example.jp', phone: '086-999-0001', inPersonDifficulty: '足の怪我で通所が困難' };
+  const PERSON = {
+    jobSeekerNo: '33010-5550123',
+    registration: 'full',
+    name: '倉敷 次郎',
+    email: 'jiro.kurashiki@example.jp',
+    phone: '086-999-0001',
+    inPersonDifficulty: '足の怪我で通所が困難',
+  };
   const DEVICE = 'zoom-device-jiro-4471';
   const REASON = '倉敷 次郎さんが電話で取消';
 
@@ -67,10 +77,10 @@ describe('A8.1: nothing personal in the logs', () => {
     const written: string[] = [];
     const capture = (stream: NodeJS.WriteStream) => {
       const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      stream.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
         written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-      });
+      };
       return () => (stream.write = original);
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
@@ -79,9 +89,19 @@ describe('A8.1: nothing personal in the logs', () => {
       const ids = await seed(service);
       const jobSeekerId = (await service.send('POST', '/v1/job-seekers', PERSON)).body.jobSeekerId;
       await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent());
-      const request = { officeId: ids.officeId, jobSeekerNo: PERSON.jobSeekerNo, name: PERSON.name, email: PERSON.email, channel: 'phone', firstWish: JST('2026-12-01', '10:00') };
+      const request = {
+        officeId: ids.officeId,
+        jobSeekerNo: PERSON.jobSeekerNo,
+        name: PERSON.name,
+        email: PERSON.email,
+        channel: 'phone',
+        firstWish: JST('2026-12-01', '10:00'),
+      };
       const reservationId = (await service.send('POST', '/v1/reservations', request)).body.reservationId;
-      await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') });
+      await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, {
+        counselorId: ids.counselorIds[0],
+        start: JST('2026-12-01', '10:00'),
+      });
       await service.send('POST', '/v1/reservations', { ...request, email: `${PERSON.email}@@`, shoeSize: PERSON.name }); // 400
       await service.send('POST', '/v1/reservations', { ...request, firstWish: JST('2026-12-05', '10:00') }); // 422, a Saturday
       await service.send('GET', `/v1/job-seekers/${jobSeekerId}`);
@@ -97,7 +117,9 @@ describe('A8.1: nothing personal in the logs', () => {
     }
     const logs = written.join('');
     // The capture really saw the service's structured logs, its request lines among them.
-    expect(logs).toMatch(/"context":"Request","method":"POST","route":"\/v1\/reservations\/:id\/cancellation","status":200,"ms":\d+,"staff":"tanaka"/); // and its request lines
+    expect(logs).toMatch(
+      /"context":"Request","method":"POST","route":"\/v1\/reservations\/:id\/cancellation","status":200,"ms":\d+,"staff":"tanaka"/,
+    ); // and its request lines
     for (const value of [PERSON.jobSeekerNo, PERSON.name, PERSON.email, PERSON.phone, PERSON.inPersonDifficulty, DEVICE, REASON]) {
       expect(logs).not.toContain(value);
     }

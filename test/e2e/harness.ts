@@ -108,7 +108,14 @@ export async function seed(service: TestService, counselors = 1) {
     if (answer.status >= 300) throw new Error(`seed failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
-  ok(await service.send('POST', '/v1/terms-versions', { version: '2022-07-28', effectiveFrom: '2026-11-26', title: 'オンライン職業相談等利用規約', summary: '初版' }));
+  ok(
+    await service.send('POST', '/v1/terms-versions', {
+      version: '2022-07-28',
+      effectiveFrom: '2026-11-26',
+      title: 'オンライン職業相談等利用規約',
+      summary: '初版',
+    }),
+  );
   const office = ok(
     await service.send('POST', '/v1/offices', {
       name: 'ハローワーク岡山',

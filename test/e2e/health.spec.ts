@@ -44,7 +44,11 @@ describe('health: live, ready (503 until the read models caught up, and while on
       const during = await get(`${url}/health/ready`);
       expect(during.status).toBe(503);
       expect(during.body.status).toBe('not_ready');
-      expect(during.body.consumers.find((c: { name: string }) => c.name === 'staff-directory')).toMatchObject({ caughtUp: false, position: null, lag: String(BigInt(during.body.eventStore.head) + 1n) });
+      expect(during.body.consumers.find((c: { name: string }) => c.name === 'staff-directory')).toMatchObject({
+        caughtUp: false,
+        position: null,
+        lag: String(BigInt(during.body.eventStore.head) + 1n),
+      });
       expect((await get(`${url}/health`)).status).toBe(503);
       expect((await get(`${url}/health/live`)).status).toBe(200);
 
@@ -68,9 +72,25 @@ describe('health: live, ready (503 until the read models caught up, and while on
     const service = await startService();
     try {
       // An event no deciders would append: a role change for a staff member nobody enrolled.
-      const { position } = await service.store.append(`staff-${randomUUID()}`, [
-        { eventId: randomUUID(), type: 'StaffRolesChanged', schemaVersion: 1, data: { staffId: 'ghost', roles: ['admin'] }, metadata: { commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), actor: 'system:test', recordedAt: new Date().toISOString() } },
-      ], 'no_stream');
+      const { position } = await service.store.append(
+        `staff-${randomUUID()}`,
+        [
+          {
+            eventId: randomUUID(),
+            type: 'StaffRolesChanged',
+            schemaVersion: 1,
+            data: { staffId: 'ghost', roles: ['admin'] },
+            metadata: {
+              commandId: randomUUID(),
+              correlationId: randomUUID(),
+              causationId: randomUUID(),
+              actor: 'system:test',
+              recordedAt: new Date().toISOString(),
+            },
+          },
+        ],
+        'no_stream',
+      );
 
       let health = await get(`${service.url}/health/ready`);
       for (let i = 0; i < 500 && health.body.consumers.find((c: { name: string }) => c.name === 'staff-directory').state !== 'stopped'; i++) {
@@ -79,7 +99,10 @@ describe('health: live, ready (503 until the read models caught up, and while on
       }
 
       expect(health.status).toBe(503);
-      expect(health.body.consumers.find((c: { name: string }) => c.name === 'staff-directory')).toMatchObject({ state: 'stopped', error: { position: String(position) } });
+      expect(health.body.consumers.find((c: { name: string }) => c.name === 'staff-directory')).toMatchObject({
+        state: 'stopped',
+        error: { position: String(position) },
+      });
       expect(health.body.consumers.filter((c: { state: string }) => c.state === 'stopped')).toHaveLength(1);
       expect((await get(`${service.url}/health/live`)).status).toBe(200);
     } finally {

@@ -15,7 +15,10 @@ describe('Idempotency-Key reused for a different request', () => {
   async function expectRefusedAsReused(method: string, path: string, body: unknown, headers: Record<string, string>) {
     const head = await service.store.headPosition();
     const refused = await service.send(method, path, body, headers);
-    expect(refused).toEqual({ status: 422, body: { error: 'idempotency_key_reused', code: 'idempotency-key.reused', message: expect.stringMatching(/別の要求.*新しいキー/) } });
+    expect(refused).toEqual({
+      status: 422,
+      body: { error: 'idempotency_key_reused', code: 'idempotency-key.reused', message: expect.stringMatching(/別の要求.*新しいキー/) },
+    });
     expect(await service.store.headPosition()).toBe(head);
   }
 
@@ -36,11 +39,15 @@ describe('Idempotency-Key reused for a different request', () => {
   it('a different path under the same key is refused (a cancellation key re-sent to check in, or with another reason)', async () => {
     const reservationId = (await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker))).body.reservationId;
     const key = { 'idempotency-key': 'cancel-reuse-0001' };
-    expect((await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, key)).status).toBe(200);
+    expect((await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, key)).status).toBe(
+      200,
+    );
 
     await expectRefusedAsReused('POST', `/v1/reservations/${reservationId}/check-in`, {}, key);
     await expectRefusedAsReused('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '別の理由' }, key);
-    expect((await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, key)).body).toMatchObject({ replayed: true });
+    expect(
+      (await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'phone', reason: '体調不良' }, key)).body,
+    ).toMatchObject({ replayed: true });
   });
 
   it('a confirmation (two streams) re-sent with the same key for another slot is refused before any slot is taken', async () => {
@@ -51,7 +58,10 @@ describe('Idempotency-Key reused for a different request', () => {
     expect(confirmed.status).toBe(200);
 
     await expectRefusedAsReused('POST', `/v1/reservations/${reservationId}/confirmation`, { ...confirm, counselorId: ids.counselorIds[1] }, key);
-    expect((await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, confirm, key)).body).toEqual({ ...confirmed.body, replayed: true });
+    expect((await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, confirm, key)).body).toEqual({
+      ...confirmed.body,
+      replayed: true,
+    });
     // The second counselor's slot was never taken: another reservation can have it.
     const other = (await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker))).body.reservationId;
     expect((await service.send('POST', `/v1/reservations/${other}/confirmation`, { ...confirm, counselorId: ids.counselorIds[1] })).status).toBe(200);

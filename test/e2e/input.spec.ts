@@ -24,13 +24,38 @@ describe('clean input over HTTP', () => {
 
   /** Free-text fields of several endpoints: the request as JSON text with the bad value spliced in. */
   const textFields: Array<[what: string, method: string, path: () => string, body: (value: string) => string, field: string]> = [
-    ['a job seeker’s name', 'POST', () => '/v1/job-seekers', (v) => `{"jobSeekerNo":"33010-7777777","registration":"full","name":${v},"inPersonDifficulty":"遠方"}`, 'name'],
+    [
+      'a job seeker’s name',
+      'POST',
+      () => '/v1/job-seekers',
+      (v) => `{"jobSeekerNo":"33010-7777777","registration":"full","name":${v},"inPersonDifficulty":"遠方"}`,
+      'name',
+    ],
     ['an office name', 'PATCH', () => `/v1/offices/${ids.officeId}`, (v) => `{"name":${v}}`, 'name'],
     ['a counselor name', 'POST', () => `/v1/offices/${ids.officeId}/counselors`, (v) => `{"name":${v}}`, 'name'],
     ['a closure reason', 'POST', () => `/v1/offices/${ids.officeId}/closure-days`, (v) => `{"date":"2026-12-03","reason":${v}}`, 'reason'],
-    ['a designated app’s name', 'POST', () => `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/consents`, (v) => JSON.stringify({ designatedApp: { name: '§', termsUrl: 'https://www.webex.com/terms.html' }, termsVersion: '2022-07-28', environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true }, deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true }, recordingProhibitionAcknowledged: true }).replace('"§"', v), 'designatedApp.name'],
+    [
+      'a designated app’s name',
+      'POST',
+      () => `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/consents`,
+      (v) =>
+        JSON.stringify({
+          designatedApp: { name: '§', termsUrl: 'https://www.webex.com/terms.html' },
+          termsVersion: '2022-07-28',
+          environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
+          deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
+          recordingProhibitionAcknowledged: true,
+        }).replace('"§"', v),
+      'designatedApp.name',
+    ],
     ['a staff member’s name', 'POST', () => '/v1/staff', (v) => `{"staffId":"sato","name":${v},"roles":["counselor"]}`, 'name'],
-    ['a legal request’s authority', 'POST', () => '/v1/legal-requests', (v) => `{"jobSeekerId":"${ids.jobSeeker.jobSeekerId}","authority":${v},"reference":"第1号","reason":"捜査"}`, 'authority'],
+    [
+      'a legal request’s authority',
+      'POST',
+      () => '/v1/legal-requests',
+      (v) => `{"jobSeekerId":"${ids.jobSeeker.jobSeekerId}","authority":${v},"reference":"第1号","reason":"捜査"}`,
+      'authority',
+    ],
   ];
 
   describe.each(textFields)('%s', (_what, method, path, body, field) => {
@@ -73,7 +98,11 @@ describe('clean input over HTTP', () => {
     ['a minus sign', '33010−1234567'],
     ['full-width digits and a full-width hyphen', '３３０１０－１２３４５６７'],
   ])('A2.1: takes a 求職番号 written with %s as the same job seeker', async (_how, jobSeekerNo) => {
-    const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, { jobSeekerNo, name: ids.jobSeeker.name }, JST('2026-12-02', '11:00')));
+    const requested = await service.send(
+      'POST',
+      '/v1/reservations',
+      requestBody(ids.officeId, { jobSeekerNo, name: ids.jobSeeker.name }, JST('2026-12-02', '11:00')),
+    );
     expect(requested.status).toBe(201);
     expect((await service.send('GET', `/v1/reservations/${requested.body.reservationId}`)).body.jobSeekerId).toBe(ids.jobSeeker.jobSeekerId);
   });

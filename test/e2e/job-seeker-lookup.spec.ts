@@ -19,13 +19,20 @@ describe('A8.1: find a job seeker by the 求職番号 (GET /v1/job-seekers?jobSe
   it('finds them however the number is written (hyphens or not, full-width digits), and records the read', async () => {
     for (const spelling of ['33010-12345671', '3301012345671', '３３０１０-１２３４５６７１', '３３０１０１２３４５６７１']) {
       const found = await lookup(spelling);
-      expect(found).toMatchObject({ status: 200, body: { total: 1, items: [{ jobSeekerId: miho.jobSeekerId, name: '田中 美穂', registration: 'full', refused: false }] } });
+      expect(found).toMatchObject({
+        status: 200,
+        body: { total: 1, items: [{ jobSeekerId: miho.jobSeekerId, name: '田中 美穂', registration: 'full', refused: false }] },
+      });
     }
     const sato = await service.tokenFor('sato', ['counselor']);
     expect((await lookup('33010-12345671', sato)).status).toBe(200);
     const auditor = `Bearer ${await service.tokenFor('yamamoto', ['auditor'])}`;
-    const views = await service.send('GET', `/v1/audit/personal-data-views?from=2026-11-26&to=2026-11-26&viewer=staff:sato`, undefined, { authorization: auditor });
-    expect(views.body.items).toEqual([expect.objectContaining({ viewer: 'staff:sato', view: 'job-seeker-lookup', jobSeekerIds: [miho.jobSeekerId] })]);
+    const views = await service.send('GET', `/v1/audit/personal-data-views?from=2026-11-26&to=2026-11-26&viewer=staff:sato`, undefined, {
+      authorization: auditor,
+    });
+    expect(views.body.items).toEqual([
+      expect.objectContaining({ viewer: 'staff:sato', view: 'job-seeker-lookup', jobSeekerIds: [miho.jobSeekerId] }),
+    ]);
   });
 
   it('answers an empty page for a number nobody registered, and records nothing (nothing personal was shown)', async () => {

@@ -35,7 +35,12 @@ describe('A8.1: with JWT sign-in (AUTH_JWT_SECRET or AUTH_JWKS_URL), Madoguchi i
       .sign(new TextEncoder().encode(SECRET));
     const headers = { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' };
     expect((await app.inject({ method: 'GET', url: '/v1/staff', headers })).statusCode).toBe(200);
-    const enrolled = await app.inject({ method: 'POST', url: '/v1/staff', headers, payload: { staffId: 'sato', name: '佐藤 花子', roles: ['counselor'] } });
+    const enrolled = await app.inject({
+      method: 'POST',
+      url: '/v1/staff',
+      headers,
+      payload: { staffId: 'sato', name: '佐藤 花子', roles: ['counselor'] },
+    });
     expect(enrolled.statusCode).toBe(201);
 
     const head = await store.headPosition();

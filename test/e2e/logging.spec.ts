@@ -16,7 +16,11 @@ async function logsAt(level: LogLevel): Promise<Array<Record<string, unknown>>> 
   expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   new Logger('Careless').warn({ msg: 'someone logged a person', name: '倉敷 次郎', details: { email: 'jiro@example.jp', phone: '086-999-0001' } });
   await app.close();
-  return lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return lines
+    .join('')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 describe('LOG_LEVEL: the logs obey it, as JSON lines', () => {
@@ -27,7 +31,9 @@ describe('LOG_LEVEL: the logs obey it, as JSON lines', () => {
   it("info: the request lines, no start-up chatter (modules, route mappings), and no person's data", async () => {
     const entries = await logsAt('info');
     expect(entries.some((e) => e.context === 'Request' && e.route === '/health' && e.status === 200 && e.level === 'info')).toBe(true);
-    expect(entries.filter((e) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader', 'NestFactory', 'NestApplication'].includes(e.context as string))).toEqual([]);
+    expect(
+      entries.filter((e) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader', 'NestFactory', 'NestApplication'].includes(e.context as string)),
+    ).toEqual([]);
     expect(entries.every((e) => typeof e.time === 'string' && e.service === 'madoguchi')).toBe(true);
     const careless = entries.find((e) => e.context === 'Careless');
     expect(careless).toMatchObject({ level: 'warn', name: '[redacted]', details: { email: '[redacted]', phone: '[redacted]' } });
@@ -40,7 +46,9 @@ describe('LOG_LEVEL: the logs obey it, as JSON lines', () => {
 
   it('debug: also what Nest did at start, every route mapped among it', async () => {
     const entries = await logsAt('debug');
-    expect(entries.some((e) => e.context === 'RouterExplorer' && e.level === 'debug' && /Mapped \{\/health, GET\} route/.test(e.msg as string))).toBe(true);
+    expect(entries.some((e) => e.context === 'RouterExplorer' && e.level === 'debug' && /Mapped \{\/health, GET\} route/.test(e.msg as string))).toBe(
+      true,
+    );
     expect(entries.some((e) => e.context === 'Request')).toBe(true);
   });
 });

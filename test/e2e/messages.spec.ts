@@ -41,26 +41,54 @@ describe('error messages over HTTP', () => {
     const slot = { counselorId: ids.counselorIds[0], start: JST('2026-12-02', '10:00') };
     expect((await service.send('POST', `/v1/reservations/${first.body.reservationId}/confirmation`, slot)).status).toBe(200);
     const busy = await service.send('POST', `/v1/reservations/${second.body.reservationId}/confirmation`, slot);
-    expect(busy).toMatchObject({ status: 422, body: { rule: 'SLOT', code: 'slot.taken', message: 'この相談員は2026年12月2日（水）10:00にすでに面談があります。別の相談員か時間を選んでください。' } });
-    expect((await service.send('POST', `/v1/reservations/${second.body.reservationId}/confirmation`, slot, EN)).body.message).toContain('2026-12-02 10:00 JST');
+    expect(busy).toMatchObject({
+      status: 422,
+      body: {
+        rule: 'SLOT',
+        code: 'slot.taken',
+        message: 'この相談員は2026年12月2日（水）10:00にすでに面談があります。別の相談員か時間を選んでください。',
+      },
+    });
+    expect((await service.send('POST', `/v1/reservations/${second.body.reservationId}/confirmation`, slot, EN)).body.message).toContain(
+      '2026-12-02 10:00 JST',
+    );
 
-    const saturday = await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), secondWish: JST('2026-12-05', '10:00') });
-    expect(saturday).toMatchObject({ status: 422, body: { rule: 'A6.2', message: expect.stringMatching(/^第2希望 2026年12月5日（土）10:00：土曜日のため/) } });
+    const saturday = await service.send('POST', '/v1/reservations', {
+      ...requestBody(ids.officeId, ids.jobSeeker),
+      secondWish: JST('2026-12-05', '10:00'),
+    });
+    expect(saturday).toMatchObject({
+      status: 422,
+      body: { rule: 'A6.2', message: expect.stringMatching(/^第2希望 2026年12月5日（土）10:00：土曜日のため/) },
+    });
   });
 
   it('A6.2: reports a wish off by seconds with its seconds', async () => {
     const refused = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, '2026-12-01T10:00:30+09:00'));
-    expect(refused.body).toMatchObject({ rule: 'A6.2', code: 'slot.not-on-half-hour', message: expect.stringContaining('10:00:30 は開始時刻になりません') });
+    expect(refused.body).toMatchObject({
+      rule: 'A6.2',
+      code: 'slot.not-on-half-hour',
+      message: expect.stringContaining('10:00:30 は開始時刻になりません'),
+    });
   });
 
   it('words 400 problems from the catalogue, never the validator’s own text', async () => {
     const auditor = { authorization: `Bearer ${await service.tokenFor('kansa', ['auditor'])}` };
     const tooBig = await service.send('GET', '/v1/offices?limit=500');
-    expect(tooBig.body).toMatchObject({ error: 'bad_request', code: 'bad-request', problems: [{ field: 'limit', in: 'query', code: 'input.too-big', problem: '200以下にしてください' }] });
+    expect(tooBig.body).toMatchObject({
+      error: 'bad_request',
+      code: 'bad-request',
+      problems: [{ field: 'limit', in: 'query', code: 'input.too-big', problem: '200以下にしてください' }],
+    });
     expect((await service.send('GET', '/v1/offices?limit=500', undefined, EN)).body.problems[0].problem).toBe('must be at most 200');
 
-    const viewer = await service.send('GET', '/v1/audit/personal-data-views?from=2026-11-01&to=2026-11-02&viewer=tanaka', undefined, { ...auditor, ...EN });
-    expect(viewer.body.problems).toEqual([{ field: 'viewer', in: 'query', code: 'input.viewer', problem: 'must be a viewer written staff:<staff id>, e.g. staff:tanaka' }]);
+    const viewer = await service.send('GET', '/v1/audit/personal-data-views?from=2026-11-01&to=2026-11-02&viewer=tanaka', undefined, {
+      ...auditor,
+      ...EN,
+    });
+    expect(viewer.body.problems).toEqual([
+      { field: 'viewer', in: 'query', code: 'input.viewer', problem: 'must be a viewer written staff:<staff id>, e.g. staff:tanaka' },
+    ]);
     expect(JSON.stringify(viewer.body)).not.toMatch(/pattern|Too big|Invalid|expected/);
   });
 
@@ -76,16 +104,25 @@ describe('error messages over HTTP', () => {
     const auditor = { authorization: `Bearer ${await service.tokenFor('kansa2', ['auditor'])}` };
     const refused = await service.send('GET', '/v1/audit/personal-data-views?from=2026-13-45&to=2026-11-02', undefined, auditor);
     expect(refused.status).toBe(400);
-    expect(refused.body.problems).toEqual([{ field: 'from', in: 'query', code: 'input.date', problem: '日付を YYYY-MM-DD で指定してください（例 2026-12-01）' }]);
+    expect(refused.body.problems).toEqual([
+      { field: 'from', in: 'query', code: 'input.date', problem: '日付を YYYY-MM-DD で指定してください（例 2026-12-01）' },
+    ]);
     const tooLong = await service.send('GET', '/v1/audit/personal-data-views?from=2026-01-01&to=2026-11-02', undefined, { ...auditor, ...EN });
     expect(tooLong.body.problems).toEqual([{ field: 'to', in: 'query', code: 'input.range-too-long', problem: 'at most 31 days at once' }]);
   });
 
   it('words 401, 404 and broken JSON from the catalogue too', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect((await service.send('GET', `/v1/counselors/${unknown}`)).body).toEqual({ error: 'not_found', code: 'not-found', message: `相談員（${unknown}）が見つかりません。` });
+    expect((await service.send('GET', `/v1/counselors/${unknown}`)).body).toEqual({
+      error: 'not_found',
+      code: 'not-found',
+      message: `相談員（${unknown}）が見つかりません。`,
+    });
     expect((await service.send('GET', `/v1/counselors/${unknown}`, undefined, EN)).body.message).toBe(`Counselor ${unknown} was not found.`);
     const broken = await service.send('POST', '/v1/reservations', '{"officeId": ', EN);
-    expect(broken.body).toMatchObject({ error: 'bad_request', problems: [{ field: '', in: 'body', code: 'input.not-json', problem: 'is not valid JSON' }] });
+    expect(broken.body).toMatchObject({
+      error: 'bad_request',
+      problems: [{ field: '', in: 'body', code: 'input.not-json', problem: 'is not valid JSON' }],
+    });
   });
 });

@@ -24,17 +24,26 @@ export function documentedAnswers(document: OpenApiDocument) {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ components: document.components }, 'document');
-  const templates = Object.keys(document.paths).map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  const templates = Object.keys(document.paths).map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
   /** A path as sent, or a template of the document, to the document's template. */
-  const templateOf = (path: string) => (document.paths[path] ? path : templates.find((t) => t.pattern.test(path))?.template ?? path);
+  const templateOf = (path: string) => (document.paths[path] ? path : (templates.find((t) => t.pattern.test(path))?.template ?? path));
   return (method: string, path: string, answer: Answer, status = answer.status): void => {
     expect(answer.status).toBe(status);
     const operation = document.paths[templateOf(path)]?.[method.toLowerCase() as (typeof METHODS)[number]];
     const schema = operation?.responses[String(status)]?.content?.['application/json']?.schema;
-    expect({ operation: `${method} ${path} ${status}`, documented: schema !== undefined }).toEqual({ operation: `${method} ${path} ${status}`, documented: true });
+    expect({ operation: `${method} ${path} ${status}`, documented: schema !== undefined }).toEqual({
+      operation: `${method} ${path} ${status}`,
+      documented: true,
+    });
     // `#/components/...` points into the document registered above.
     const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"document#/components/')));
     const valid = validate(answer.body);
-    expect({ operation: `${method} ${path} ${status}`, errors: valid ? [] : validate.errors }).toEqual({ operation: `${method} ${path} ${status}`, errors: [] });
+    expect({ operation: `${method} ${path} ${status}`, errors: valid ? [] : validate.errors }).toEqual({
+      operation: `${method} ${path} ${status}`,
+      errors: [],
+    });
   };
 }

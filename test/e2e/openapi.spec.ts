@@ -20,7 +20,9 @@ describe('the OpenAPI document', () => {
   let document: OpenApiDocument;
   let expectDocumented: ReturnType<typeof documentedAnswers>;
   const operations = () =>
-    Object.entries(document.paths).flatMap(([path, item]) => METHODS.flatMap((method) => (item[method] ? [{ path, method, operation: item[method] }] : [])));
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      METHODS.flatMap((method) => (item[method] ? [{ path, method, operation: item[method] }] : [])),
+    );
 
   beforeAll(async () => {
     service = await startService();
@@ -40,9 +42,14 @@ describe('the OpenAPI document', () => {
     });
     // redocly exits non-zero when it finds errors; its report is on stdout either way.
     const { stdout } = await run.catch((failed: { stdout: string }) => failed);
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: Array<{ ruleId: string; severity: string; message: string; location: Array<{ pointer: string }> }> };
+    const report = JSON.parse(stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: Array<{ ruleId: string; severity: string; message: string; location: Array<{ pointer: string }> }>;
+    };
     const lines = report.problems.map((p) => `${p.severity} ${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);
-    console.info(`redocly lint of /docs-json: ${report.totals.errors} errors, ${report.totals.warnings} warnings${lines.length ? `\n${lines.join('\n')}` : ''}`);
+    console.info(
+      `redocly lint of /docs-json: ${report.totals.errors} errors, ${report.totals.warnings} warnings${lines.length ? `\n${lines.join('\n')}` : ''}`,
+    );
     expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
   }, 60_000);
 
@@ -55,7 +62,8 @@ describe('the OpenAPI document', () => {
       if (success.length === 0) missing.push(`${name}: no 2xx answer`);
       for (const [status, answer] of success) {
         // /metrics answers Prometheus' text format, not JSON.
-        if (!(answer.content?.['application/json'] ?? (path === '/metrics' ? answer.content?.['text/plain'] : undefined))?.schema) missing.push(`${name}: ${status} has no schema`);
+        if (!(answer.content?.['application/json'] ?? (path === '/metrics' ? answer.content?.['text/plain'] : undefined))?.schema)
+          missing.push(`${name}: ${status} has no schema`);
       }
       const expected = [
         ...(path.includes('{') || operation.parameters?.some((p) => p.in === 'query') || operation.requestBody ? ['400'] : []),
@@ -67,21 +75,36 @@ describe('the OpenAPI document', () => {
       ];
       for (const status of expected) {
         const answer = operation.responses[status];
-        if (answer?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/Error') missing.push(`${name}: ${status} without the error body`);
+        if (answer?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/Error')
+          missing.push(`${name}: ${status} without the error body`);
       }
     }
     expect(missing).toEqual([]);
     expect(document.components.schemas.Error).toMatchObject({
       required: ['error', 'code', 'message'],
-      properties: { error: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, rule: { type: 'string' }, problems: { type: 'array' }, details: { type: 'object' } },
+      properties: {
+        error: { type: 'string' },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        rule: { type: 'string' },
+        problems: { type: 'array' },
+        details: { type: 'object' },
+      },
     });
   });
 
   it('201 where something is created, 200 otherwise', () => {
     const statuses = Object.fromEntries(
-      operations().map(({ path, method, operation }) => [`${method.toUpperCase()} ${path}`, Object.keys(operation.responses).filter((s) => s.startsWith('2')).join(',')]),
+      operations().map(({ path, method, operation }) => [
+        `${method.toUpperCase()} ${path}`,
+        Object.keys(operation.responses)
+          .filter((s) => s.startsWith('2'))
+          .join(','),
+      ]),
     );
-    const created = Object.entries(statuses).filter(([, s]) => s.includes('201')).map(([name, s]) => `${name} ${s}`);
+    const created = Object.entries(statuses)
+      .filter(([, s]) => s.includes('201'))
+      .map(([name, s]) => `${name} ${s}`);
     expect(created.sort()).toEqual(
       [
         'POST /v1/job-seekers 200,201',
@@ -104,7 +127,15 @@ describe('the OpenAPI document', () => {
   it('documents every query parameter with its type, default and limits', () => {
     const lists = operations().filter(({ operation }) => operation.parameters?.some((p) => p.in === 'query'));
     expect(lists.map(({ path }) => path).sort()).toEqual(
-      expect.arrayContaining(['/v1/audit/events', '/v1/audit/personal-data-views', '/v1/job-seekers', '/v1/offices', '/v1/offices/{id}/counselors', '/v1/reservations', '/v1/staff']),
+      expect.arrayContaining([
+        '/v1/audit/events',
+        '/v1/audit/personal-data-views',
+        '/v1/job-seekers',
+        '/v1/offices',
+        '/v1/offices/{id}/counselors',
+        '/v1/reservations',
+        '/v1/staff',
+      ]),
     );
     for (const { path, operation } of lists) {
       for (const parameter of operation.parameters!.filter((p) => p.in === 'query')) {
@@ -113,11 +144,19 @@ describe('the OpenAPI document', () => {
       if (path.endsWith('/calendar')) continue; // one day or week, not a list of pages
       expect(operation.parameters).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ name: 'limit', required: false, schema: expect.objectContaining({ type: 'integer', default: 50, minimum: 1, maximum: 200 }) }),
+          expect.objectContaining({
+            name: 'limit',
+            required: false,
+            schema: expect.objectContaining({ type: 'integer', default: 50, minimum: 1, maximum: 200 }),
+          }),
           // offset pages, or cursor pages (`after` = the previous page's `next`) on the read models
           operation.parameters!.some((p) => p.name === 'after')
             ? expect.objectContaining({ name: 'after', required: false, schema: expect.objectContaining({ type: 'string' }) })
-            : expect.objectContaining({ name: 'offset', required: false, schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }) }),
+            : expect.objectContaining({
+                name: 'offset',
+                required: false,
+                schema: expect.objectContaining({ type: 'integer', default: 0, minimum: 0 }),
+              }),
         ]),
       );
     }
@@ -130,13 +169,16 @@ describe('the OpenAPI document', () => {
         .map((p) => `${method.toUpperCase()} ${path} ${p.name}`),
     );
     expect(vague).toEqual([]);
-    expect(document.paths['/v1/reservations/{id}'].get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid' }) })]);
+    expect(document.paths['/v1/reservations/{id}'].get!.parameters).toEqual([
+      expect.objectContaining({ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid' }) }),
+    ]);
   });
 
   it('a client that reads only the document calls the audit endpoint successfully', async () => {
     const operation = document.paths['/v1/audit/personal-data-views'].get!;
     const today = '2026-11-26'; // the test clock's date
-    const valueOf = (schema: Schema) => (schema.format === 'date' ? today : schema.default !== undefined ? JSON.stringify(schema.default).replace(/^"|"$/g, '') : undefined);
+    const valueOf = (schema: Schema) =>
+      schema.format === 'date' ? today : schema.default !== undefined ? JSON.stringify(schema.default).replace(/^"|"$/g, '') : undefined;
     const query = new URLSearchParams();
     for (const parameter of operation.parameters!.filter((p) => p.in === 'query' && p.required)) {
       const value = valueOf(parameter.schema!);
@@ -157,8 +199,21 @@ describe('the OpenAPI document', () => {
     const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start));
     expectDocumented('POST', '/v1/reservations', requested);
     const reservationId = requested.body.reservationId as string;
-    expectDocumented('POST', '/v1/reservations/{id}/confirmation', await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start }));
-    expectDocumented('POST', '/v1/counselors/{id}/exceptions', await service.send('POST', `/v1/counselors/${counselorId}/exceptions`, { kind: 'blocked', from: JST('2026-12-03', '13:00'), to: JST('2026-12-03', '15:00'), reason: '研修' }));
+    expectDocumented(
+      'POST',
+      '/v1/reservations/{id}/confirmation',
+      await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start }),
+    );
+    expectDocumented(
+      'POST',
+      '/v1/counselors/{id}/exceptions',
+      await service.send('POST', `/v1/counselors/${counselorId}/exceptions`, {
+        kind: 'blocked',
+        from: JST('2026-12-03', '13:00'),
+        to: JST('2026-12-03', '15:00'),
+        reason: '研修',
+      }),
+    );
     expectDocumented('POST', '/v1/staff/{staffId}/tokens', await service.send('POST', '/v1/staff/tanaka/tokens', {}));
 
     expectDocumented('GET', '/health', await service.send('GET', '/health'));
@@ -180,9 +235,19 @@ describe('the OpenAPI document', () => {
     const auditor = { authorization: `Bearer ${await service.tokenFor('kansa2', ['auditor'])}` };
     expectDocumented('GET', '/v1/audit/events', await service.send('GET', '/v1/audit/events?from=2026-11-26&to=2026-11-26', undefined, auditor));
 
-    expectDocumented('POST', '/v1/reservations', await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), price: 1 }), 400);
+    expectDocumented(
+      'POST',
+      '/v1/reservations',
+      await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), price: 1 }),
+      400,
+    );
     expectDocumented('GET', '/v1/counselors/{id}', await service.send('GET', '/v1/counselors/6f1c7d0e-0000-4000-8000-000000000000'), 404);
-    expectDocumented('POST', '/v1/reservations/{id}/confirmation', await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start: JST('2026-12-01', '10:15') }), 422);
+    expectDocumented(
+      'POST',
+      '/v1/reservations/{id}/confirmation',
+      await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start: JST('2026-12-01', '10:15') }),
+      422,
+    );
     expectDocumented('GET', '/v1/offices', await service.send('GET', '/v1/offices', undefined, { authorization: 'Bearer nope' }), 401);
   });
 });

@@ -35,7 +35,7 @@ describe('A8.1: the operator signs in on the server', () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
   });
 
-  it("prints the first administrator token with its expiry in JST; --new-admin-token on that data directory prints a working new one", async () => {
+  it('prints the first administrator token with its expiry in JST; --new-admin-token on that data directory prints a working new one', async () => {
     const DATA_DIR = tempDataDir();
     const first = run([], { DATA_DIR, LOG_LEVEL: 'silent' });
     const url = await listening(first);
@@ -71,12 +71,18 @@ describe('A8.1: the operator signs in on the server', () => {
     const lines = service.stdout().trimEnd().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^Madoguchi is listening on http:\/\/127\.0\.0\.1:(\d+) \(API docs: http:\/\/127\.0\.0\.1:\1\/docs\)$/);
-    expect(lines[1]).toBe(`  event store: SQLite in ${DATA_DIR}; keys: SQLite; sign-in: staff tokens issued by Madoguchi; logs: JSON lines on stderr (LOG_LEVEL=info)`);
+    expect(lines[1]).toBe(
+      `  event store: SQLite in ${DATA_DIR}; keys: SQLite; sign-in: staff tokens issued by Madoguchi; logs: JSON lines on stderr (LOG_LEVEL=info)`,
+    );
     expect(lines[2]).toBe("First start: the administrator's token, shown this once (keep it safe):");
     expect(lines[3]).toMatch(new RegExp(`^  ${TOKEN.source}$`));
     expect(lines[4]).toMatch(new RegExp(`^  ${VALID_UNTIL.source} on this server \\(same configuration\\) prints a new one\\.$`));
     await service.stop();
-    const logs = service.stderr().trimEnd().split('\n').map((line) => JSON.parse(line));
+    const logs = service
+      .stderr()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(logs.map((entry) => entry.context)).toEqual(['Auth']); // no start-up chatter, no route mappings at info
     expect(logs[0]).toMatchObject({ level: 'info', service: 'madoguchi', msg: 'first start: administrator enrolled and token issued' });
     expect(service.stderr()).not.toMatch(TOKEN);

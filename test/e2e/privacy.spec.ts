@@ -46,11 +46,27 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     jobSeekerId = registered.body.jobSeekerId;
     expect((await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent())).status).toBe(201);
     const request = (firstWish: string) =>
-      service.send('POST', '/v1/reservations', { officeId: ids.officeId, jobSeekerNo: HANAKO.jobSeekerNo, name: HANAKO.name, email: HANAKO.email, channel: 'phone', firstWish });
+      service.send('POST', '/v1/reservations', {
+        officeId: ids.officeId,
+        jobSeekerNo: HANAKO.jobSeekerNo,
+        name: HANAKO.name,
+        email: HANAKO.email,
+        channel: 'phone',
+        firstWish,
+      });
     confirmedId = (await request(JST('2026-12-01', '10:00'))).body.reservationId;
-    expect((await service.send('POST', `/v1/reservations/${confirmedId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') })).status).toBe(200);
+    expect(
+      (
+        await service.send('POST', `/v1/reservations/${confirmedId}/confirmation`, {
+          counselorId: ids.counselorIds[0],
+          start: JST('2026-12-01', '10:00'),
+        })
+      ).status,
+    ).toBe(200);
     cancelledId = (await request(JST('2026-12-02', '11:00'))).body.reservationId;
-    expect((await service.send('POST', `/v1/reservations/${cancelledId}/cancellation`, { channel: 'phone', reason: CANCEL_REASON })).status).toBe(200);
+    expect((await service.send('POST', `/v1/reservations/${cancelledId}/cancellation`, { channel: 'phone', reason: CANCEL_REASON })).status).toBe(
+      200,
+    );
     service.clock.set('2026-12-01T00:55:00Z'); // 09:55 JST, check-in is open
     expect((await service.send('POST', `/v1/reservations/${confirmedId}/check-in`, { deviceId: DEVICE_ID })).status).toBe(200);
   });
@@ -64,7 +80,12 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
       expect(bytes.includes(Buffer.from(value, 'utf8'))).toBe(false);
     }
     const jobSeeker = await service.send('GET', `/v1/job-seekers/${jobSeekerId}`);
-    expect(jobSeeker.body).toMatchObject({ name: HANAKO.name, email: HANAKO.email, phone: HANAKO.phone, inPersonDifficulty: HANAKO.inPersonDifficulty });
+    expect(jobSeeker.body).toMatchObject({
+      name: HANAKO.name,
+      email: HANAKO.email,
+      phone: HANAKO.phone,
+      inPersonDifficulty: HANAKO.inPersonDifficulty,
+    });
     expect((await service.send('GET', `/v1/reservations/${confirmedId}`)).body).toMatchObject({ status: 'checked-in', email: HANAKO.email });
   });
 
@@ -75,12 +96,21 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
     const check = async (running: TestService) => {
       const view = (await running.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body;
-      expect(view).toMatchObject({ name: '[erased]', email: '[erased]', phone: '[erased]', inPersonDifficulty: '[erased]', erasedAt: '2026-12-01T09:55:00.000+09:00' });
+      expect(view).toMatchObject({
+        name: '[erased]',
+        email: '[erased]',
+        phone: '[erased]',
+        inPersonDifficulty: '[erased]',
+        erasedAt: '2026-12-01T09:55:00.000+09:00',
+      });
       expect(view.reservations).toEqual([confirmedId, cancelledId]);
       const list = (await running.send('GET', '/v1/job-seekers?limit=200')).body.items;
       expect(list.find((j: { jobSeekerId: string }) => j.jobSeekerId === jobSeekerId)).toMatchObject({ name: '[erased]' });
       expect((await running.send('GET', `/v1/reservations/${confirmedId}`)).body).toMatchObject({ status: 'checked-in', email: '[erased]' });
-      const replayed = [...(await running.store.readStream(`jobseeker-${jobSeekerId}`)), ...(await running.store.readStream(`reservation-${cancelledId}`))];
+      const replayed = [
+        ...(await running.store.readStream(`jobseeker-${jobSeekerId}`)),
+        ...(await running.store.readStream(`reservation-${cancelledId}`)),
+      ];
       const text = JSON.stringify(replayed, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
       for (const value of PERSONAL_VALUES) expect(text).not.toContain(value);
       expect(replayed.find((e) => e.type === 'ReservationCancelled')?.data.reason).toBe('[erased]');
@@ -98,7 +128,10 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
     // Nothing personal can be recorded in the erased record any more; a re-sent erasure changes nothing.
     const head = await service.store.headPosition();
-    expect(await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent())).toMatchObject({ status: 422, body: { rule: 'A8.1' } });
+    expect(await service.send('POST', `/v1/job-seekers/${jobSeekerId}/consents`, validConsent())).toMatchObject({
+      status: 422,
+      body: { rule: 'A8.1' },
+    });
     const again = await service.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' });
     expect(again).toMatchObject({ status: 200, body: { appended: [] } });
     expect(await service.store.headPosition()).toBe(head);
@@ -120,13 +153,25 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
       body: { jobSeekerId: newId, appended: ['JobSeekerDetailsUpdated'] },
     });
     const requested = await service.send('POST', '/v1/reservations', {
-      officeId: ids.officeId, jobSeekerNo: '３３０１０-７６５４３２１', name: returning.name, email: returning.email, channel: 'phone', firstWish: JST('2026-12-03', '10:00'),
+      officeId: ids.officeId,
+      jobSeekerNo: '３３０１０-７６５４３２１',
+      name: returning.name,
+      email: returning.email,
+      channel: 'phone',
+      firstWish: JST('2026-12-03', '10:00'),
     });
     expect(requested.status).toBe(201);
-    expect((await service.send('GET', `/v1/reservations/${requested.body.reservationId}`)).body).toMatchObject({ jobSeekerId: newId, email: returning.email });
+    expect((await service.send('GET', `/v1/reservations/${requested.body.reservationId}`)).body).toMatchObject({
+      jobSeekerId: newId,
+      email: returning.email,
+    });
 
     const check = async (running: TestService) => {
-      expect((await running.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body).toMatchObject({ name: '[erased]', email: '[erased]', reservations: [confirmedId, cancelledId] });
+      expect((await running.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body).toMatchObject({
+        name: '[erased]',
+        email: '[erased]',
+        reservations: [confirmedId, cancelledId],
+      });
       expect((await running.send('GET', `/v1/job-seekers/${newId}`)).body).toMatchObject({
         name: returning.name,
         email: returning.email,
@@ -161,7 +206,9 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
 
   it('A7.2: a device shows only as its pseudonym in read models and event reads; never in the clear', async () => {
     const view = (await service.send('GET', `/v1/job-seekers/${jobSeekerId}`)).body;
-    expect(view.devices).toEqual([{ reservationId: confirmedId, checkedInAt: '2026-12-01T09:55:00.000+09:00', pseudonym: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(view.devices).toEqual([
+      { reservationId: confirmedId, checkedInAt: '2026-12-01T09:55:00.000+09:00', pseudonym: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     const checkedIn = (await service.store.readStream(`reservation-${confirmedId}`)).find((e) => e.type === 'CheckedIn')!;
     expect(checkedIn.data.device).toEqual({ identifier: '[sealed]', pseudonym: view.devices[0].pseudonym });
     expect(JSON.stringify(view)).not.toContain(DEVICE_ID);
@@ -177,7 +224,10 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     const supervisor = await service.tokenFor('suzuki', ['supervisor']);
     const headers = { authorization: `Bearer ${supervisor}`, 'idempotency-key': 'legal-request-0001' };
     const disclosed = await service.send('POST', '/v1/legal-requests', body, headers);
-    expect(disclosed).toMatchObject({ status: 201, body: { appended: ['LegalDisclosureMade'], devices: [{ reservationId: confirmedId, identifier: DEVICE_ID }] } });
+    expect(disclosed).toMatchObject({
+      status: 201,
+      body: { appended: ['LegalDisclosureMade'], devices: [{ reservationId: confirmedId, identifier: DEVICE_ID }] },
+    });
     const [event] = await service.store.readStream(`legal-request-${disclosed.body.requestId}`);
     expect(event).toMatchObject({
       type: 'LegalDisclosureMade',
@@ -193,7 +243,10 @@ describe('A8.1 / A7.2: personal data and devices over HTTP', () => {
     // After erasure there is nothing left to disclose, and nothing is recorded.
     await service.send('POST', `/v1/job-seekers/${jobSeekerId}/erasure`, { reason: '保存期間の満了' });
     const afterErasure = await service.store.headPosition();
-    expect(await service.send('POST', '/v1/legal-requests', body, { authorization: `Bearer ${supervisor}` })).toMatchObject({ status: 422, body: { rule: 'A8.1' } });
+    expect(await service.send('POST', '/v1/legal-requests', body, { authorization: `Bearer ${supervisor}` })).toMatchObject({
+      status: 422,
+      body: { rule: 'A8.1' },
+    });
     expect(await service.store.headPosition()).toBe(afterErasure);
   });
 

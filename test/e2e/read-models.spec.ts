@@ -30,7 +30,13 @@ describe('read models and their queries', () => {
     const week = ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-02&span=week`));
     expect(week).toMatchObject({ officeId, from: '2026-11-30', to: '2026-12-06' });
     const days = Object.fromEntries(week.days.map((d: any) => [d.date, d]));
-    expect(slotAt(days['2026-12-01'], '10:00')).toMatchObject({ start: '2026-12-01T10:00:00+09:00', end: '2026-12-01T10:30:00+09:00', state: 'confirmed', reservationId: confirmed, bookable: false });
+    expect(slotAt(days['2026-12-01'], '10:00')).toMatchObject({
+      start: '2026-12-01T10:00:00+09:00',
+      end: '2026-12-01T10:30:00+09:00',
+      state: 'confirmed',
+      reservationId: confirmed,
+      bookable: false,
+    });
     expect(slotAt(days['2026-12-01'], '11:00')).toMatchObject({ state: 'cancelled', reservationId: cancelled, bookable: true });
     expect(slotAt(days['2026-12-01'], '10:30')).toMatchObject({ state: 'free', bookable: true });
     expect(days['2026-12-01'].counselors[0].slots).toHaveLength(14); // 10:00 … 16:30
@@ -46,12 +52,19 @@ describe('read models and their queries', () => {
     expect(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-29`)).days[0].closed).toContain('12月29日〜1月3日');
     // A6.1: the day itself is too late to confirm.
     service.clock.set('2026-12-01T00:55:00Z');
-    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:30')).toMatchObject({ state: 'free', bookable: false });
+    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:30')).toMatchObject({
+      state: 'free',
+      bookable: false,
+    });
 
     ok(await service.send('POST', `/v1/reservations/${confirmed}/check-in`, {}));
-    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:00')).toMatchObject({ state: 'checked-in' });
+    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:00')).toMatchObject({
+      state: 'checked-in',
+    });
     ok(await service.send('POST', `/v1/reservations/${confirmed}/completion`, {}));
-    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:00')).toMatchObject({ state: 'completed' });
+    expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:00')).toMatchObject({
+      state: 'completed',
+    });
 
     expect((await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-13-01`)).status).toBe(400);
     expect((await service.send('GET', `/v1/offices/${officeId}/calendar`)).status).toBe(400);
@@ -64,12 +77,23 @@ describe('read models and their queries', () => {
     const other = await registerJobSeeker(service, '33010-7654321', '倉敷 花子');
     const a = await book(officeId, jobSeeker, counselorIds[0], JST('2026-12-01', '10:00'));
     const b = await book(officeId, other, counselorIds[1], JST('2026-12-01', '10:00'));
-    const c = ok(await service.send('POST', '/v1/reservations', { ...requestBody(officeId, other, JST('2026-12-02', '14:00')), secondWish: JST('2026-12-03', '14:00') }), 201).reservationId;
+    const c = ok(
+      await service.send('POST', '/v1/reservations', {
+        ...requestBody(officeId, other, JST('2026-12-02', '14:00')),
+        secondWish: JST('2026-12-03', '14:00'),
+      }),
+      201,
+    ).reservationId;
 
     const all = ok(await service.send('GET', `/v1/reservations?officeId=${officeId}`));
     expect(all.items.map((r: any) => r.reservationId)).toEqual([a, b, c].sort((x, y) => (x === c ? 1 : y === c ? -1 : x.localeCompare(y))));
     expect(all.next).toBeUndefined();
-    expect(all.items.find((r: any) => r.reservationId === c)).toMatchObject({ status: 'requested', when: '2026-12-02T14:00:00+09:00', wishes: ['2026-12-02T14:00:00+09:00', '2026-12-03T14:00:00+09:00'], name: '倉敷 花子' });
+    expect(all.items.find((r: any) => r.reservationId === c)).toMatchObject({
+      status: 'requested',
+      when: '2026-12-02T14:00:00+09:00',
+      wishes: ['2026-12-02T14:00:00+09:00', '2026-12-03T14:00:00+09:00'],
+      name: '倉敷 花子',
+    });
 
     const first = ok(await service.send('GET', `/v1/reservations?officeId=${officeId}&limit=2`));
     expect(first.items).toHaveLength(2);
@@ -78,7 +102,10 @@ describe('read models and their queries', () => {
     expect([...first.items, ...second.items].map((r: any) => r.reservationId)).toEqual(all.items.map((r: any) => r.reservationId));
     expect((await service.send('GET', `/v1/reservations?officeId=${officeId}&after=bm90LWEtY3Vyc29y`)).status).toBe(400);
 
-    const ids = async (query: string) => ok(await service.send('GET', `/v1/reservations?${query}`)).items.map((r: any) => r.reservationId).sort();
+    const ids = async (query: string) =>
+      ok(await service.send('GET', `/v1/reservations?${query}`))
+        .items.map((r: any) => r.reservationId)
+        .sort();
     expect(await ids(`status=confirmed`)).toEqual([a, b].sort());
     expect(await ids(`status=requested,cancelled`)).toEqual([c]);
     expect(await ids(`counselorId=${counselorIds[1]}`)).toEqual([b]);
@@ -91,27 +118,48 @@ describe('read models and their queries', () => {
     const detail = await service.send('GET', `/v1/reservations/${a}`);
     expect(detail.status).toBe(200);
     expect(JSON.stringify(detail.body)).not.toMatch(/hold/i);
-    expect(detail.body).toMatchObject({ reservationId: a, status: 'confirmed', email: 'taro@example.jp', name: '岡山 太郎', slot: { counselorId: counselorIds[0], start: '2026-12-01T10:00:00+09:00' } });
+    expect(detail.body).toMatchObject({
+      reservationId: a,
+      status: 'confirmed',
+      email: 'taro@example.jp',
+      name: '岡山 太郎',
+      slot: { counselorId: counselorIds[0], start: '2026-12-01T10:00:00+09:00' },
+    });
     expect(detail.body.timeline.map((t: any) => [t.event, t.rule, t.actor])).toEqual([
       ['ReservationRequested', 'A6.2', 'staff:tanaka'],
       ['SlotHeld', 'SLOT', 'staff:tanaka'],
       ['SlotConfirmed', 'A6.1', 'staff:tanaka'],
     ]);
-    expect(detail.body.timeline[0]).toMatchObject({ at: '2026-11-26T10:00:00+09:00', summary: '予約受付（電話）', commandId: expect.any(String), correlationId: expect.any(String) });
+    expect(detail.body.timeline[0]).toMatchObject({
+      at: '2026-11-26T10:00:00+09:00',
+      summary: '予約受付（電話）',
+      commandId: expect.any(String),
+      correlationId: expect.any(String),
+    });
   });
 
   it('A8.1 job seeker overview and erasure: consent, readiness, sessions; afterwards [erased] in every read model, reads recorded', async () => {
     service = await startService();
     const { officeId, counselorIds, jobSeeker } = await seed(service);
     const reservationId = await book(officeId, jobSeeker, counselorIds[0], JST('2026-12-01', '10:00'));
-    ok(await service.send('POST', `/v1/reservations/${reservationId}/interpreter-notifications`, { role: 'interpreter', note: 'ベトナム語の通訳が同席' }));
+    ok(
+      await service.send('POST', `/v1/reservations/${reservationId}/interpreter-notifications`, {
+        role: 'interpreter',
+        note: 'ベトナム語の通訳が同席',
+      }),
+    );
 
     const overview = ok(await service.send('GET', `/v1/job-seekers/${jobSeeker.jobSeekerId}/overview`));
     expect(overview).toMatchObject({
       jobSeekerId: jobSeeker.jobSeekerId,
       registration: 'full',
       name: '岡山 太郎',
-      consent: { termsVersion: '2022-07-28', deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true }, environment: { 'A5.1': true }, designatedApp: 'Webex' },
+      consent: {
+        termsVersion: '2022-07-28',
+        deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
+        environment: { 'A5.1': true },
+        designatedApp: 'Webex',
+      },
       termsVersions: ['2022-07-28'],
       noShowCount: 0,
       upcomingSessions: [{ reservationId, status: 'confirmed', when: '2026-12-01T10:00:00+09:00', counselorId: counselorIds[0] }],
@@ -121,12 +169,21 @@ describe('read models and their queries', () => {
     ok(await service.send('POST', `/v1/reservations/${reservationId}/check-in`, { deviceId: 'DEVICE-RAW-0042' }));
     ok(await service.send('POST', `/v1/reservations/${reservationId}/completion`, {}));
     const after = ok(await service.send('GET', `/v1/job-seekers/${jobSeeker.jobSeekerId}/overview`));
-    expect(after).toMatchObject({ upcomingSessions: [], pastSessions: [{ reservationId, status: 'completed' }], devicePseudonyms: [expect.any(String)] });
+    expect(after).toMatchObject({
+      upcomingSessions: [],
+      pastSessions: [{ reservationId, status: 'completed' }],
+      devicePseudonyms: [expect.any(String)],
+    });
     expect(JSON.stringify(after)).not.toContain('DEVICE-RAW-0042');
 
     ok(await service.send('POST', `/v1/job-seekers/${jobSeeker.jobSeekerId}/erasure`, { reason: '保存期間満了' }));
     const erased = ok(await service.send('GET', `/v1/job-seekers/${jobSeeker.jobSeekerId}/overview`));
-    expect(erased).toMatchObject({ name: '[erased]', email: '[erased]', inPersonDifficulty: '[erased]', erasedAt: expect.stringMatching(/\+09:00$/) });
+    expect(erased).toMatchObject({
+      name: '[erased]',
+      email: '[erased]',
+      inPersonDifficulty: '[erased]',
+      erasedAt: expect.stringMatching(/\+09:00$/),
+    });
     const reservation = ok(await service.send('GET', `/v1/reservations/${reservationId}`));
     expect(reservation).toMatchObject({ name: '[erased]', email: '[erased]', erased: true });
     expect(reservation.timeline.find((t: any) => t.event === 'InterpreterNotified').details.note).toBe('[erased]');
@@ -134,7 +191,11 @@ describe('read models and their queries', () => {
     expect(JSON.stringify(reservation) + JSON.stringify(erased)).not.toMatch(/岡山 太郎|taro@example\.jp|ベトナム語|育児/);
 
     const auditor = await service.tokenFor('suzuki', ['auditor']);
-    const views = ok(await service.send('GET', `/v1/audit/personal-data-views?from=2026-11-26&to=2026-12-01&jobSeekerId=${jobSeeker.jobSeekerId}`, undefined, { authorization: `Bearer ${auditor}` }));
+    const views = ok(
+      await service.send('GET', `/v1/audit/personal-data-views?from=2026-11-26&to=2026-12-01&jobSeekerId=${jobSeeker.jobSeekerId}`, undefined, {
+        authorization: `Bearer ${auditor}`,
+      }),
+    );
     expect(views.items.map((v: any) => v.view)).toEqual(expect.arrayContaining(['job-seeker-overview', 'reservation', 'reservation-list']));
   });
 
@@ -147,7 +208,9 @@ describe('read models and their queries', () => {
 
     const today = ok(await service.send('GET', `/v1/offices/${officeId}/todo`));
     expect(today.at).toBe('2026-11-26T10:00:00+09:00');
-    expect(today.nearConfirmationDeadline).toEqual([{ reservationId: near, jobSeekerId: jobSeeker.jobSeekerId, officeId, wish: '2026-11-27T14:00:00+09:00', deadline: '2026-11-27T00:00:00+09:00' }]);
+    expect(today.nearConfirmationDeadline).toEqual([
+      { reservationId: near, jobSeekerId: jobSeeker.jobSeekerId, officeId, wish: '2026-11-27T14:00:00+09:00', deadline: '2026-11-27T00:00:00+09:00' },
+    ]);
     expect(today.pastConfirmationDeadline).toEqual([]);
     expect(today.notInvited.map((i: any) => i.reservationId)).toEqual([confirmed]);
     expect(today.awaitingCheckInToday).toEqual([]);
@@ -156,7 +219,9 @@ describe('read models and their queries', () => {
     service.clock.set('2026-11-30T00:30:00Z'); // Monday 09:30 JST
     const monday = ok(await service.send('GET', `/v1/offices/${officeId}/todo`));
     expect(monday.pastConfirmationDeadline.map((i: any) => i.reservationId)).toEqual([near]);
-    expect(monday.awaitingCheckInToday).toEqual([{ reservationId: confirmed, jobSeekerId: jobSeeker.jobSeekerId, officeId, counselorId: counselorIds[0], start: '2026-11-30T10:00:00+09:00' }]);
+    expect(monday.awaitingCheckInToday).toEqual([
+      { reservationId: confirmed, jobSeekerId: jobSeeker.jobSeekerId, officeId, counselorId: counselorIds[0], start: '2026-11-30T10:00:00+09:00' },
+    ]);
     service.clock.set('2026-11-30T00:50:00Z'); // check-in opens at 09:45
     ok(await service.send('POST', `/v1/reservations/${confirmed}/check-in`, {}));
     expect(ok(await service.send('GET', `/v1/offices/${officeId}/todo`)).awaitingCheckInToday).toEqual([]);
@@ -167,17 +232,39 @@ describe('read models and their queries', () => {
     const { officeId, counselorIds, jobSeeker } = await seed(service);
     const reservationId = await book(officeId, jobSeeker, counselorIds[0], JST('2026-12-01', '10:00'));
     service.clock.set('2026-12-01T00:55:00Z');
-    ok(await service.send('POST', `/v1/reservations/${reservationId}/check-in`, { deviceId: 'DEVICE-RAW-0042' }, { 'x-correlation-id': 'corr-checkin-1' }));
+    ok(
+      await service.send(
+        'POST',
+        `/v1/reservations/${reservationId}/check-in`,
+        { deviceId: 'DEVICE-RAW-0042' },
+        { 'x-correlation-id': 'corr-checkin-1' },
+      ),
+    );
     const auditor = { authorization: `Bearer ${await service.tokenFor('suzuki', ['auditor'])}` };
     const audit = (query: string) => service.send('GET', `/v1/audit/events?from=2026-11-26&to=2026-12-01${query}`, undefined, auditor);
 
     const ofJobSeeker = ok(await audit(`&jobSeekerId=${jobSeeker.jobSeekerId}&limit=200`));
-    expect(ofJobSeeker.items.map((e: any) => e.event)).toEqual(['JobSeekerRegistered', 'ConsentGiven', 'ReservationRequested', 'SlotConfirmed', 'CheckedIn']);
+    expect(ofJobSeeker.items.map((e: any) => e.event)).toEqual([
+      'JobSeekerRegistered',
+      'ConsentGiven',
+      'ReservationRequested',
+      'SlotConfirmed',
+      'CheckedIn',
+    ]);
     const checkIn = ofJobSeeker.items.at(-1);
-    expect(checkIn).toMatchObject({ actor: 'staff:tanaka', at: '2026-12-01T09:55:00+09:00', rule: 'A7.1', correlationId: 'corr-checkin-1', reservationId, devicePseudonyms: [expect.any(String)] });
+    expect(checkIn).toMatchObject({
+      actor: 'staff:tanaka',
+      at: '2026-12-01T09:55:00+09:00',
+      rule: 'A7.1',
+      correlationId: 'corr-checkin-1',
+      reservationId,
+      devicePseudonyms: [expect.any(String)],
+    });
     expect(JSON.stringify(ofJobSeeker)).not.toMatch(/DEVICE-RAW-0042|岡山 太郎|taro@example/);
 
-    expect(ok(await audit('&type=SlotHeld')).items).toEqual([expect.objectContaining({ event: 'SlotHeld', rule: 'SLOT', counselorId: counselorIds[0], reservationId })]);
+    expect(ok(await audit('&type=SlotHeld')).items).toEqual([
+      expect.objectContaining({ event: 'SlotHeld', rule: 'SLOT', counselorId: counselorIds[0], reservationId }),
+    ]);
     expect(ok(await audit('&actor=staff:nobody')).items).toEqual([]);
     const everything = ok(await audit('&limit=200')).items;
     const pages: any[] = [];

@@ -13,13 +13,19 @@ describe('the reservation flow over HTTP', () => {
   async function requestAndConfirm(start = JST('2026-12-01', '10:00')) {
     const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start));
     expect(requested.status).toBe(201);
-    const confirmed = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start });
+    const confirmed = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, {
+      counselorId: ids.counselorIds[0],
+      start,
+    });
     expect(confirmed.status).toBe(200);
     return requested.body.reservationId as string;
   }
 
   it('takes a request, confirms it with a meeting URL (A4), checks in and completes, answering ids and revisions', async () => {
-    const requested = await service.send('POST', '/v1/reservations', { ...requestBody(ids.officeId, ids.jobSeeker), secondWish: JST('2026-12-02', '14:30') });
+    const requested = await service.send('POST', '/v1/reservations', {
+      ...requestBody(ids.officeId, ids.jobSeeker),
+      secondWish: JST('2026-12-02', '14:30'),
+    });
     expect(requested.status).toBe(201);
     const reservationId = requested.body.reservationId;
     expect(requested.body).toEqual({
@@ -29,7 +35,10 @@ describe('the reservation flow over HTTP', () => {
       replayed: false,
     });
 
-    const confirmed = await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') });
+    const confirmed = await service.send('POST', `/v1/reservations/${reservationId}/confirmation`, {
+      counselorId: ids.counselorIds[0],
+      start: JST('2026-12-01', '10:00'),
+    });
     expect(confirmed.body).toEqual({
       reservationId,
       appended: ['SlotHeld', 'SlotConfirmed'],
@@ -40,9 +49,19 @@ describe('the reservation flow over HTTP', () => {
       replayed: false,
     });
     const history = await service.store.readStream(`reservation-${reservationId}`);
-    expect(history[1].data).toMatchObject({ start: '2026-12-01T01:00:00.000Z', end: '2026-12-01T01:30:00.000Z', designatedApp: 'Webex', termsVersion: '2022-07-28' });
+    expect(history[1].data).toMatchObject({
+      start: '2026-12-01T01:00:00.000Z',
+      end: '2026-12-01T01:30:00.000Z',
+      designatedApp: 'Webex',
+      termsVersion: '2022-07-28',
+    });
     expect(history[1].data.meetingUrl).toMatch(/^https:\/\/meet\.example\.jp\/j\/[0-9a-f-]{36}$/);
-    expect(history[1].metadata).toMatchObject({ actor: 'staff:tanaka', commandId: expect.any(String), correlationId: expect.any(String), recordedAt: '2026-11-26T01:00:00.000Z' });
+    expect(history[1].metadata).toMatchObject({
+      actor: 'staff:tanaka',
+      commandId: expect.any(String),
+      correlationId: expect.any(String),
+      recordedAt: '2026-11-26T01:00:00.000Z',
+    });
 
     service.clock.set('2026-12-01T00:55:00Z');
     expect((await service.send('POST', `/v1/reservations/${reservationId}/check-in`, {})).body.appended).toEqual(['CheckedIn']);
@@ -53,9 +72,16 @@ describe('the reservation flow over HTTP', () => {
     const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker));
     service.clock.set('2026-11-30T15:00:00Z'); // 2026-12-01 00:00 JST
     const head = await service.store.headPosition();
-    const refused = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start: JST('2026-12-01', '10:00') });
+    const refused = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, {
+      counselorId: ids.counselorIds[0],
+      start: JST('2026-12-01', '10:00'),
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ error: 'rule_violation', rule: 'A6.1', message: expect.stringContaining('前日の23:59（日本時間）までに確定') });
+    expect(refused.body).toMatchObject({
+      error: 'rule_violation',
+      rule: 'A6.1',
+      message: expect.stringContaining('前日の23:59（日本時間）までに確定'),
+    });
     expect(await service.store.headPosition()).toBe(head);
   });
 
@@ -138,15 +164,22 @@ describe('the reservation flow over HTTP', () => {
   it('COUNSELOR: deactivation is refused while the counselor holds future sessions, and lists them', async () => {
     const reservationId = await requestAndConfirm();
     const refused = await service.send('POST', `/v1/counselors/${ids.counselorIds[0]}/deactivate`, { reason: '異動' });
-    expect(refused).toMatchObject({ status: 422, body: { rule: 'COUNSELOR', details: { sessions: [{ reservationId, start: '2026-12-01T01:00:00.000Z' }] } } });
+    expect(refused).toMatchObject({
+      status: 422,
+      body: { rule: 'COUNSELOR', details: { sessions: [{ reservationId, start: '2026-12-01T01:00:00.000Z' }] } },
+    });
     await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'staff', reason: '担当変更' });
-    expect((await service.send('POST', `/v1/counselors/${ids.counselorIds[0]}/deactivate`, { reason: '異動' })).body.appended).toEqual(['CounselorDeactivated']);
+    expect((await service.send('POST', `/v1/counselors/${ids.counselorIds[0]}/deactivate`, { reason: '異動' })).body.appended).toEqual([
+      'CounselorDeactivated',
+    ]);
   });
 
   it('serves the OpenAPI document and the health check', async () => {
     const docs = await service.send('GET', '/docs-json');
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/reservations', '/v1/reservations/{id}/confirmation', '/v1/offices', '/health']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/reservations', '/v1/reservations/{id}/confirmation', '/v1/offices', '/health']),
+    );
     expect(docs.body.paths['/v1/reservations'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect((await service.send('GET', '/health')).status).toBe(200);
   });

@@ -27,7 +27,11 @@ describe('issue 17: two instances on one store and one Redis', () => {
     smtp = await TestSmtpServer.start();
     const clock = new TestClock();
     const instance = async (dbFile?: string) => {
-      const service = await startService({ dbFile, clock, sideEffects: { scheduler: new BullMqScheduler(clock, { url: REDIS_URL, prefix }), mailer: new SmtpMailer(smtp.url) } });
+      const service = await startService({
+        dbFile,
+        clock,
+        sideEffects: { scheduler: new BullMqScheduler(clock, { url: REDIS_URL, prefix }), mailer: new SmtpMailer(smtp.url) },
+      });
       await service.app.get(SideEffects).started;
       services.push(service);
       return service;
@@ -35,13 +39,18 @@ describe('issue 17: two instances on one store and one Redis', () => {
     const first = await instance();
     const second = await instance(first.dbFile);
     const ids = await seed(first);
-    const starts = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '14:00', '14:30', '15:00', '15:30'].map((t) => JST('2026-11-27', t));
+    const starts = ['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '14:00', '14:30', '15:00', '15:30'].map((t) =>
+      JST('2026-11-27', t),
+    );
 
     const reservationIds = await Promise.all(
       starts.map(async (start, i) => {
         const via = i % 2 === 0 ? first : second;
         const requested = await via.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start));
-        const confirmed = await via.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start });
+        const confirmed = await via.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, {
+          counselorId: ids.counselorIds[0],
+          start,
+        });
         expect(confirmed.status).toBe(200);
         return requested.body.reservationId as string;
       }),

@@ -30,11 +30,15 @@ describe('issue 17: side effects of a confirmation', () => {
   const types = async (reservationId: string) => (await events(reservationId)).map((e) => e.type);
   const confirmed = async (): Promise<string> => {
     const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start));
-    const answer = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start });
+    const answer = await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, {
+      counselorId: ids.counselorIds[0],
+      start,
+    });
     expect(answer.status).toBe(200);
     return requested.body.reservationId as string;
   };
-  const noShowsOf = async (jobSeekerId: string) => (await service.store.readStream(`jobseeker-${jobSeekerId}`)).filter((e) => e.type === 'NoShowCounted');
+  const noShowsOf = async (jobSeekerId: string) =>
+    (await service.store.readStream(`jobseeker-${jobSeekerId}`)).filter((e) => e.type === 'NoShowCounted');
 
   beforeEach(async () => {
     smtp = await TestSmtpServer.start();
@@ -128,7 +132,8 @@ describe('issue 17: side effects of a confirmation', () => {
 async function waitForEvent(events: (id: string) => Promise<StoredEvent[]>, reservationId: string, type: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await events(reservationId)).some((e) => e.type === type)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${type} on ${reservationId}: ${(await events(reservationId)).map((e) => e.type).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${type} on ${reservationId}: ${(await events(reservationId)).map((e) => e.type).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -4,7 +4,14 @@ import { slotHoldProjector, SlotHoldDocument } from '../../src/projections/calen
 import { reservationProjector, ReservationDocument } from '../../src/projections/reservations/reservation.projector';
 import { COUNSELOR, History, ONE_OF_EACH, project, RES } from './projection-fixtures';
 
-const counselor: Counselor = { counselorId: COUNSELOR, officeId: 'office-1', name: '佐藤', active: true, weeklyHours: DEFAULT_WEEKLY_HOURS, exceptions: [] };
+const counselor: Counselor = {
+  counselorId: COUNSELOR,
+  officeId: 'office-1',
+  name: '佐藤',
+  active: true,
+  weeklyHours: DEFAULT_WEEKLY_HOURS,
+  exceptions: [],
+};
 const NOW = new Date('2026-11-26T01:00:00Z');
 const E = {
   ...ONE_OF_EACH,
@@ -15,9 +22,17 @@ const E = {
 function day(history: History, options: { date?: string; counselor?: Counselor; closures?: Map<string, string>; now?: Date } = {}) {
   const reservations = [...project(reservationProjector, history.events).values()] as ReservationDocument[];
   const holds = [...project(slotHoldProjector, history.events).values()] as SlotHoldDocument[];
-  return calendarDay({ date: options.date ?? '2026-12-01', counselors: [options.counselor ?? counselor], officeClosures: options.closures ?? new Map(), reservations, holds, now: options.now ?? NOW });
+  return calendarDay({
+    date: options.date ?? '2026-12-01',
+    counselors: [options.counselor ?? counselor],
+    officeClosures: options.closures ?? new Map(),
+    reservations,
+    holds,
+    now: options.now ?? NOW,
+  });
 }
-const at = (d: ReturnType<typeof calendarDay>, hhmm: string): CalendarSlot => d.counselors[0].slots.find((s) => s.start === `2026-12-01T${hhmm}:00+09:00`)!;
+const at = (d: ReturnType<typeof calendarDay>, hhmm: string): CalendarSlot =>
+  d.counselors[0].slots.find((s) => s.start === `2026-12-01T${hhmm}:00+09:00`)!;
 
 describe('A6.1 the calendar: a slot state for every step of a reservation', () => {
   it('free, then held while a confirmation runs, then confirmed (invited is still confirmed)', () => {
@@ -62,7 +77,22 @@ describe('A6.1 / A6.2 the calendar marks where nothing can be booked', () => {
   const empty = new History();
   it('14 slots 10:00–16:30 JST on a business day, all bookable before the deadline, none on the day itself', () => {
     const d = day(empty);
-    expect(d.counselors[0].slots.map((s) => s.start.slice(11, 16))).toEqual(['10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00', '16:30']);
+    expect(d.counselors[0].slots.map((s) => s.start.slice(11, 16))).toEqual([
+      '10:00',
+      '10:30',
+      '11:00',
+      '11:30',
+      '12:00',
+      '12:30',
+      '13:00',
+      '13:30',
+      '14:00',
+      '14:30',
+      '15:00',
+      '15:30',
+      '16:00',
+      '16:30',
+    ]);
     expect(d.counselors[0].slots.every((s) => s.bookable)).toBe(true);
     expect(day(empty, { now: new Date('2026-11-30T15:00:00Z') }).counselors[0].slots.some((s) => s.bookable)).toBe(false); // 12/1 00:00 JST
   });
@@ -85,7 +115,10 @@ describe('A6.1 / A6.2 the calendar marks where nothing can be booked', () => {
     expect(hours.counselors[0].slots.filter((s) => s.bookable).map((s) => s.start.slice(11, 16))).toEqual(['13:00', '13:30', '14:00', '14:30']);
     const leave = { ...counselor, exceptions: [{ exceptionId: 'x', kind: 'leave' as const, date: '2026-12-01', reason: '年休' }] };
     expect(day(empty, { counselor: leave }).counselors[0].slots.every((s) => s.unavailable?.includes('休暇'))).toBe(true);
-    const blocked = { ...counselor, exceptions: [{ exceptionId: 'b', kind: 'blocked' as const, from: '2026-12-01T02:00:00.000Z', to: '2026-12-01T03:00:00.000Z', reason: '研修' }] };
+    const blocked = {
+      ...counselor,
+      exceptions: [{ exceptionId: 'b', kind: 'blocked' as const, from: '2026-12-01T02:00:00.000Z', to: '2026-12-01T03:00:00.000Z', reason: '研修' }],
+    };
     const b = day(empty, { counselor: blocked });
     expect(b.counselors[0].slots.filter((s) => !s.bookable).map((s) => s.start.slice(11, 16))).toEqual(['11:00', '11:30']);
     expect(at(b, '11:00').unavailable).toContain('研修');
@@ -94,6 +127,10 @@ describe('A6.1 / A6.2 the calendar marks where nothing can be booked', () => {
   it('a session booked before the counselor took leave keeps its state and shows the conflict', () => {
     const history = new History().add(E.ReservationRequested).add(E.SlotHeld).add(E.SlotConfirmed);
     const leave = { ...counselor, exceptions: [{ exceptionId: 'x', kind: 'leave' as const, date: '2026-12-01', reason: '年休' }] };
-    expect(at(day(history, { counselor: leave }), '10:00')).toMatchObject({ state: 'confirmed', bookable: false, unavailable: expect.stringContaining('休暇') });
+    expect(at(day(history, { counselor: leave }), '10:00')).toMatchObject({
+      state: 'confirmed',
+      bookable: false,
+      unavailable: expect.stringContaining('休暇'),
+    });
   });
 });

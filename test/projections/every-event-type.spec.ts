@@ -24,18 +24,24 @@ describe('every projector takes a history with one event of every type', () => {
   const history = new History();
   for (const event of Object.values(ONE_OF_EACH)) history.add(event);
 
-  it.each(projectors.map((p) => [p.name, p] as const))('%s: projects it, and a second delivery of the same events changes nothing', (_name, projector) => {
-    const once = project(projector as DocumentProjector<object>, history.events);
-    const snapshot = JSON.stringify([...once]);
-    project(projector as DocumentProjector<object>, history.events, once);
-    expect(JSON.stringify([...once])).toBe(snapshot);
-    expect(once.size).toBeGreaterThan(0);
-  });
+  it.each(projectors.map((p) => [p.name, p] as const))(
+    '%s: projects it, and a second delivery of the same events changes nothing',
+    (_name, projector) => {
+      const once = project(projector as DocumentProjector<object>, history.events);
+      const snapshot = JSON.stringify([...once]);
+      project(projector as DocumentProjector<object>, history.events, once);
+      expect(JSON.stringify([...once])).toBe(snapshot);
+      expect(once.size).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(projectors.map((p) => [p.name, p] as const))('A8.1 / A7.2 %s: after the erasure no personal value and no raw device id is left; no hold id is ever kept for answers', (_name, projector) => {
-    const json = JSON.stringify([...project(projector as DocumentProjector<object>, history.events).values()]);
-    for (const value of PERSONAL_VALUES) expect(json).not.toContain(value);
-    expect(json).not.toContain('[sealed]');
-    if (projector !== slotHoldProjector) expect(json).not.toContain('hold-secret');
-  });
+  it.each(projectors.map((p) => [p.name, p] as const))(
+    'A8.1 / A7.2 %s: after the erasure no personal value and no raw device id is left; no hold id is ever kept for answers',
+    (_name, projector) => {
+      const json = JSON.stringify([...project(projector as DocumentProjector<object>, history.events).values()]);
+      for (const value of PERSONAL_VALUES) expect(json).not.toContain(value);
+      expect(json).not.toContain('[sealed]');
+      if (projector !== slotHoldProjector) expect(json).not.toContain('hold-secret');
+    },
+  );
 });

@@ -22,7 +22,13 @@ describe('the reservation timeline: who did what, when, under which rule', () =>
       ['CheckedIn', 'A7.1', 'staff:sato'],
     ]);
     expect(document.timeline[0]).toMatchObject({ at: '2026-11-26T10:00:00+09:00', correlationId: 'call-1', summary: '予約受付（電話）' });
-    expect(document).toMatchObject({ status: 'checked-in', when: '2026-12-01T10:00:00+09:00', checkedInAt: '2026-12-01T10:00:00+09:00', devicePseudonym: 'dev-pseudo-1', invitation: { status: 'sent' } });
+    expect(document).toMatchObject({
+      status: 'checked-in',
+      when: '2026-12-01T10:00:00+09:00',
+      checkedInAt: '2026-12-01T10:00:00+09:00',
+      devicePseudonym: 'dev-pseudo-1',
+      invitation: { status: 'sent' },
+    });
     expect(JSON.stringify(document)).not.toMatch(/hold-secret|\[sealed\]/);
   });
 
@@ -36,7 +42,9 @@ describe('the reservation timeline: who did what, when, under which rule', () =>
       .add(E.PersonalDataErased);
     const document = reservation(history);
     expect(document).toMatchObject({ email: '[erased]', erased: true, cancellation: { channel: 'phone', reason: '[erased]' }, status: 'cancelled' });
-    expect(document.timeline.filter((t) => t.details && ('reason' in t.details || 'note' in t.details)).map((t) => t.details!.reason ?? t.details!.note)).toEqual(['[erased]', '[erased]']);
+    expect(
+      document.timeline.filter((t) => t.details && ('reason' in t.details || 'note' in t.details)).map((t) => t.details!.reason ?? t.details!.note),
+    ).toEqual(['[erased]', '[erased]']);
     expect(document.timeline.at(-1)).toMatchObject({ event: 'PersonalDataErased', rule: 'A8.1', summary: '個人情報を消去' });
   });
 });

@@ -11,7 +11,8 @@ function lists(history: History, now = NOW) {
   const jobSeekers = [...project(jobSeekerProjector, history.events).values()] as JobSeekerDocument[];
   return todoLists(reservations, jobSeekers, now);
 }
-const requested = (wishes: string[]) => new History().add(E.JobSeekerRegistered).add({ ...E.ReservationRequested, data: { ...E.ReservationRequested.data, wishes } });
+const requested = (wishes: string[]) =>
+  new History().add(E.JobSeekerRegistered).add({ ...E.ReservationRequested, data: { ...E.ReservationRequested.data, wishes } });
 
 describe('A6.1 requests near and past their confirmation deadline', () => {
   it('within 48 hours of the deadline of the earliest open wish: near; further: nothing to do yet', () => {
@@ -43,7 +44,10 @@ describe('A6.3 invitations and A6.5 check-in', () => {
 
   it('a failed invitation is listed with its time and reason until one is sent', () => {
     const failed = confirmed().add(E.InvitationFailed);
-    expect(lists(failed)).toMatchObject({ notInvited: [], failedInvitations: [{ reservationId: RES, reason: E.InvitationFailed.data.reason, start: '2026-12-01T10:00:00+09:00' }] });
+    expect(lists(failed)).toMatchObject({
+      notInvited: [],
+      failedInvitations: [{ reservationId: RES, reason: E.InvitationFailed.data.reason, start: '2026-12-01T10:00:00+09:00' }],
+    });
     expect(lists(failed.add(E.InvitationSent)).failedInvitations).toEqual([]);
   });
 

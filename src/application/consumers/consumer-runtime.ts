@@ -38,7 +38,10 @@ export interface ConsumerRuntimeOptions {
 
 /** A read needs a read model that is stopped, or did not catch up in time. */
 export class ReadModelUnavailable extends Error {
-  constructor(readonly consumer: string, reason: string) {
+  constructor(
+    readonly consumer: string,
+    reason: string,
+  ) {
     super(`The read model ${consumer} is unavailable: ${reason}`);
     this.name = 'ReadModelUnavailable';
   }
@@ -173,8 +176,18 @@ export class ConsumerRuntime {
         attempt += 1;
         const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
         run.state = 'retrying';
-        run.error = { message: failure.message, ...(failure instanceof PoisonEvent && { position: failure.event.position }), at: this.clock.now().toISOString() };
-        this.logger.warn({ msg: 'consumer failed; reading again from its checkpoint', consumer: run.consumer.name, error: failure.message, retryInMs: delay, attempt });
+        run.error = {
+          message: failure.message,
+          ...(failure instanceof PoisonEvent && { position: failure.event.position }),
+          at: this.clock.now().toISOString(),
+        };
+        this.logger.warn({
+          msg: 'consumer failed; reading again from its checkpoint',
+          consumer: run.consumer.name,
+          error: failure.message,
+          retryInMs: delay,
+          attempt,
+        });
         await new Promise<void>((resolve) => {
           run.wake = resolve;
           void wait(delay).then(resolve);
@@ -188,7 +201,13 @@ export class ConsumerRuntime {
   private halt(run: ConsumerRun, poison: PoisonEvent): void {
     run.state = 'stopped';
     run.error = { message: poison.message, position: poison.event.position, at: this.clock.now().toISOString() };
-    this.logger.error({ msg: 'consumer stopped at a poison event', consumer: run.consumer.name, position: String(poison.event.position), type: poison.event.type, error: poison.cause.message });
+    this.logger.error({
+      msg: 'consumer stopped at a poison event',
+      consumer: run.consumer.name,
+      position: String(poison.event.position),
+      type: poison.event.type,
+      error: poison.cause.message,
+    });
     for (const waiter of run.waiters) waiter.reject(new ReadModelUnavailable(run.consumer.name, poison.message));
     run.waiters.clear();
   }
@@ -233,11 +252,14 @@ export class ConsumerRuntime {
   private async live(run: ConsumerRun): Promise<Error | undefined> {
     // The subscription tells that something was appended; what has piled up since the checkpoint is then
     // read and applied in one transaction, so a consumer that fell behind under load catches up in batches.
-    const subscription = this.store.subscribeAll(async (event) => {
-      if (event.position <= (run.position ?? -1n)) return;
-      const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
-      await this.apply(run, events.length > 0 ? events : [event]);
-    }, { after: run.position });
+    const subscription = this.store.subscribeAll(
+      async (event) => {
+        if (event.position <= (run.position ?? -1n)) return;
+        const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
+        await this.apply(run, events.length > 0 ? events : [event]);
+      },
+      { after: run.position },
+    );
     run.subscription = subscription;
     const error = await subscription.ended;
     run.subscription = undefined;

@@ -45,7 +45,11 @@ export interface Projector {
 
 /** Thrown by a consumer's handle when one event cannot be applied; carries the event's position. */
 export class PoisonEvent extends Error {
-  constructor(readonly consumer: string, readonly event: StoredEvent, override readonly cause: Error) {
+  constructor(
+    readonly consumer: string,
+    readonly event: StoredEvent,
+    override readonly cause: Error,
+  ) {
     super(`${consumer} cannot apply ${event.type} at position ${event.position}: ${cause.message}`);
     this.name = 'PoisonEvent';
   }

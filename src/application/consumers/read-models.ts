@@ -27,7 +27,12 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(CLOCK) clock: Clock,
     @Optional() @Inject(CONSUMER_RUNTIME_OPTIONS) options?: ConsumerRuntimeOptions,
   ) {
-    this.runtime = new ConsumerRuntime(store, projectors.map((p) => new ProjectorConsumer(p, readStore)), clock, options);
+    this.runtime = new ConsumerRuntime(
+      store,
+      projectors.map((p) => new ProjectorConsumer(p, readStore)),
+      clock,
+      options,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -22,7 +22,12 @@ export interface RebuildOptions {
  * inside it), makes the fresh generation active and drops the old. A crash before the switch-over
  * leaves the old generation active (the half-built one is dropped by the next rebuild).
  */
-export async function rebuild(store: EventStore, readStore: ReadStore, projector: Projector, options: RebuildOptions = {}): Promise<{ generation: number; checkpoint: bigint | undefined; events: number }> {
+export async function rebuild(
+  store: EventStore,
+  readStore: ReadStore,
+  projector: Projector,
+  options: RebuildOptions = {},
+): Promise<{ generation: number; checkpoint: bigint | undefined; events: number }> {
   const batchSize = options.batchSize ?? 5000;
   await readStore.register(projector.name, projector.collections);
   const previous = await readStore.activeGeneration(projector.name);

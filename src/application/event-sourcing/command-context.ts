@@ -16,7 +16,13 @@ export interface CommandContext {
 
 export function newCommandContext(actor: string, idempotencyKey?: string, correlationId?: string, requestFingerprint?: string): CommandContext {
   const commandId = idempotencyKey ?? randomUUID();
-  return { commandId, correlationId: correlationId ?? commandId, causationId: commandId, actor, ...(requestFingerprint ? { requestFingerprint } : {}) };
+  return {
+    commandId,
+    correlationId: correlationId ?? commandId,
+    causationId: commandId,
+    actor,
+    ...(requestFingerprint ? { requestFingerprint } : {}),
+  };
 }
 
 /**

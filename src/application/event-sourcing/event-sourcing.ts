@@ -80,7 +80,10 @@ export class EventSourcing {
 
   async load<C, E extends MadoguchiEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<Loaded<S>> {
     const events = await this.store.readStream(streamId);
-    const state = fold(decider, events.map((e) => toDomainEvent(e) as E));
+    const state = fold(
+      decider,
+      events.map((e) => toDomainEvent(e) as E),
+    );
     return { state, events, revision: events.at(-1)?.revision };
   }
 
@@ -126,7 +129,11 @@ export class EventSourcing {
         return { streamId, revision: loaded.revision === undefined ? null : String(loaded.revision), appended: [], replayed: false };
       }
       try {
-        const result = await this.store.append(streamId, this.toNewEvents(streamId, decided, loaded.revision, context, now), loaded.revision ?? 'no_stream');
+        const result = await this.store.append(
+          streamId,
+          this.toNewEvents(streamId, decided, loaded.revision, context, now),
+          loaded.revision ?? 'no_stream',
+        );
         return { streamId, revision: String(result.nextExpectedRevision), appended: decided.map((e) => e.type), replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;

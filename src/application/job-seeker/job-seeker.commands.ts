@@ -1,5 +1,12 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DeviceReadiness, EnvironmentDeclaration, jobSeekerDecider, JobSeekerCommand, PersonalDetails, RegistrationKind } from '../../domain/job-seeker/job-seeker';
+import {
+  DeviceReadiness,
+  EnvironmentDeclaration,
+  jobSeekerDecider,
+  JobSeekerCommand,
+  PersonalDetails,
+  RegistrationKind,
+} from '../../domain/job-seeker/job-seeker';
 import { NotFound } from '../../domain/shared/errors';
 import { termsDecider } from '../../domain/terms/terms';
 import { CommandContext } from '../event-sourcing/command-context';
@@ -13,14 +20,20 @@ export interface JobSeekerAnswer extends CommandOutcome {
 }
 
 export class RegisterJobSeeker extends Command<JobSeekerAnswer> {
-  constructor(readonly input: { jobSeekerNo: string; registration: RegistrationKind } & PersonalDetails, readonly context: CommandContext) {
+  constructor(
+    readonly input: { jobSeekerNo: string; registration: RegistrationKind } & PersonalDetails,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 @CommandHandler(RegisterJobSeeker)
 export class RegisterJobSeekerHandler implements ICommandHandler<RegisterJobSeeker> {
-  constructor(private readonly es: EventSourcing, private readonly ids: JobSeekerIds) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly ids: JobSeekerIds,
+  ) {}
 
   async execute({ input, context }: RegisterJobSeeker): Promise<JobSeekerAnswer> {
     // A8.1: after an erasure, the same number registers as a new record (the next generation).
@@ -49,7 +62,11 @@ export type JobSeekerStep =
   | { type: 'LiftRefusal'; reason: string };
 
 export class ActOnJobSeeker extends Command<JobSeekerAnswer> {
-  constructor(readonly jobSeekerId: string, readonly step: JobSeekerStep, readonly context: CommandContext) {
+  constructor(
+    readonly jobSeekerId: string,
+    readonly step: JobSeekerStep,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

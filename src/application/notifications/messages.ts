@@ -52,7 +52,11 @@ export function invitationMessage(templates: MessageTemplates, invitation: Invit
 /** The session as an iCalendar event in UTC (never floating), with the URL, the office and how to cancel. */
 function sessionCalendar(invitation: Invitation): string {
   const { office } = invitation;
-  const calendar = ical({ prodId: { company: 'Hello Work', product: 'Madoguchi', language: 'JA' }, method: ICalCalendarMethod.PUBLISH, name: office.name });
+  const calendar = ical({
+    prodId: { company: 'Hello Work', product: 'Madoguchi', language: 'JA' },
+    method: ICalCalendarMethod.PUBLISH,
+    name: office.name,
+  });
   calendar.createEvent({
     id: `reservation-${invitation.reservationId}@madoguchi`,
     start: invitation.start,

@@ -19,13 +19,20 @@ export interface CounselorAnswer extends CommandOutcome {
 type WithoutType<C> = C extends unknown ? Omit<C, 'type'> : never;
 
 export class OpenOffice extends Command<OfficeAnswer> {
-  constructor(readonly input: WithoutType<Extract<OfficeCommand, { type: 'OpenOffice' }>> extends infer T ? Omit<T, 'officeId'> : never, readonly context: CommandContext) {
+  constructor(
+    readonly input: WithoutType<Extract<OfficeCommand, { type: 'OpenOffice' }>> extends infer T ? Omit<T, 'officeId'> : never,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 export class ActOnOffice extends Command<OfficeAnswer> {
-  constructor(readonly officeId: string, readonly command: Exclude<OfficeCommand, { type: 'OpenOffice' }>, readonly context: CommandContext) {
+  constructor(
+    readonly officeId: string,
+    readonly command: Exclude<OfficeCommand, { type: 'OpenOffice' }>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -36,7 +43,12 @@ export class OpenOfficeHandler implements ICommandHandler<OpenOffice> {
 
   async execute({ input, context }: OpenOffice): Promise<OfficeAnswer> {
     const officeId = entityId(context, 'office');
-    const outcome = await this.es.execute(officeDecider, streams.office(officeId), () => ({ type: 'OpenOffice' as const, ...input, officeId }), context);
+    const outcome = await this.es.execute(
+      officeDecider,
+      streams.office(officeId),
+      () => ({ type: 'OpenOffice' as const, ...input, officeId }),
+      context,
+    );
     return { officeId, ...outcomeOf(outcome) };
   }
 }
@@ -60,7 +72,11 @@ export class ActOnOfficeHandler implements ICommandHandler<ActOnOffice> {
 }
 
 export class AddCounselor extends Command<CounselorAnswer> {
-  constructor(readonly officeId: string, readonly input: { name: string; roomUrl?: string }, readonly context: CommandContext) {
+  constructor(
+    readonly officeId: string,
+    readonly input: { name: string; roomUrl?: string },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -92,12 +108,17 @@ export abstract class HeldSessions {
   abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
 }
 
-export type CounselorStep = Exclude<CounselorCommand, { type: 'AddCounselor' } | { type: 'DeactivateCounselor' }> | { type: 'DeactivateCounselor'; reason: string };
+export type CounselorStep =
+  Exclude<CounselorCommand, { type: 'AddCounselor' } | { type: 'DeactivateCounselor' }> | { type: 'DeactivateCounselor'; reason: string };
 
 /** One or more steps on a counselor (a rename and a new room URL in one request): one answer listing every event. */
 export class ActOnCounselor extends Command<CounselorAnswer> {
   readonly steps: CounselorStep[];
-  constructor(readonly counselorId: string, step: CounselorStep | CounselorStep[], readonly context: CommandContext) {
+  constructor(
+    readonly counselorId: string,
+    step: CounselorStep | CounselorStep[],
+    readonly context: CommandContext,
+  ) {
     super();
     this.steps = Array.isArray(step) ? step : [step];
   }
@@ -105,13 +126,18 @@ export class ActOnCounselor extends Command<CounselorAnswer> {
 
 @CommandHandler(ActOnCounselor)
 export class ActOnCounselorHandler implements ICommandHandler<ActOnCounselor> {
-  constructor(private readonly es: EventSourcing, private readonly sessions: HeldSessions) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly sessions: HeldSessions,
+  ) {}
 
   async execute({ counselorId, steps, context }: ActOnCounselor): Promise<CounselorAnswer> {
     // Several decisions on one stream: each step gets its own command id, so a re-send replays each.
     const outcomes: StreamOutcome[] = [];
     for (const [index, step] of steps.entries()) {
-      outcomes.push(await this.decide(counselorId, step, steps.length === 1 ? context : { ...context, commandId: `${context.commandId}.${index + 1}` }));
+      outcomes.push(
+        await this.decide(counselorId, step, steps.length === 1 ? context : { ...context, commandId: `${context.commandId}.${index + 1}` }),
+      );
     }
     const added = steps.find((s) => s.type === 'AddAvailabilityException');
     return { counselorId, ...(added ? { exceptionId: added.exception.exceptionId } : {}), ...outcomeOf(outcomes[0], ...outcomes.slice(1)) };

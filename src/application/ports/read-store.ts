@@ -156,7 +156,10 @@ export interface ReadStore extends ReadStoreReader {
 
 /** The transaction's consumer does not own the collection, or no consumer registered it. */
 export class UnknownCollection extends Error {
-  constructor(readonly collection: string, detail: string) {
+  constructor(
+    readonly collection: string,
+    detail: string,
+  ) {
     super(`Read-store collection ${collection}: ${detail}`);
     this.name = 'UnknownCollection';
   }

@@ -16,7 +16,11 @@ export interface ErasureAnswer extends CommandOutcome {
 }
 
 export class ErasePersonalData extends Command<ErasureAnswer> {
-  constructor(readonly jobSeekerId: string, readonly reason: string, readonly context: CommandContext) {
+  constructor(
+    readonly jobSeekerId: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -67,7 +71,10 @@ export interface DisclosureAnswer extends CommandOutcome {
 }
 
 export class DiscloseDeviceIdentifiers extends Command<DisclosureAnswer> {
-  constructor(readonly request: { jobSeekerId: string; authority: string; reference: string; reason: string }, readonly context: CommandContext) {
+  constructor(
+    readonly request: { jobSeekerId: string; authority: string; reference: string; reason: string },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -53,10 +53,17 @@ export class OpenHoldsProjector implements Projector {
         await tx.delete(OPEN_HOLDS, event.data.holdId);
         return;
       case 'ReservationCancelled':
-        if (event.data.slot) await tx.put<PendingRelease>(PENDING_RELEASES, { id: releaseKey(event.data.reservationId, event.data.slot.start), reservationId: event.data.reservationId });
+        if (event.data.slot)
+          await tx.put<PendingRelease>(PENDING_RELEASES, {
+            id: releaseKey(event.data.reservationId, event.data.slot.start),
+            reservationId: event.data.reservationId,
+          });
         return;
       case 'SessionMissed':
-        await tx.put<PendingRelease>(PENDING_RELEASES, { id: releaseKey(event.data.reservationId, event.data.start), reservationId: event.data.reservationId });
+        await tx.put<PendingRelease>(PENDING_RELEASES, {
+          id: releaseKey(event.data.reservationId, event.data.start),
+          reservationId: event.data.reservationId,
+        });
         return;
       default:
         return;
@@ -90,8 +97,7 @@ export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    const run = () =>
-      this.sweep().catch((error: Error) => this.logger.error({ msg: 'sweep failed; will retry', error: error.message }));
+    const run = () => this.sweep().catch((error: Error) => this.logger.error({ msg: 'sweep failed; will retry', error: error.message }));
     void run();
     this.timer = setInterval(() => void run(), SWEEP_EVERY_MS).unref();
   }
@@ -105,15 +111,29 @@ export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicati
     await this.readModels.caughtUp('confirmation-recovery');
     const cutoff = this.clock.now().getTime() - ABANDONED_HOLD_AFTER_MS;
     let released = 0;
-    const { items: abandoned } = await this.store.find<OpenHold>(OPEN_HOLDS, { where: { heldAt: { lte: cutoff } }, orderBy: [{ field: 'heldAt' }], limit: 1000 });
+    const { items: abandoned } = await this.store.find<OpenHold>(OPEN_HOLDS, {
+      where: { heldAt: { lte: cutoff } },
+      orderBy: [{ field: 'heldAt' }],
+      limit: 1000,
+    });
     for (const hold of abandoned) {
       const context = newCommandContext('system:confirmation-recovery', `recover-${hold.holdId}`);
       const start = new Date(hold.start);
       const stream = streams.reservation(hold.reservationId);
-      await this.es.execute(reservationDecider, stream, (_state, now) => ({ type: 'AbandonConfirmation' as const, holdId: hold.holdId, counselorId: hold.counselorId, start, now }), context, false);
+      await this.es.execute(
+        reservationDecider,
+        stream,
+        (_state, now) => ({ type: 'AbandonConfirmation' as const, holdId: hold.holdId, counselorId: hold.counselorId, start, now }),
+        context,
+        false,
+      );
       const { state } = await this.es.load(reservationDecider, stream);
       if ('slot' in state && state.slot.holdId === hold.holdId) continue; // the confirmation finished first
-      const outcome = await this.booking.release({ counselorId: hold.counselorId, start, reservationId: hold.reservationId, holdId: hold.holdId }, 'confirmation-abandoned', context);
+      const outcome = await this.booking.release(
+        { counselorId: hold.counselorId, start, reservationId: hold.reservationId, holdId: hold.holdId },
+        'confirmation-abandoned',
+        context,
+      );
       if (outcome.appended.length > 0) {
         released++;
         this.logger.warn({ msg: 'released the slot of an abandoned confirmation', holdId: hold.holdId, reservationId: hold.reservationId });

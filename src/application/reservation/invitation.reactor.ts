@@ -89,12 +89,22 @@ export class InvitationReactor implements SideEffect {
     } catch (error) {
       if (!(error instanceof MailNotSent)) throw error;
       const failures = events.filter((e) => e.type === 'InvitationFailed').length;
-      await this.es.execute(reservationDecider, stream, (_, now) => ({ type: 'RecordInvitationFailed' as const, reason: error.reason, now }), context(`invitation-failed-${failures}`, confirmationEventId));
+      await this.es.execute(
+        reservationDecider,
+        stream,
+        (_, now) => ({ type: 'RecordInvitationFailed' as const, reason: error.reason, now }),
+        context(`invitation-failed-${failures}`, confirmationEventId),
+      );
       this.logger.warn(`Invitation for ${reservationId} not sent (${error.retryable ? 'will retry' : 'permanent'}): ${error.reason}`);
       if (error.retryable) throw error;
       return;
     }
-    await this.es.execute(reservationDecider, stream, (_, now) => ({ type: 'RecordInvitationSent' as const, messageId, now }), context('invitation-sent', confirmationEventId));
+    await this.es.execute(
+      reservationDecider,
+      stream,
+      (_, now) => ({ type: 'RecordInvitationSent' as const, messageId, now }),
+      context('invitation-sent', confirmationEventId),
+    );
   }
 
   private schedule(job: InvitationJob): Promise<void> {

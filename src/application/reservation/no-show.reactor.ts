@@ -66,7 +66,12 @@ export class NoShowReactor implements SideEffect {
     await this.es.execute(reservationDecider, stream, (_, now) => ({ type: 'MarkMissed' as const, now }), context('mark-missed', reservationId));
     const { state } = await this.es.load(reservationDecider, stream);
     if (state.status !== 'missed') return; // checked in, cancelled or completed in time
-    await this.es.execute(jobSeekerDecider, streams.jobSeeker(state.jobSeekerId), () => ({ type: 'CountNoShow' as const, reservationId }), context('count-no-show', reservationId));
+    await this.es.execute(
+      jobSeekerDecider,
+      streams.jobSeeker(state.jobSeekerId),
+      () => ({ type: 'CountNoShow' as const, reservationId }),
+      context('count-no-show', reservationId),
+    );
     this.logger.log(`Session ${reservationId} missed (A6.5)`);
   }
 

@@ -1,6 +1,12 @@
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
-import { Attendance, CancelChannel, RequestReservation as DomainRequestReservation, ReservationCommand, reservationDecider } from '../../domain/reservation/reservation';
+import {
+  Attendance,
+  CancelChannel,
+  RequestReservation as DomainRequestReservation,
+  ReservationCommand,
+  reservationDecider,
+} from '../../domain/reservation/reservation';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
@@ -19,14 +25,21 @@ export interface ReservationAnswer extends CommandOutcome {
 /** What staff give for a request: the domain command without what the handler derives. */
 export type RequestInput = Omit<DomainRequestReservation, 'type' | 'reservationId' | 'context' | 'now'>;
 export class RequestReservation extends Command<ReservationAnswer> {
-  constructor(readonly input: RequestInput, readonly context: CommandContext) {
+  constructor(
+    readonly input: RequestInput,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 @CommandHandler(RequestReservation)
 export class RequestReservationHandler implements ICommandHandler<RequestReservation> {
-  constructor(private readonly es: EventSourcing, private readonly contexts: ContextLoader, private readonly ids: JobSeekerIds) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly contexts: ContextLoader,
+    private readonly ids: JobSeekerIds,
+  ) {}
 
   async execute({ input, context }: RequestReservation): Promise<ReservationAnswer> {
     const reservationId = entityId(context, 'reservation');
@@ -48,7 +61,12 @@ export class RequestReservationHandler implements ICommandHandler<RequestReserva
 }
 
 export class ConfirmSlot extends Command<ReservationAnswer> {
-  constructor(readonly reservationId: string, readonly counselorId: string, readonly start: Date, readonly context: CommandContext) {
+  constructor(
+    readonly reservationId: string,
+    readonly counselorId: string,
+    readonly start: Date,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -71,7 +89,11 @@ export interface FollowUpInput {
   start: Date;
 }
 export class BookFollowUp extends Command<ReservationAnswer> {
-  constructor(readonly duringReservationId: string, readonly input: FollowUpInput, readonly context: CommandContext) {
+  constructor(
+    readonly duringReservationId: string,
+    readonly input: FollowUpInput,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -97,7 +119,11 @@ export type ReservationStep =
   | { type: 'CancelReservation'; channel: CancelChannel; reason: string };
 
 export class ActOnReservation extends Command<ReservationAnswer> {
-  constructor(readonly reservationId: string, readonly step: ReservationStep, readonly context: CommandContext) {
+  constructor(
+    readonly reservationId: string,
+    readonly step: ReservationStep,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -122,7 +148,11 @@ export class ActOnReservationHandler implements ICommandHandler<ActOnReservation
         if (state.status === 'none') throw new NotFound('Reservation', reservationId);
         if (step.type !== 'CheckIn') return { ...step, now };
         const { deviceId } = step;
-        return { type: 'CheckIn', now, ...(deviceId ? { device: { identifier: deviceId, pseudonym: this.pseudonymizer.pseudonym('device', deviceId) } } : {}) };
+        return {
+          type: 'CheckIn',
+          now,
+          ...(deviceId ? { device: { identifier: deviceId, pseudonym: this.pseudonymizer.pseudonym('device', deviceId) } } : {}),
+        };
       },
       context,
     );

@@ -52,18 +52,26 @@ export class SlotBooking {
     const during = (await this.es.load(reservationDecider, streams.reservation(followUp.duringReservationId))).state;
     const source = this.existing(during, followUp.duringReservationId);
     const holdId = deterministicUuid('hold', context.commandId);
-    return this.holdThen(counselorId, start, followUp.reservationId, holdId, context, streams.reservation(followUp.reservationId), async (_state, now) => ({
-      type: 'BookFollowUp' as const,
-      reservationId: followUp.reservationId,
-      during,
-      jobSeekerNo: followUp.jobSeekerNo,
-      name: followUp.name,
-      email: followUp.email,
-      attendance: followUp.attendance,
-      confirmation: { counselorId, start, holdId, sessionToken: deterministicUuid('session-token', holdId) },
-      context: await this.contexts.forConfirmation(source, counselorId),
-      now,
-    }));
+    return this.holdThen(
+      counselorId,
+      start,
+      followUp.reservationId,
+      holdId,
+      context,
+      streams.reservation(followUp.reservationId),
+      async (_state, now) => ({
+        type: 'BookFollowUp' as const,
+        reservationId: followUp.reservationId,
+        during,
+        jobSeekerNo: followUp.jobSeekerNo,
+        name: followUp.name,
+        email: followUp.email,
+        attendance: followUp.attendance,
+        confirmation: { counselorId, start, holdId, sessionToken: deterministicUuid('session-token', holdId) },
+        context: await this.contexts.forConfirmation(source, counselorId),
+        now,
+      }),
+    );
   }
 
   /**
@@ -74,7 +82,10 @@ export class SlotBooking {
    * periodically; a reactor on ReservationCancelled / SessionMissed can call it as it is. Answers the slot and
    * whether this call released it (undefined: the reservation holds no slot it no longer needs).
    */
-  async releaseSlotNoLongerNeeded(reservationId: string, context: CommandContext): Promise<{ counselorId: string; start: Date; released: boolean } | undefined> {
+  async releaseSlotNoLongerNeeded(
+    reservationId: string,
+    context: CommandContext,
+  ): Promise<{ counselorId: string; start: Date; released: boolean } | undefined> {
     const slot = slotNoLongerNeeded((await this.es.load(reservationDecider, streams.reservation(reservationId))).state);
     if (!slot) return undefined;
     const start = new Date(slot.start);

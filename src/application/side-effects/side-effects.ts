@@ -39,7 +39,11 @@ export class SideEffects implements OnApplicationBootstrap {
     invitation: InvitationReactor,
   ) {
     this.effects = [noShow, invitation];
-    this.runtime = new ConsumerRuntime(store, this.effects.map((effect) => new ReactorConsumer(effect, readStore)), clock);
+    this.runtime = new ConsumerRuntime(
+      store,
+      this.effects.map((effect) => new ReactorConsumer(effect, readStore)),
+      clock,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

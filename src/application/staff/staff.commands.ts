@@ -21,19 +21,30 @@ export interface TokenAnswer extends StaffAnswer {
 }
 
 export class EnrollStaffMember extends Command<StaffAnswer> {
-  constructor(readonly input: { staffId: string; name: string; roles: Role[] }, readonly context: CommandContext) {
+  constructor(
+    readonly input: { staffId: string; name: string; roles: Role[] },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 export class IssueStaffToken extends Command<TokenAnswer> {
-  constructor(readonly staffId: string, readonly validDays: number, readonly context: CommandContext) {
+  constructor(
+    readonly staffId: string,
+    readonly validDays: number,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 export class RevokeStaffToken extends Command<StaffAnswer> {
-  constructor(readonly staffId: string, readonly tokenId: string, readonly context: CommandContext) {
+  constructor(
+    readonly staffId: string,
+    readonly tokenId: string,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -43,7 +54,12 @@ export class EnrollStaffMemberHandler implements ICommandHandler<EnrollStaffMemb
   constructor(private readonly es: EventSourcing) {}
 
   async execute({ input, context }: EnrollStaffMember): Promise<StaffAnswer> {
-    const outcome = await this.es.execute(staffDecider, streams.staff(input.staffId), (_s, now) => ({ type: 'EnrollStaffMember' as const, ...input, now }), context);
+    const outcome = await this.es.execute(
+      staffDecider,
+      streams.staff(input.staffId),
+      (_s, now) => ({ type: 'EnrollStaffMember' as const, ...input, now }),
+      context,
+    );
     return { staffId: input.staffId, ...outcomeOf(outcome) };
   }
 }

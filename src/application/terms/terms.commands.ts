@@ -12,7 +12,10 @@ export interface TermsAnswer extends CommandOutcome {
 }
 
 export class PublishTermsVersion extends Command<TermsAnswer> {
-  constructor(readonly input: { version: string; effectiveFrom: JstDate; title: string; summary: string }, readonly context: CommandContext) {
+  constructor(
+    readonly input: { version: string; effectiveFrom: JstDate; title: string; summary: string },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -23,7 +26,12 @@ export class PublishTermsVersionHandler implements ICommandHandler<PublishTermsV
   constructor(private readonly es: EventSourcing) {}
 
   async execute({ input, context }: PublishTermsVersion): Promise<TermsAnswer> {
-    const outcome = await this.es.execute(termsDecider, streams.terms(), (_state, now) => ({ type: 'PublishTermsVersion' as const, ...input, now }), context);
+    const outcome = await this.es.execute(
+      termsDecider,
+      streams.terms(),
+      (_state, now) => ({ type: 'PublishTermsVersion' as const, ...input, now }),
+      context,
+    );
     return { version: input.version, ...outcomeOf(outcome) };
   }
 }

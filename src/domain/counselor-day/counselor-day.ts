@@ -26,7 +26,14 @@ export interface CounselorDayState {
 
 export type HoldSlot = { type: 'HoldSlot'; counselorId: string; start: Date; reservationId: string; holdId: string };
 /** Releases the reservation's hold of the slot; with `holdId`, only that very hold. */
-export type ReleaseSlot = { type: 'ReleaseSlot'; counselorId: string; start: Date; reservationId: string; holdId?: string; reason: SlotReleasedReason };
+export type ReleaseSlot = {
+  type: 'ReleaseSlot';
+  counselorId: string;
+  start: Date;
+  reservationId: string;
+  holdId?: string;
+  reason: SlotReleasedReason;
+};
 export type CounselorDayCommand = HoldSlot | ReleaseSlot;
 
 export function counselorDayStream(counselorId: string, start: Date): string {
@@ -56,11 +63,18 @@ export const counselorDayDecider: Decider<CounselorDayCommand, CounselorDayEvent
       case 'HoldSlot':
         if (hold?.reservationId === command.reservationId && hold.holdId === command.holdId) return [];
         if (hold) {
-          throw new RuleViolation('SLOT', 'slot.taken', { start: command.start }, {
-            heldBy: hold.reservationId,
-          });
+          throw new RuleViolation(
+            'SLOT',
+            'slot.taken',
+            { start: command.start },
+            {
+              heldBy: hold.reservationId,
+            },
+          );
         }
-        return [{ type: 'SlotHeld', data: { counselorId: command.counselorId, date, start, reservationId: command.reservationId, holdId: command.holdId } }];
+        return [
+          { type: 'SlotHeld', data: { counselorId: command.counselorId, date, start, reservationId: command.reservationId, holdId: command.holdId } },
+        ];
       case 'ReleaseSlot':
         if (hold?.reservationId !== command.reservationId || (command.holdId !== undefined && hold.holdId !== command.holdId)) {
           return []; // already released, or never held by it
@@ -68,7 +82,14 @@ export const counselorDayDecider: Decider<CounselorDayCommand, CounselorDayEvent
         return [
           {
             type: 'SlotReleased',
-            data: { counselorId: command.counselorId, date, start, reservationId: command.reservationId, holdId: hold.holdId, reason: command.reason },
+            data: {
+              counselorId: command.counselorId,
+              date,
+              start,
+              reservationId: command.reservationId,
+              holdId: hold.holdId,
+              reason: command.reason,
+            },
           },
         ];
       default:

@@ -1,12 +1,4 @@
-import {
-  addMinutes,
-  CLOSING_MINUTE,
-  JstDate,
-  OPENING_MINUTE,
-  parseMinute,
-  SESSION_MINUTES,
-  toJst,
-} from '../calendar/business-calendar';
+import { addMinutes, CLOSING_MINUTE, JstDate, OPENING_MINUTE, parseMinute, SESSION_MINUTES, toJst } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
 import type { HoursScope, Unavailability } from '../shared/messages';
@@ -183,7 +175,12 @@ export const counselorDecider: Decider<CounselorCommand, CounselorEvent, Counsel
       case 'DeactivateCounselor':
         if (!state.active) return [];
         if (command.futureSessions.length > 0) {
-          throw new RuleViolation('COUNSELOR', 'counselor.has-future-sessions', { name: state.name, starts: command.futureSessions.map((s) => s.start) }, { sessions: command.futureSessions });
+          throw new RuleViolation(
+            'COUNSELOR',
+            'counselor.has-future-sessions',
+            { name: state.name, starts: command.futureSessions.map((s) => s.start) },
+            { sessions: command.futureSessions },
+          );
         }
         return [{ type: 'CounselorDeactivated', data: { counselorId, reason: command.reason } }];
       case 'ReactivateCounselor':

@@ -58,16 +58,10 @@ export type JobSeekerRegistered = DomainEvent<
 >;
 export type JobSeekerDetailsUpdated = DomainEvent<'JobSeekerDetailsUpdated', { jobSeekerId: string } & Partial<PersonalDetails>>;
 export type JobSeekerRegistrationCompleted = DomainEvent<'JobSeekerRegistrationCompleted', { jobSeekerId: string }>;
-export type ConsentGiven = DomainEvent<
-  'ConsentGiven',
-  { jobSeekerId: string; recordingProhibitionAcknowledged: true } & Consent
->;
+export type ConsentGiven = DomainEvent<'ConsentGiven', { jobSeekerId: string; recordingProhibitionAcknowledged: true } & Consent>;
 export type NoShowCounted = DomainEvent<'NoShowCounted', { jobSeekerId: string; reservationId: string; noShowCount: number }>;
 export type RefusalReviewRequested = DomainEvent<'RefusalReviewRequested', { jobSeekerId: string; noShowCount: number }>;
-export type ServiceRefused = DomainEvent<
-  'ServiceRefused',
-  { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }
->;
+export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }>;
 export type ServiceRefusalLifted = DomainEvent<'ServiceRefusalLifted', { jobSeekerId: string; reason: string; liftedAt: string }>;
 /**
  * A8.1: the job seeker's personal data was erased (their key destroyed: crypto-shredding). `reason`
@@ -291,7 +285,9 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
       case 'ErasePersonalData': {
         const current = registered(state);
         if (current.erasedAt) return []; // erased once; a re-sent erasure changes nothing
-        return [{ type: 'PersonalDataErased', data: { jobSeekerId: current.jobSeekerId, reason: command.reason, erasedAt: command.now.toISOString() } }];
+        return [
+          { type: 'PersonalDataErased', data: { jobSeekerId: current.jobSeekerId, reason: command.reason, erasedAt: command.now.toISOString() } },
+        ];
       }
       default:
         return assertNever(command, 'job seeker command');

@@ -115,7 +115,9 @@ export const officeDecider: Decider<OfficeCommand, OfficeEvent, OfficeState> = {
       }
       case 'ChangeDesignatedApp':
         assertPolicy(command.meetingUrlPolicy);
-        return [{ type: 'DesignatedAppChanged', data: { officeId, designatedApp: command.designatedApp, meetingUrlPolicy: command.meetingUrlPolicy } }];
+        return [
+          { type: 'DesignatedAppChanged', data: { officeId, designatedApp: command.designatedApp, meetingUrlPolicy: command.meetingUrlPolicy } },
+        ];
       case 'AddClosureDay':
         if (state.closures.get(command.date) === command.reason) return [];
         return [{ type: 'OfficeClosureDayAdded', data: { officeId, date: command.date, reason: command.reason } }];

@@ -7,7 +7,12 @@ import { RuleViolation } from '../shared/errors';
  */
 export type PersonalDataViewed = DomainEvent<
   'PersonalDataViewed',
-  { viewer: string; /** What was shown, e.g. 'job-seeker', 'reservation', 'job-seeker-list'. */ view: string; jobSeekerIds: string[]; viewedAt: string }
+  {
+    viewer: string;
+    /** What was shown, e.g. 'job-seeker', 'reservation', 'job-seeker-list'. */ view: string;
+    jobSeekerIds: string[];
+    viewedAt: string;
+  }
 >;
 
 /**

@@ -17,12 +17,15 @@ export const SEALED = '[sealed]';
 
 type DataOf<T extends EventType> = Extract<MadoguchiEvent, { type: T }>['data'];
 type Path<D> = {
-  [K in keyof D & string]: NonNullable<D[K]> extends string ? K : NonNullable<D[K]> extends object ? `${K}.${keyof NonNullable<D[K]> & string}` : never;
+  [K in keyof D & string]: NonNullable<D[K]> extends string
+    ? K
+    : NonNullable<D[K]> extends object
+      ? `${K}.${keyof NonNullable<D[K]> & string}`
+      : never;
 }[keyof D & string];
 
-export type PersonalDataFields<T extends EventType = EventType> = DataOf<T> extends { jobSeekerId: string }
-  ? { readonly personal: readonly Path<DataOf<T>>[]; readonly sealed?: readonly Path<DataOf<T>>[] }
-  : never;
+export type PersonalDataFields<T extends EventType = EventType> =
+  DataOf<T> extends { jobSeekerId: string } ? { readonly personal: readonly Path<DataOf<T>>[]; readonly sealed?: readonly Path<DataOf<T>>[] } : never;
 
 export type PersonalDataMap = { readonly [T in EventType]?: PersonalDataFields<T> };
 

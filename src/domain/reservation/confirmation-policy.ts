@@ -52,7 +52,11 @@ export function assertConfirmable(
   if (!consent) {
     const earlier = jobSeeker.consents.at(-1);
     throw earlier
-      ? new RuleViolation('A13', 'terms.consent-outdated', { version: inForce.version, effectiveFrom: inForce.effectiveFrom, consented: earlier.termsVersion })
+      ? new RuleViolation('A13', 'terms.consent-outdated', {
+          version: inForce.version,
+          effectiveFrom: inForce.effectiveFrom,
+          consented: earlier.termsVersion,
+        })
       : new RuleViolation('A2.3', 'terms.no-consent', { version: inForce.version });
   }
   const refused = ENVIRONMENT_ITEMS.filter((item) => !consent.environment[item]);

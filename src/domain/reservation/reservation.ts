@@ -1,9 +1,4 @@
-import {
-  addMinutes,
-  assertSessionSlot,
-  noShowDeadline,
-  SESSION_MINUTES,
-} from '../calendar/business-calendar';
+import { addMinutes, assertSessionSlot, noShowDeadline, SESSION_MINUTES } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
 import { notErased } from '../job-seeker/job-seeker';
@@ -55,7 +50,10 @@ export type SlotConfirmed = DomainEvent<
     confirmedAt: string;
   }
 >;
-export type InvitationSent = DomainEvent<'InvitationSent', { reservationId: string; jobSeekerId: string; to: string; messageId: string; sentAt: string }>;
+export type InvitationSent = DomainEvent<
+  'InvitationSent',
+  { reservationId: string; jobSeekerId: string; to: string; messageId: string; sentAt: string }
+>;
 export type InvitationFailed = DomainEvent<'InvitationFailed', { reservationId: string; jobSeekerId: string; reason: string; failedAt: string }>;
 export type InterpreterNotified = DomainEvent<
   'InterpreterNotified',
@@ -76,7 +74,14 @@ export type SessionStopped = DomainEvent<'SessionStopped', { reservationId: stri
 export type CancelChannel = 'phone' | 'counter' | 'staff';
 export type ReservationCancelled = DomainEvent<
   'ReservationCancelled',
-  { reservationId: string; jobSeekerId: string; channel: CancelChannel; reason: string; cancelledAt: string; slot?: { counselorId: string; start: string } }
+  {
+    reservationId: string;
+    jobSeekerId: string;
+    channel: CancelChannel;
+    reason: string;
+    cancelledAt: string;
+    slot?: { counselorId: string; start: string };
+  }
 >;
 export type SessionMissed = DomainEvent<
   'SessionMissed',
@@ -123,7 +128,10 @@ export type ReservationState =
   | { status: 'none' }
   | ({ status: 'requested' } & ReservationBase)
   | { [S in SlotStatus]: { status: S; slot: Slot } & ReservationBase }[SlotStatus]
-  | ({ status: 'cancelled'; /** A6.5: the slot the cancelled session gives back. */ cancelledSlot?: { counselorId: string; start: string } } & ReservationBase);
+  | ({
+      status: 'cancelled';
+      /** A6.5: the slot the cancelled session gives back. */ cancelledSlot?: { counselorId: string; start: string };
+    } & ReservationBase);
 
 /** What staff confirm: the counselor, the start, and what the application made for it. */
 export interface Confirmation {
@@ -201,7 +209,12 @@ function base(state: Existing): ReservationBase {
   return { reservationId, officeId, jobSeekerId, email, wishes, attendance, notified, abandonedHolds };
 }
 
-function requireStatus<S extends Existing['status']>(state: Existing, allowed: readonly S[], rule: 'RESERVATION' | 'A6.5' | 'A6.3' | 'A12.3', doing: ReservationAction): Extract<Existing, { status: S }> {
+function requireStatus<S extends Existing['status']>(
+  state: Existing,
+  allowed: readonly S[],
+  rule: 'RESERVATION' | 'A6.5' | 'A6.3' | 'A12.3',
+  doing: ReservationAction,
+): Extract<Existing, { status: S }> {
   if (!(allowed as readonly string[]).includes(state.status)) {
     throw new RuleViolation(rule, 'reservation.wrong-status', { action: doing, status: state.status });
   }
@@ -237,7 +250,10 @@ function assertBookable(context: Pick<ConfirmationContext, 'jobSeeker'>): void {
   }
 }
 
-function slotConfirmed(reservation: ReservationBase, command: { confirmation: Confirmation; context: ConfirmationContext; now: Date }): SlotConfirmed {
+function slotConfirmed(
+  reservation: ReservationBase,
+  command: { confirmation: Confirmation; context: ConfirmationContext; now: Date },
+): SlotConfirmed {
   const { meetingUrl, termsVersion } = assertConfirmable(reservation, command.confirmation, command.context, command.now);
   const { counselorId, start, holdId } = command.confirmation;
   return {
@@ -312,7 +328,14 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       return [
         {
           type: 'ReservationCancelled',
-          data: { reservationId, jobSeekerId, channel: command.channel, reason: command.reason, cancelledAt: at, ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}) },
+          data: {
+            reservationId,
+            jobSeekerId,
+            channel: command.channel,
+            reason: command.reason,
+            cancelledAt: at,
+            ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}),
+          },
         },
       ];
     }
@@ -401,7 +424,18 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
         return [
           {
             type: 'ReservationRequested',
-            data: { reservationId, officeId, jobSeekerId, jobSeekerNo, name, email, channel, wishes: command.wishes.map((w) => w.toISOString()), attendance, requestedAt: command.now.toISOString() },
+            data: {
+              reservationId,
+              officeId,
+              jobSeekerId,
+              jobSeekerNo,
+              name,
+              email,
+              channel,
+              wishes: command.wishes.map((w) => w.toISOString()),
+              attendance,
+              requestedAt: command.now.toISOString(),
+            },
           },
         ];
       }
@@ -430,7 +464,16 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
             requestedAt: now.toISOString(),
           },
         };
-        const reservation: ReservationBase = { reservationId, officeId: during.officeId, jobSeekerId: during.jobSeekerId, email, wishes: [start], attendance, notified: [], abandonedHolds: [] };
+        const reservation: ReservationBase = {
+          reservationId,
+          officeId: during.officeId,
+          jobSeekerId: during.jobSeekerId,
+          email,
+          wishes: [start],
+          attendance,
+          notified: [],
+          abandonedHolds: [],
+        };
         return [requested, slotConfirmed(reservation, command)];
       }
       default:

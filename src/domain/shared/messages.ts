@@ -77,7 +77,10 @@ const environmentItems: Record<EnvironmentItem, Record<Language, string>> = {
   'A5.6': { ja: 'ウイルス対策ソフトが最新の定義で動いていること', en: 'antivirus with current signatures' },
 };
 const environment = (language: Language, items: readonly EnvironmentItem[]) =>
-  list(language, items.map((item) => (language === 'ja' ? `${item}（${environmentItems[item].ja}）` : `${item} (${environmentItems[item].en})`)));
+  list(
+    language,
+    items.map((item) => (language === 'ja' ? `${item}（${environmentItems[item].ja}）` : `${item} (${environmentItems[item].en})`)),
+  );
 
 export type ReservationStatus = 'requested' | 'confirmed' | 'invited' | 'checked-in' | 'completed' | 'stopped' | 'cancelled' | 'missed';
 const statuses: Record<ReservationStatus, string> = {
@@ -147,11 +150,15 @@ export function describeUnavailability(language: Language, u: Unavailability): s
         ? `${u.name}さんは${jstDateTime('ja', u.from)}〜${jstDateTime('ja', u.to)}は対応できません（${u.reason}）`
         : `${u.name} is unavailable ${jstDateTime('en', u.from)} – ${jstDateTime('en', u.to)} (${u.reason})`;
     case 'shorter-day':
-      return ja ? `${u.name}さんの${jstDate('ja', u.date)}の勤務は${u.from}〜${u.to}のみです（${u.reason}）` : `${u.name} works only ${u.from}–${u.to} on ${u.date} (${u.reason})`;
+      return ja
+        ? `${u.name}さんの${jstDate('ja', u.date)}の勤務は${u.from}〜${u.to}のみです（${u.reason}）`
+        : `${u.name} works only ${u.from}–${u.to} on ${u.date} (${u.reason})`;
     case 'day-off':
       return ja ? `${u.name}さんはこの曜日は勤務しません` : `${u.name} does not work on this weekday (${jstDateTime('en', u.start)})`;
     case 'outside-hours':
-      return ja ? `${u.name}さんのこの曜日の勤務は${u.from}〜${u.to}です` : `${u.name} works ${u.from}–${u.to} on this weekday (${jstDateTime('en', u.start)} is outside)`;
+      return ja
+        ? `${u.name}さんのこの曜日の勤務は${u.from}〜${u.to}です`
+        : `${u.name} works ${u.from}–${u.to} on this weekday (${jstDateTime('en', u.start)} is outside)`;
   }
 }
 
@@ -226,15 +233,18 @@ export const catalogue = {
     () => 'This job seeker has completed registration; it cannot go back to pre-registration.',
   ),
   'job-seeker.erased': text(
-    (p: { erasedAt: string }) => `この求職者の個人情報は${jstDate('ja', jstParts(p.erasedAt).isoDate)}に消去されました。これ以上記録できません。再び利用される場合は求職番号をもう一度登録してください（新しい記録と新しいIDになります）。`,
-    (p) => `This job seeker's personal data was erased on ${jstParts(p.erasedAt).isoDate}; nothing more can be recorded for them. If they come back, register their 求職番号 again (POST /v1/job-seekers): that opens a new record with a new id.`,
+    (p: { erasedAt: string }) =>
+      `この求職者の個人情報は${jstDate('ja', jstParts(p.erasedAt).isoDate)}に消去されました。これ以上記録できません。再び利用される場合は求職番号をもう一度登録してください（新しい記録と新しいIDになります）。`,
+    (p) =>
+      `This job seeker's personal data was erased on ${jstParts(p.erasedAt).isoDate}; nothing more can be recorded for them. If they come back, register their 求職番号 again (POST /v1/job-seekers): that opens a new record with a new id.`,
   ),
   'job-seeker.data-erased': text(
     () => 'この求職者の個人情報は消去されています。個人情報を記録することはもうできません。',
     () => "This job seeker's personal data has been erased; nothing personal can be recorded for them any more.",
   ),
   'refusal.booking': text(
-    (p: { since: string; article: string }) => `この求職者へのサービスは${jstDate('ja', jstParts(p.since).isoDate)}から停止しています（${p.article}）。予約の前に停止を解除してください。`,
+    (p: { since: string; article: string }) =>
+      `この求職者へのサービスは${jstDate('ja', jstParts(p.since).isoDate)}から停止しています（${p.article}）。予約の前に停止を解除してください。`,
     (p) => `Service to this job seeker was refused on ${jstParts(p.since).isoDate} (${p.article}); it must be lifted before booking.`,
   ),
   'refusal.confirming': text(
@@ -264,11 +274,13 @@ export const catalogue = {
     (p) => `Terms version ${p.version} has already been published; publish changes under a new version.`,
   ),
   'terms.effective-in-past': text(
-    (p: { effectiveFrom: string; today: string }) => `利用規約の施行日を過去（${jstDate('ja', p.effectiveFrom)}）にはできません。今日は${jstDate('ja', p.today)}です。`,
+    (p: { effectiveFrom: string; today: string }) =>
+      `利用規約の施行日を過去（${jstDate('ja', p.effectiveFrom)}）にはできません。今日は${jstDate('ja', p.today)}です。`,
     (p) => `A terms version cannot take effect in the past (${p.effectiveFrom}; today is ${p.today} JST).`,
   ),
   'terms.not-after-latest': text(
-    (p: { version: string; latest: string; latestFrom: string }) => `版 ${p.version} の施行日は、版 ${p.latest} の施行日（${jstDate('ja', p.latestFrom)}）より後にしてください。`,
+    (p: { version: string; latest: string; latestFrom: string }) =>
+      `版 ${p.version} の施行日は、版 ${p.latest} の施行日（${jstDate('ja', p.latestFrom)}）より後にしてください。`,
     (p) => `Version ${p.version} must take effect after version ${p.latest} (effective ${p.latestFrom}).`,
   ),
   'terms.none-in-force': text(
@@ -278,20 +290,24 @@ export const catalogue = {
   'terms.consent-outdated': text(
     (p: { version: string; effectiveFrom: string; consented: string }) =>
       `利用規約 ${p.version} が${jstDate('ja', p.effectiveFrom)}から有効ですが、この方が同意したのは ${p.consented} だけです。先に ${p.version} への同意を記録してください。`,
-    (p) => `Terms version ${p.version} takes effect on ${p.effectiveFrom}; the job seeker consented only to ${p.consented}. Record consent to ${p.version} first.`,
+    (p) =>
+      `Terms version ${p.version} takes effect on ${p.effectiveFrom}; the job seeker consented only to ${p.consented}. Record consent to ${p.version} first.`,
   ),
   'terms.no-consent': text(
     (p: { version: string }) => `この方は利用規約（版 ${p.version}）に同意していません。先に同意を記録してください。`,
     (p) => `The job seeker has not consented to the terms of use (version ${p.version}). Record their consent first.`,
   ),
   'environment.not-met': text(
-    (p: { items: EnvironmentItem[] }) => `この方の端末・通信環境が利用規約の次の項目を満たしていません：${environment('ja', p.items)}。直すのを手伝い、あらためて申告を記録してください。`,
-    (p) => `The job seeker's device or connection does not meet ${environment('en', p.items)} of the terms. Help them fix it, then record a new declaration.`,
+    (p: { items: EnvironmentItem[] }) =>
+      `この方の端末・通信環境が利用規約の次の項目を満たしていません：${environment('ja', p.items)}。直すのを手伝い、あらためて申告を記録してください。`,
+    (p) =>
+      `The job seeker's device or connection does not meet ${environment('en', p.items)} of the terms. Help them fix it, then record a new declaration.`,
   ),
   'device.not-ready': text(
     (p: { camera: boolean; app: boolean; appName: string }) =>
       `面談を確定するには、${[p.camera ? '' : 'Webカメラ付きの端末', p.app ? '' : `${p.appName}アプリの準備`].filter(Boolean).join('と')}が必要です。`,
-    (p) => `The job seeker needs ${[p.camera ? '' : 'a device with a web camera', p.app ? '' : `the ${p.appName} app prepared`].filter(Boolean).join(' and ')} before a session can be confirmed.`,
+    (p) =>
+      `The job seeker needs ${[p.camera ? '' : 'a device with a web camera', p.app ? '' : `the ${p.appName} app prepared`].filter(Boolean).join(' and ')} before a session can be confirmed.`,
   ),
   'app.changed': text(
     (p: { agreed: string; office: string; current: string }) =>
@@ -303,7 +319,8 @@ export const catalogue = {
     () => 'A per-session meeting URL template must contain {token}, e.g. https://meet.example.jp/j/{token}.',
   ),
   'room-url.missing': text(
-    (p: { office: string; app: string }) => `${p.office}では相談員ごとに固定の${p.app}ルームを使いますが、この相談員にはまだありません。先に相談員のルームURLを設定してください。`,
+    (p: { office: string; app: string }) =>
+      `${p.office}では相談員ごとに固定の${p.app}ルームを使いますが、この相談員にはまだありません。先に相談員のルームURLを設定してください。`,
     (p) => `${p.office} gives every counselor a fixed ${p.app} room, but this counselor has none yet. Set the counselor's room URL first.`,
   ),
 
@@ -333,11 +350,13 @@ export const catalogue = {
     (p) => `A follow-up can be booked during a session only: the reservation it is booked from is ${p.status}.`,
   ),
   'helper.too-late': text(
-    (p: { role: keyof typeof helpers; start: string }) => `${helpers[p.role].ja}への連絡は面談の開始（${jstDateTime('ja', p.start)}）より前に必要です。`,
+    (p: { role: keyof typeof helpers; start: string }) =>
+      `${helpers[p.role].ja}への連絡は面談の開始（${jstDateTime('ja', p.start)}）より前に必要です。`,
     (p) => `An ${helpers[p.role].en} must be notified before the session starts (${jstDateTime('en', p.start)}).`,
   ),
   'check-in.closed': text(
-    (p: { deadline: Date }) => `チェックインは${jstDateTime('ja', p.deadline)}に締め切られました。開始から10分を過ぎても連絡のない予約は取消扱いです。`,
+    (p: { deadline: Date }) =>
+      `チェックインは${jstDateTime('ja', p.deadline)}に締め切られました。開始から10分を過ぎても連絡のない予約は取消扱いです。`,
     (p) => `Check-in closed at ${jstDateTime('en', p.deadline)}: 10 minutes after the start without contact, the reservation counts as cancelled.`,
   ),
   'check-in.not-yet': text(
@@ -373,10 +392,12 @@ export const catalogue = {
   'hours.outside': text(
     (p: { scope: HoursScope; from: string; to: string }) =>
       `${scope('ja', p.scope)}：${p.from}〜${p.to} は10:00〜17:00（日本時間）の中で、30分単位にし、30分の面談が1枠以上入るようにしてください。`,
-    (p) => `${scope('en', p.scope)}: ${p.from}–${p.to} must lie within 10:00–17:00 JST, on the half hour, and leave room for at least one 30-minute session.`,
+    (p) =>
+      `${scope('en', p.scope)}: ${p.from}–${p.to} must lie within 10:00–17:00 JST, on the half hour, and leave room for at least one 30-minute session.`,
   ),
   'blocked.end-before-start': text(
-    (p: { from: string; to: string }) => `不在期間は開始より後に終わるようにしてください（${jstDateTime('ja', p.from)} 〜 ${jstDateTime('ja', p.to)}）。`,
+    (p: { from: string; to: string }) =>
+      `不在期間は開始より後に終わるようにしてください（${jstDateTime('ja', p.from)} 〜 ${jstDateTime('ja', p.to)}）。`,
     (p) => `A blocked period must end after it starts (${jstDateTime('en', p.from)} – ${jstDateTime('en', p.to)}).`,
   ),
   'exception.conflict': text(
@@ -385,8 +406,15 @@ export const catalogue = {
   ),
   'counselor.has-future-sessions': text(
     (p: { name: string; starts: string[] }) =>
-      `${p.name}さんには今後の面談が${p.starts.length}件あります。無効にする前に移動するか取り消してください：${list('ja', p.starts.map((s) => jstDateTime('ja', s)))}。`,
-    (p) => `${p.name} still holds ${p.starts.length} future session(s). Move or cancel them before deactivating: ${list('en', p.starts.map((s) => jstDateTime('en', s)))}.`,
+      `${p.name}さんには今後の面談が${p.starts.length}件あります。無効にする前に移動するか取り消してください：${list(
+        'ja',
+        p.starts.map((s) => jstDateTime('ja', s)),
+      )}。`,
+    (p) =>
+      `${p.name} still holds ${p.starts.length} future session(s). Move or cancel them before deactivating: ${list(
+        'en',
+        p.starts.map((s) => jstDateTime('en', s)),
+      )}.`,
   ),
 
   // A8.1 / A7.2: staff, access, privacy
@@ -419,7 +447,8 @@ export const catalogue = {
     () => 'This token is not valid (unknown, expired or revoked). Ask an administrator for a new one.',
   ),
   forbidden: text(
-    (p: { roles: readonly string[]; needed: readonly string[] }) => `あなたの役割（${p.roles.join('、') || 'なし'}）ではこの操作はできません。必要な役割：${p.needed.join('、') || 'なし（誰にも許可されていません）'}。`,
+    (p: { roles: readonly string[]; needed: readonly string[] }) =>
+      `あなたの役割（${p.roles.join('、') || 'なし'}）ではこの操作はできません。必要な役割：${p.needed.join('、') || 'なし（誰にも許可されていません）'}。`,
     (p) => `Your roles (${p.roles.join(', ') || 'none'}) do not allow this; it needs ${p.needed.join(' or ') || 'a role no one has'}.`,
   ),
 
@@ -439,10 +468,12 @@ export const catalogue = {
   'too-many-requests': text(
     (p: { max: number; seconds: number; withToken: boolean }) =>
       `${p.withToken ? 'このトークンでの' : '有効なトークンのないこのアドレスからの'}要求が1分間に${p.max}回を超えました。${p.seconds}秒待ってから、もう一度お試しください。`,
-    (p) => `More than ${p.max} requests in a minute ${p.withToken ? 'with this token' : 'from this address without a valid token'}. Wait ${p.seconds} s and try again.`,
+    (p) =>
+      `More than ${p.max} requests in a minute ${p.withToken ? 'with this token' : 'from this address without a valid token'}. Wait ${p.seconds} s and try again.`,
   ),
   'staff.tokens-from-identity-provider': text(
-    () => 'この環境では職員は認証基盤（AUTH_JWKS_URL または AUTH_JWT_SECRET）でサインインするため、窓口はトークンを発行しません。職員の役割は認証基盤で設定してください。',
+    () =>
+      'この環境では職員は認証基盤（AUTH_JWKS_URL または AUTH_JWT_SECRET）でサインインするため、窓口はトークンを発行しません。職員の役割は認証基盤で設定してください。',
     () =>
       'Staff sign in with the identity provider here (AUTH_JWKS_URL or AUTH_JWT_SECRET is set): Madoguchi issues no tokens. Give the staff member their roles in the identity provider.',
   ),
@@ -496,8 +527,10 @@ export const catalogue = {
     () => 'is required',
   ),
   'input.type': text(
-    (p: { expected: string }) => `${({ string: '文字列', number: '数値', boolean: 'true または false', object: 'オブジェクト', array: '配列' } as Record<string, string>)[p.expected] ?? p.expected}で指定してください`,
-    (p) => `must be ${({ string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array' } as Record<string, string>)[p.expected] ?? p.expected}`,
+    (p: { expected: string }) =>
+      `${({ string: '文字列', number: '数値', boolean: 'true または false', object: 'オブジェクト', array: '配列' } as Record<string, string>)[p.expected] ?? p.expected}で指定してください`,
+    (p) =>
+      `must be ${({ string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array' } as Record<string, string>)[p.expected] ?? p.expected}`,
   ),
   'input.too-long': text(
     (p: { maximum: number }) => `${p.maximum}文字以内にしてください`,
@@ -647,11 +680,15 @@ export type ParamsOf<C extends MessageCode> = Parameters<(typeof catalogue)[C]['
 type TakesNoParams<C extends MessageCode> = [ParamsOf<C>] extends [never] ? true : undefined extends ParamsOf<C> ? true : false;
 
 /** A message as data: its code and, when its texts take any, its parameters. */
-export type Message = { [C in MessageCode]: TakesNoParams<C> extends true ? { code: C; params?: undefined } : { code: C; params: ParamsOf<C> } }[MessageCode];
+export type Message = {
+  [C in MessageCode]: TakesNoParams<C> extends true ? { code: C; params?: undefined } : { code: C; params: ParamsOf<C> };
+}[MessageCode];
 
 /** The arguments after the rule id of `new RuleViolation(rule, code, params?, details?)`. */
 export type MessageArgs = {
-  [C in MessageCode]: TakesNoParams<C> extends true ? [code: C, params?: undefined, details?: Record<string, unknown>] : [code: C, params: ParamsOf<C>, details?: Record<string, unknown>];
+  [C in MessageCode]: TakesNoParams<C> extends true
+    ? [code: C, params?: undefined, details?: Record<string, unknown>]
+    : [code: C, params: ParamsOf<C>, details?: Record<string, unknown>];
 }[MessageCode];
 
 /** The codes an input problem (400) may name. */
@@ -669,7 +706,12 @@ export function languageOf(acceptLanguage: string | undefined): Language {
   let best: { language: Language; q: number } = { language: 'ja', q: 0 };
   for (const part of (acceptLanguage ?? '').split(',')) {
     const [tag, ...parameters] = part.trim().toLowerCase().split(';');
-    const q = Number(parameters.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+    const q = Number(
+      parameters
+        .map((p) => p.trim())
+        .find((p) => p.startsWith('q='))
+        ?.slice(2) ?? 1,
+    );
     const language = tag === 'en' || tag.startsWith('en-') ? 'en' : tag === 'ja' || tag.startsWith('ja-') ? 'ja' : undefined;
     if (language && Number.isFinite(q) && q > best.q) best = { language, q };
   }

@@ -17,9 +17,7 @@ export type StaffTokenIssued = DomainEvent<
 export type StaffTokenRevoked = DomainEvent<'StaffTokenRevoked', { staffId: string; tokenId: string; revokedAt: string }>;
 export type StaffEvent = StaffMemberEnrolled | StaffRolesChanged | StaffTokenIssued | StaffTokenRevoked;
 
-export type StaffState =
-  | { status: 'unknown' }
-  | { status: 'enrolled'; staffId: string; roles: Role[]; tokens: Map<string, { revoked: boolean }> };
+export type StaffState = { status: 'unknown' } | { status: 'enrolled'; staffId: string; roles: Role[]; tokens: Map<string, { revoked: boolean }> };
 
 export type EnrollStaffMember = { type: 'EnrollStaffMember'; staffId: string; name: string; roles: Role[]; now: Date };
 export type IssueStaffToken = { type: 'IssueStaffToken'; tokenId: string; secretHash: string; validDays: number; now: Date };
@@ -78,7 +76,12 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
           throw new RuleViolation('A8.1', 'token.validity', { maxDays: MAX_TOKEN_DAYS });
         }
         const expiresAt = tokenExpiry(command.now, command.validDays).toISOString();
-        return [{ type: 'StaffTokenIssued', data: { staffId: current.staffId, tokenId: command.tokenId, secretHash: command.secretHash, issuedAt: at, expiresAt } }];
+        return [
+          {
+            type: 'StaffTokenIssued',
+            data: { staffId: current.staffId, tokenId: command.tokenId, secretHash: command.secretHash, issuedAt: at, expiresAt },
+          },
+        ];
       }
       case 'RevokeStaffToken': {
         const current = enrolled(state);

@@ -60,7 +60,11 @@ export const termsDecider: Decider<TermsCommand, TermsEvent, TermsState> = {
         }
         const latest = state.versions.at(-1);
         if (latest && command.effectiveFrom <= latest.effectiveFrom) {
-          throw new RuleViolation('A13', 'terms.not-after-latest', { version: command.version, latest: latest.version, latestFrom: latest.effectiveFrom });
+          throw new RuleViolation('A13', 'terms.not-after-latest', {
+            version: command.version,
+            latest: latest.version,
+            latestFrom: latest.effectiveFrom,
+          });
         }
         return [
           {

@@ -19,7 +19,10 @@ const schema = z
       })
       .optional(),
     /** Key of the keyed hash for job-seeker numbers and device ids (hex, ≥ 32 bytes). Required with a shared store. */
-    PSEUDONYM_KEY: z.string().regex(/^[0-9a-fA-F]{64,}$/, 'must be at least 32 bytes of hex').optional(),
+    PSEUDONYM_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64,}$/, 'must be at least 32 bytes of hex')
+      .optional(),
     /** Keeps the per-job-seeker data keys in MongoDB, shared by every instance (required with EVENTSTORE_URL). */
     MONGODB_URL: z
       .string()
@@ -31,9 +34,15 @@ const schema = z
     /** Wraps the per-job-seeker data keys (32 bytes, base64 or hex). Unset: a key file under DATA_DIR/secrets, created on first start. */
     MASTER_KEY: z.string().min(32).optional(),
     /** Switches the scheduler (no-show deadlines, mail retries) to BullMQ on this Redis, e.g. redis://localhost:6379. Unset: in-process timers. */
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
     /** Sends mail through this SMTP server, e.g. smtp://user:pass@mail.example:587. Unset: the outbox under DATA_DIR. */
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
     /** Production sign-in: JWTs from the identity provider, checked with its key set (JWKS) or a shared HS256 secret. */
     AUTH_JWKS_URL: z.string().url().optional(),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

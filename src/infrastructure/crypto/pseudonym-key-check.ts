@@ -11,7 +11,7 @@ import { ERASED } from '../../domain/privacy/personal-data';
  * `source` says where the key came from (never the key).
  */
 export async function assertPseudonymKeyMatches(store: EventStore, pseudonymizer: Pseudonymizer, source: string): Promise<void> {
-  for (let after: bigint | undefined; ; ) {
+  for (let after: bigint | undefined; ;) {
     const page = await store.readAll({ after, limit: 500 });
     if (page.length === 0) return;
     for (const event of page) {

@@ -32,7 +32,9 @@ export async function rotateMasterKey(env: NodeJS.ProcessEnv, say: (line: string
     : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), current, { verifyMasterKey: false });
   let result: RotationProgress;
   try {
-    say(`rotate-master-key: re-wrapping the job seekers' data keys (${config.MONGODB_URL ? 'MongoDB' : `SQLite in ${config.DATA_DIR}`}) under the new master key`);
+    say(
+      `rotate-master-key: re-wrapping the job seekers' data keys (${config.MONGODB_URL ? 'MongoDB' : `SQLite in ${config.DATA_DIR}`}) under the new master key`,
+    );
     result = await store.rewrapAll(next, (p) => {
       if (p.done % PROGRESS_EVERY === 0 && p.done < p.total) say(`rotate-master-key: ${p.done}/${p.total} keys`);
     });

@@ -126,9 +126,7 @@ function useRollbackJournal(db: Database.Database, filename: string): void {
 function prepareStatements(db: Database.Database) {
   return {
     find: db.prepare('SELECT wrapped FROM subject_keys WHERE subject = ?'),
-    create: db.prepare(
-      'INSERT INTO subject_keys (subject, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING',
-    ),
+    create: db.prepare('INSERT INTO subject_keys (subject, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING'),
     // A tombstone for a subject that never had a key, so that a later keyFor cannot create one.
     destroy: db.prepare(
       `INSERT INTO subject_keys (subject, wrapped, destroyed_at) VALUES (?, NULL, ?)

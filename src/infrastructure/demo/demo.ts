@@ -4,7 +4,17 @@ import { IssuedToken, StaffAccess } from '../../application/staff/staff.commands
 import { describeToken } from '../start/token-lines';
 import type { Role } from '../../domain/staff/staff';
 import { scopedCommandId } from '../http/command-context.decorator';
-import { addDays, closedReason, confirmationDeadline, formatMinute, jstInstant, JstDate, parseMinute, SESSION_MINUTES, toJst } from '../../domain/calendar/business-calendar';
+import {
+  addDays,
+  closedReason,
+  confirmationDeadline,
+  formatMinute,
+  jstInstant,
+  JstDate,
+  parseMinute,
+  SESSION_MINUTES,
+  toJst,
+} from '../../domain/calendar/business-calendar';
 
 /**
  * Demo data: one office (ハローワーク岡山), three counselors, twelve job seekers with consents,
@@ -83,18 +93,102 @@ interface Seeker {
   device: 'smartphone' | 'tablet' | 'pc';
 }
 const JOB_SEEKERS: readonly Seeker[] = [
-  { no: '33010-12345671', name: '田中 美穂', email: 'miho.tanaka@example.jp', phone: '090-1234-5601', difficulty: '育児のため外出が難しい（1歳児の保育園が見つかっていない）', device: 'smartphone' },
-  { no: '33010-12345682', name: '高橋 翔太', email: 'shota.takahashi@example.jp', phone: '090-1234-5602', difficulty: '遠方在住（真庭市。公共交通機関で片道2時間以上）', device: 'pc' },
-  { no: '33010-12345693', name: '伊藤 由美子', email: 'yumiko.ito@example.jp', phone: '080-2345-6703', difficulty: '通院中のため長時間の外出が難しい', device: 'tablet' },
-  { no: '33010-12345704', name: '渡辺 大輔', email: 'daisuke.watanabe@example.jp', phone: '080-2345-6704', difficulty: '家族の介護のため日中に家を空けられない', device: 'pc' },
-  { no: '33010-12345715', name: '中村 彩', email: 'aya.nakamura@example.jp', phone: '070-3456-7805', difficulty: '育児のため外出が難しい（双子の乳児がいる）', device: 'smartphone' },
-  { no: '33010-12345726', name: '小林 誠', email: 'makoto.kobayashi@example.jp', phone: '090-3456-7806', difficulty: '身体障害により移動が困難（車いす利用）', device: 'pc' },
-  { no: '33010-12345737', name: '加藤 真由美', email: 'mayumi.kato@example.jp', phone: '080-4567-8907', difficulty: '遠方在住（笠岡諸島の離島に在住）', device: 'tablet' },
-  { no: '33010-12345748', name: '吉田 拓也', email: 'takuya.yoshida@example.jp', phone: '090-4567-8908', difficulty: '通院中（週3回の人工透析）', device: 'pc' },
-  { no: '33010-12345759', name: '山本 恵', email: 'megumi.yamamoto@example.jp', phone: '070-5678-9009', difficulty: '妊娠中で体調が安定せず外出が難しい', device: 'smartphone' },
-  { no: '33010-12345760', name: '松本 直樹', email: 'naoki.matsumoto@example.jp', phone: '090-5678-9010', difficulty: '遠方在住（新見市。自家用車がない）', device: 'pc' },
-  { no: '33010-12345771', name: '井上 千尋', email: 'chihiro.inoue@example.jp', phone: '080-6789-0111', difficulty: '精神的な不調により人の多い場所が苦手（通院中）', device: 'smartphone' },
-  { no: '33010-12345782', name: '木村 浩二', email: 'koji.kimura@example.jp', phone: '090-6789-0112', difficulty: '家族の介護のため外出が難しい', device: 'tablet' },
+  {
+    no: '33010-12345671',
+    name: '田中 美穂',
+    email: 'miho.tanaka@example.jp',
+    phone: '090-1234-5601',
+    difficulty: '育児のため外出が難しい（1歳児の保育園が見つかっていない）',
+    device: 'smartphone',
+  },
+  {
+    no: '33010-12345682',
+    name: '高橋 翔太',
+    email: 'shota.takahashi@example.jp',
+    phone: '090-1234-5602',
+    difficulty: '遠方在住（真庭市。公共交通機関で片道2時間以上）',
+    device: 'pc',
+  },
+  {
+    no: '33010-12345693',
+    name: '伊藤 由美子',
+    email: 'yumiko.ito@example.jp',
+    phone: '080-2345-6703',
+    difficulty: '通院中のため長時間の外出が難しい',
+    device: 'tablet',
+  },
+  {
+    no: '33010-12345704',
+    name: '渡辺 大輔',
+    email: 'daisuke.watanabe@example.jp',
+    phone: '080-2345-6704',
+    difficulty: '家族の介護のため日中に家を空けられない',
+    device: 'pc',
+  },
+  {
+    no: '33010-12345715',
+    name: '中村 彩',
+    email: 'aya.nakamura@example.jp',
+    phone: '070-3456-7805',
+    difficulty: '育児のため外出が難しい（双子の乳児がいる）',
+    device: 'smartphone',
+  },
+  {
+    no: '33010-12345726',
+    name: '小林 誠',
+    email: 'makoto.kobayashi@example.jp',
+    phone: '090-3456-7806',
+    difficulty: '身体障害により移動が困難（車いす利用）',
+    device: 'pc',
+  },
+  {
+    no: '33010-12345737',
+    name: '加藤 真由美',
+    email: 'mayumi.kato@example.jp',
+    phone: '080-4567-8907',
+    difficulty: '遠方在住（笠岡諸島の離島に在住）',
+    device: 'tablet',
+  },
+  {
+    no: '33010-12345748',
+    name: '吉田 拓也',
+    email: 'takuya.yoshida@example.jp',
+    phone: '090-4567-8908',
+    difficulty: '通院中（週3回の人工透析）',
+    device: 'pc',
+  },
+  {
+    no: '33010-12345759',
+    name: '山本 恵',
+    email: 'megumi.yamamoto@example.jp',
+    phone: '070-5678-9009',
+    difficulty: '妊娠中で体調が安定せず外出が難しい',
+    device: 'smartphone',
+  },
+  {
+    no: '33010-12345760',
+    name: '松本 直樹',
+    email: 'naoki.matsumoto@example.jp',
+    phone: '090-5678-9010',
+    difficulty: '遠方在住（新見市。自家用車がない）',
+    device: 'pc',
+  },
+  {
+    no: '33010-12345771',
+    name: '井上 千尋',
+    email: 'chihiro.inoue@example.jp',
+    phone: '080-6789-0111',
+    difficulty: '精神的な不調により人の多い場所が苦手（通院中）',
+    device: 'smartphone',
+  },
+  {
+    no: '33010-12345782',
+    name: '木村 浩二',
+    email: 'koji.kimura@example.jp',
+    phone: '090-6789-0112',
+    difficulty: '家族の介護のため外出が難しい',
+    device: 'tablet',
+  },
 ];
 
 /**
@@ -188,7 +282,9 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
 
   const counselorIds: string[] = [];
   for (const counselor of COUNSELORS) {
-    const { counselorId } = await send<Answer & { counselorId: string }>('POST', `/v1/offices/${officeId}/counselors`, counselor.key, { name: counselor.name });
+    const { counselorId } = await send<Answer & { counselorId: string }>('POST', `/v1/offices/${officeId}/counselors`, counselor.key, {
+      name: counselor.name,
+    });
     counselorIds.push(counselorId);
   }
   const shorter = await send('POST', `/v1/counselors/${counselorIds[SHORTER_DAY.counselor]}/exceptions`, 'demo-counselor-02-shorter-day', {
@@ -276,7 +372,9 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
       log(`demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when}, then cancelled by phone`);
     } else {
       confirmed++;
-      log(`demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when}${replayed ? '' : ` with ${COUNSELORS[slot.counselor].name}`}`);
+      log(
+        `demo: request ${n} ${seeker.name} (${plan.channel}) ${wishText}: confirmed ${when}${replayed ? '' : ` with ${COUNSELORS[slot.counselor].name}`}`,
+      );
     }
   }
 
@@ -305,8 +403,14 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
 /** Issues and prints, on every run, the token of the demo's viewer (a supervisor and counselor). */
 async function signInToTheDemo(app: NestFastifyApplication, log: (line: string) => void, officeId: string): Promise<IssuedToken> {
   const signIn = await app.get(StaffAccess).issuedTokenFor(DEMO_VIEWER.id, DEMO_VIEWER.name, DEMO_VIEWER.roles, DEMO_VIEWER.validDays, 'system:demo');
-  log(`demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week — Authorization: Bearer <token>:`);
-  for (const line of describeToken(signIn, `Each run of the demo prints a new one. Try GET /v1/job-seekers and GET /v1/offices/${officeId}/counselors.`)) log(line);
+  log(
+    `demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week — Authorization: Bearer <token>:`,
+  );
+  for (const line of describeToken(
+    signIn,
+    `Each run of the demo prints a new one. Try GET /v1/job-seekers and GET /v1/offices/${officeId}/counselors.`,
+  ))
+    log(line);
   return signIn;
 }
 

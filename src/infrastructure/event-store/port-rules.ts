@@ -2,12 +2,7 @@
  * Rules of the event store port that every adapter applies the same way, kept in one place so the
  * adapters cannot drift apart on them.
  */
-import {
-  type AppendResult,
-  type ExpectedRevision,
-  type NewEvent,
-  WrongExpectedRevision,
-} from '../../application/ports/event-store';
+import { type AppendResult, type ExpectedRevision, type NewEvent, WrongExpectedRevision } from '../../application/ports/event-store';
 
 export const DEFAULT_READ_ALL_LIMIT = 1000;
 export const MAX_READ_ALL_LIMIT = 10_000;
@@ -21,11 +16,7 @@ export interface RecordedEventId {
 }
 
 /** `lastRevision` is undefined when the stream does not exist. */
-export function checkExpectedRevision(
-  streamId: string,
-  expected: ExpectedRevision,
-  lastRevision: bigint | undefined,
-): void {
+export function checkExpectedRevision(streamId: string, expected: ExpectedRevision, lastRevision: bigint | undefined): void {
   if (!isExpected(expected, lastRevision)) {
     throw new WrongExpectedRevision(streamId, expected, lastRevision ?? 'no_stream');
   }
@@ -58,11 +49,7 @@ export function assertDistinctEventIds(events: readonly NewEvent[]): void {
  * `streamId` in that order (a retry), and throws otherwise: a retry that does not repeat the original append
  * exactly is a bug in the caller, not a concurrency conflict, so it must not look like `WrongExpectedRevision`.
  */
-export function originalAppendResult(
-  streamId: string,
-  eventIds: readonly string[],
-  recorded: readonly RecordedEventId[],
-): AppendResult | undefined {
+export function originalAppendResult(streamId: string, eventIds: readonly string[], recorded: readonly RecordedEventId[]): AppendResult | undefined {
   if (recorded.length === 0) return undefined;
   const byId = new Map(recorded.map((event) => [event.eventId, event]));
   const matched = eventIds.map((id) => byId.get(id));
@@ -77,11 +64,7 @@ export function originalAppendResult(
   return { nextExpectedRevision: last.revision, position: last.position };
 }
 
-function idempotencyConflict(
-  streamId: string,
-  eventIds: readonly string[],
-  recorded: readonly RecordedEventId[],
-): Error {
+function idempotencyConflict(streamId: string, eventIds: readonly string[], recorded: readonly RecordedEventId[]): Error {
   const found = recorded.map((event) => `${event.eventId} is ${event.streamId}@${event.revision}`).join('; ');
   return new Error(
     `Cannot append events [${eventIds.join(', ')}] to ${streamId}: some of their ids are already stored (${found}). ` +

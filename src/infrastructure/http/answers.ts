@@ -20,9 +20,19 @@ import type { StaffMemberView } from '../../projections/staff/staff-directory.pr
  * optional fields are caught at run time: test/e2e/openapi.spec.ts validates real answers, every
  * object strict, against the served document.)
  */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+type Same<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [keyof A] extends [keyof B]
+      ? [keyof B] extends [keyof A]
+        ? true
+        : false
+      : false
+    : false
+  : false;
 function describes<T>() {
-  return <S extends z.ZodType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'the schema does not describe the type'; schema: z.output<S>; type: T })) => schema;
+  return <S extends z.ZodType>(
+    schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'the schema does not describe the type'; schema: z.output<S>; type: T }),
+  ) => schema;
 }
 
 const instant = z.string().describe('a date and time, ISO 8601 in UTC, e.g. 2026-12-01T01:00:00.000Z (10:00 JST)');
@@ -30,14 +40,23 @@ const jstDate = z.string().describe('a date in JST, YYYY-MM-DD');
 const streamChange = z
   .object({
     streamId: z.string(),
-    revision: z.string().nullable().describe("revision of the stream's last event after this command's last event there; null while the stream is empty"),
+    revision: z
+      .string()
+      .nullable()
+      .describe("revision of the stream's last event after this command's last event there; null while the stream is empty"),
     appended: z.array(z.string()).describe('the event types this command appended to this stream, in order'),
   })
   .strict();
 const outcome = {
-  appended: z.array(z.string()).describe('every event type the command appended, on every stream, in order (on a re-send: the same as the first answer)'),
-  streams: z.array(streamChange).describe('each stream the command appended to, in the order appended (the one it looked at, when it appended nothing)'),
-  replayed: z.boolean().describe('true when this Idempotency-Key had already been used for this command: the answer repeats the first one, nothing new was appended'),
+  appended: z
+    .array(z.string())
+    .describe('every event type the command appended, on every stream, in order (on a re-send: the same as the first answer)'),
+  streams: z
+    .array(streamChange)
+    .describe('each stream the command appended to, in the order appended (the one it looked at, when it appended nothing)'),
+  replayed: z
+    .boolean()
+    .describe('true when this Idempotency-Key had already been used for this command: the answer repeats the first one, nothing new was appended'),
 };
 export const commandOutcome = describes<CommandOutcome>()(z.object(outcome).strict());
 
@@ -45,9 +64,14 @@ const answer = <I extends z.ZodRawShape>(ids: I) => z.object({ ...ids, ...outcom
 export const reservationAnswer = describes<ReservationAnswer>()(answer({ reservationId: z.uuid() }));
 export const officeAnswer = describes<OfficeAnswer>()(answer({ officeId: z.uuid() }));
 export const counselorAnswer = describes<CounselorAnswer>()(
-  answer({ counselorId: z.uuid(), exceptionId: z.uuid().optional().describe('the availability exception just added: DELETE …/exceptions/{exceptionId} removes it') }),
+  answer({
+    counselorId: z.uuid(),
+    exceptionId: z.uuid().optional().describe('the availability exception just added: DELETE …/exceptions/{exceptionId} removes it'),
+  }),
 );
-export const jobSeekerAnswer = describes<JobSeekerAnswer>()(answer({ jobSeekerId: z.string().describe('the job seeker id (64 hex digits), derived from the 求職番号') }));
+export const jobSeekerAnswer = describes<JobSeekerAnswer>()(
+  answer({ jobSeekerId: z.string().describe('the job seeker id (64 hex digits), derived from the 求職番号') }),
+);
 export const erasureAnswer = describes<ErasureAnswer>()(answer({ jobSeekerId: z.string() }));
 export const termsAnswer = describes<TermsAnswer>()(answer({ version: z.string() }));
 export const staffAnswer = describes<StaffAnswer>()(answer({ staffId: z.string() }));
@@ -67,7 +91,9 @@ export const disclosureAnswer = describes<DisclosureAnswer>()(
 );
 
 const pageOf = <S extends z.ZodType>(item: S) =>
-  z.object({ items: z.array(item), total: z.number().int().describe('items in the whole list'), offset: z.number().int(), limit: z.number().int() }).strict();
+  z
+    .object({ items: z.array(item), total: z.number().int().describe('items in the whole list'), offset: z.number().int(), limit: z.number().int() })
+    .strict();
 
 const designatedApp = z.object({ name: z.string(), termsUrl: z.string() }).strict();
 const meetingUrlPolicy = z.discriminatedUnion('kind', [
@@ -198,7 +224,9 @@ export const errorBody = z
   .object({
     error: z
       .string()
-      .describe('a code for programs: bad_request, unauthenticated, forbidden, not_found, conflict, payload_too_large, rule_violation, too_many_requests, idempotency_key_reused'),
+      .describe(
+        'a code for programs: bad_request, unauthenticated, forbidden, not_found, conflict, payload_too_large, rule_violation, too_many_requests, idempotency_key_reused',
+      ),
     code: z.string().describe("the message's key in the catalogue (src/domain/shared/messages.ts), e.g. slot.closed"),
     message: z.string().describe('what went wrong and what to do, for the staff member: Japanese, or English with Accept-Language: en'),
     rule: z.string().optional().describe('the rule that refuses it (A6.1, A8.1, SLOT, …)'),

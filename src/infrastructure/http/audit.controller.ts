@@ -12,13 +12,25 @@ const auditQuery = cursorPage
   .extend({
     from: fields.date,
     to: fields.date,
-    jobSeekerId: z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id')).optional().describe('only events of this job seeker'),
-    actor: z.string().regex(/^(staff|system):[A-Za-z0-9._@-]{1,64}$/, says('input.actor')).optional().describe('only events by this actor, e.g. staff:tanaka'),
+    jobSeekerId: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'))
+      .optional()
+      .describe('only events of this job seeker'),
+    actor: z
+      .string()
+      .regex(/^(staff|system):[A-Za-z0-9._@-]{1,64}$/, says('input.actor'))
+      .optional()
+      .describe('only events by this actor, e.g. staff:tanaka'),
     type: eventTypeParam.optional(),
   })
   .strict()
   .refine((q) => q.from <= q.to, { ...says('input.from-after-to'), path: ['to'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, { ...says('input.range-too-long'), params: { days: MAX_AUDIT_DAYS }, path: ['to'] });
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_AUDIT_DAYS, {
+    ...says('input.range-too-long'),
+    params: { days: MAX_AUDIT_DAYS },
+    path: ['to'],
+  });
 const auditSchema = pageOf(auditEntrySchema);
 
 @ApiTags('privacy')

@@ -7,10 +7,12 @@ import { Authenticated, PathSchema, QuerySchema } from './openapi';
 import { calendarSchema, Query } from './read-model-docs';
 import { fields, Valid } from './validation';
 
-const calendarQuery = z.object({ date: fields.date, span: z.enum(['day', 'week']).default('day').describe('the day, or its Monday-to-Sunday week') }).strict();
+const calendarQuery = z
+  .object({ date: fields.date, span: z.enum(['day', 'week']).default('day').describe('the day, or its Monday-to-Sunday week') })
+  .strict();
 const idParam = new Valid(fields.id);
 const SUMMARY =
-  'Every 30-minute slot 10:00–17:00 JST: free / held / confirmed / checked-in / completed / stopped / missed / cancelled, with weekends, national holidays, 12/29–1/3, office closure days and the counselor\'s hours, leave and blocked periods marked, and whether a wish fits (bookable). No personal data.';
+  "Every 30-minute slot 10:00–17:00 JST: free / held / confirmed / checked-in / completed / stopped / missed / cancelled, with weekends, national holidays, 12/29–1/3, office closure days and the counselor's hours, leave and blocked periods marked, and whether a wish fits (bookable). No personal data.";
 
 @ApiTags('calendar')
 @Authenticated()
@@ -23,7 +25,10 @@ export class CalendarController {
   @Query(`The calendar of an office's counselors for a day or a week. ${SUMMARY}`, calendarSchema)
   @PathSchema('id', fields.id)
   @QuerySchema(calendarQuery)
-  office(@Param('id', idParam) id: string, @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>): Promise<z.infer<typeof calendarSchema>> {
+  office(
+    @Param('id', idParam) id: string,
+    @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>,
+  ): Promise<z.infer<typeof calendarSchema>> {
     return this.calendar.ofOffice(id, query.date, query.span);
   }
 
@@ -32,7 +37,10 @@ export class CalendarController {
   @Query(`The calendar of one counselor for a day or a week. ${SUMMARY}`, calendarSchema)
   @PathSchema('id', fields.id)
   @QuerySchema(calendarQuery)
-  counselor(@Param('id', idParam) id: string, @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>): Promise<z.infer<typeof calendarSchema>> {
+  counselor(
+    @Param('id', idParam) id: string,
+    @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>,
+  ): Promise<z.infer<typeof calendarSchema>> {
     return this.calendar.ofCounselor(id, query.date, query.span);
   }
 }

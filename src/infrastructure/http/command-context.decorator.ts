@@ -25,7 +25,12 @@ export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext)
   const correlation = header('x-correlation-id');
   const commandId = key === undefined ? undefined : scopedCommandId(request.principal.staffId, key);
   const fingerprint = key === undefined ? undefined : requestFingerprint(request.method, request.url, request.body);
-  return newCommandContext(actorOf(request.principal.staffId), commandId, correlation && KEY.test(correlation) ? correlation : undefined, fingerprint);
+  return newCommandContext(
+    actorOf(request.principal.staffId),
+    commandId,
+    correlation && KEY.test(correlation) ? correlation : undefined,
+    fingerprint,
+  );
 });
 
 /**
@@ -35,13 +40,19 @@ export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext)
  */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   const path = url.split('?')[0];
-  return createHash('sha256').update(JSON.stringify([method.toUpperCase(), path, canonical(body ?? null)])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([method.toUpperCase(), path, canonical(body ?? null)]))
+    .digest('base64url');
 }
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

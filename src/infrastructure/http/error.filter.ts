@@ -29,12 +29,26 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, error: kind, text, ...rest } = this.map(error, request);
     if (status >= 500) this.logger.error({ msg: 'unhandled error', error: error instanceof Error ? error.stack : String(error) });
     if (status === 401) void reply.header('www-authenticate', 'Bearer realm="madoguchi"');
-    const problems = rest.problems?.map(({ field, in: location, ...message }) => ({ field, in: location, code: message.code, problem: render(language, message) }));
-    const message = problems ? render(language, { code: 'bad-request', params: { problems: problems.map((p) => `${p.field || p.in}: ${p.problem}`) } }) : render(language, text);
+    const problems = rest.problems?.map(({ field, in: location, ...message }) => ({
+      field,
+      in: location,
+      code: message.code,
+      problem: render(language, message),
+    }));
+    const message = problems
+      ? render(language, { code: 'bad-request', params: { problems: problems.map((p) => `${p.field || p.in}: ${p.problem}`) } })
+      : render(language, text);
     void reply
       .status(status)
       .header('content-language', language)
-      .send({ error: kind, ...(rest.rule ? { rule: rest.rule } : {}), code: text.code, message, ...(rest.details ? { details: rest.details } : {}), ...(problems ? { problems } : {}) });
+      .send({
+        error: kind,
+        ...(rest.rule ? { rule: rest.rule } : {}),
+        code: text.code,
+        message,
+        ...(rest.details ? { details: rest.details } : {}),
+        ...(problems ? { problems } : {}),
+      });
   }
 
   private map(error: unknown, request: FastifyRequest): Answer {
@@ -44,9 +58,11 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof Unauthenticated) return { status: 401, error: 'unauthenticated', rule: 'A8.1', text: error.text };
     if (error instanceof Forbidden) return { status: 403, error: 'forbidden', rule: 'A8.1', text: error.text };
     // The message lists the problems, worded in the answer's language by catch().
-    if (error instanceof BadInput) return { status: 400, error: 'bad_request', text: { code: 'bad-request', params: { problems: [] } }, problems: error.problems };
+    if (error instanceof BadInput)
+      return { status: 400, error: 'bad_request', text: { code: 'bad-request', params: { problems: [] } }, problems: error.problems };
     if (error instanceof NotFound) return { status: 404, error: 'not_found', text: error.text };
-    if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision) return { status: 409, error: 'conflict', text: { code: 'conflict' } };
+    if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision)
+      return { status: 409, error: 'conflict', text: { code: 'conflict' } };
     if (error instanceof ReadModelUnavailable) return { status: 503, error: 'unavailable', text: { code: 'read-model.unavailable' } };
     const status = httpStatusOf(error);
     switch (status) {
@@ -65,7 +81,11 @@ export class ErrorFilter implements ExceptionFilter {
         return { status, error: 'unsupported_media_type', text: { code: 'unsupported-media-type' } };
       case 429: {
         const { max, seconds, withToken } = error as { max?: number; seconds?: number; withToken?: boolean };
-        return { status, error: 'too_many_requests', text: { code: 'too-many-requests', params: { max: max ?? 0, seconds: seconds ?? 60, withToken: withToken ?? false } } };
+        return {
+          status,
+          error: 'too_many_requests',
+          text: { code: 'too-many-requests', params: { max: max ?? 0, seconds: seconds ?? 60, withToken: withToken ?? false } },
+        };
       }
       case 503:
         return { status, error: 'service_unavailable', text: { code: 'event-store.down' } };

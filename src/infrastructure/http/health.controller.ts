@@ -41,9 +41,16 @@ export class HealthController {
 
   @Get('health/ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: 200 once every read model has caught up with the event store head seen at start and none is stopped; 503 otherwise (or when the event store does not answer). Each consumer with its position and lag.' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 once every read model has caught up with the event store head seen at start and none is stopped; 503 otherwise (or when the event store does not answer). Each consumer with its position and lag.',
+  })
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
-  @ApiResponse({ status: 503, description: 'Not ready: the event store does not answer, or a read model is behind or stopped.', schema: openApiSchema(readiness, 'output') })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the event store does not answer, or a read model is behind or stopped.',
+    schema: openApiSchema(readiness, 'output'),
+  })
   ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     return this.readiness(reply);
   }
@@ -52,7 +59,11 @@ export class HealthController {
   @Public()
   @ApiOperation({ summary: 'Same as /health/ready.' })
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
-  @ApiResponse({ status: 503, description: 'Not ready: the event store does not answer, or a read model is behind or stopped.', schema: openApiSchema(readiness, 'output') })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the event store does not answer, or a read model is behind or stopped.',
+    schema: openApiSchema(readiness, 'output'),
+  })
   health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     return this.readiness(reply);
   }
@@ -70,10 +81,16 @@ export class HealthController {
       position: s.position === undefined ? null : String(s.position),
       lag: head === undefined ? null : String(head - (s.position ?? -1n)),
       caughtUp: s.caughtUp,
-      ...(s.error && { error: { message: s.error.message, at: s.error.at, ...(s.error.position !== undefined && { position: String(s.error.position) }) } }),
+      ...(s.error && {
+        error: { message: s.error.message, at: s.error.at, ...(s.error.position !== undefined && { position: String(s.error.position) }) },
+      }),
     }));
     const ready = head !== undefined && this.readModels.ready();
     void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', eventStore: head === undefined ? { error: 'The event store does not answer.' } : { head: String(head) }, consumers };
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      eventStore: head === undefined ? { error: 'The event store does not answer.' } : { head: String(head) },
+      consumers,
+    };
   }
 }

@@ -52,7 +52,13 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
   await app.register(helmet, {
     // The Swagger UI at /docs loads its own script and styles from this origin.
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"], upgradeInsecureRequests: null },
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
     },
   });
   await app.register(rateLimit, {

@@ -9,7 +9,10 @@ import { Authenticated, PathSchema } from './openapi';
 import { jobSeekerOverviewSchema, Query } from './read-model-docs';
 import { says, Valid } from './validation';
 
-const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id')).describe('the job-seeker id returned on registration');
+const jobSeekerId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'))
+  .describe('the job-seeker id returned on registration');
 const idParam = new Valid(jobSeekerId);
 
 @ApiTags('job seekers')

@@ -41,12 +41,12 @@ const consentSchema = z
 const refuseSchema = z.object({ article: z.enum(['A12.1', 'A6.5']), reason: fields.text(1000) }).strict();
 const liftSchema = z.object({ reason: fields.text(1000) }).strict();
 const eraseSchema = z.object({ reason: fields.text(500).describe('why (e.g. the retention period ended); no personal data here') }).strict();
-const termsSchema = z
-  .object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) })
-  .strict();
+const termsSchema = z.object({ version: fields.text(50), effectiveFrom: fields.date, title: fields.text(200), summary: fields.text(4000) }).strict();
 const jobSeekerId = z.string().regex(/^[0-9a-f]{64}$/, says('input.job-seeker-id'));
 const idParam = new Valid(jobSeekerId);
-const listQuery = pagination.extend({ jobSeekerNo: fields.jobSeekerNo.optional().describe('the 求職番号 heard on the phone: only that job seeker (0 or 1 items)') });
+const listQuery = pagination.extend({
+  jobSeekerNo: fields.jobSeekerNo.optional().describe('the 求職番号 heard on the phone: only that job seeker (0 or 1 items)'),
+});
 
 @ApiTags('job seekers')
 @Authenticated()
@@ -62,7 +62,8 @@ export class JobSeekersController {
   @Get()
   @Allow(...COUNTER_STAFF)
   @ApiOperation({
-    summary: 'List job seekers by name (paginated), or find one by the 求職番号 (`jobSeekerNo`, as registration accepts it). A8.1: the read is recorded for auditors.',
+    summary:
+      'List job seekers by name (paginated), or find one by the 求職番号 (`jobSeekerNo`, as registration accepts it). A8.1: the read is recorded for auditors.',
   })
   @QuerySchema(listQuery)
   @AnswerSchema(200, jobSeekerPage)
@@ -72,13 +73,19 @@ export class JobSeekersController {
       query.jobSeekerNo === undefined
         ? await this.directory.list(query.offset, query.limit)
         : await this.directory.listOne((await this.ids.current(query.jobSeekerNo)).jobSeekerId, query.offset, query.limit);
-    await this.accessLog.record(viewer, query.jobSeekerNo === undefined ? 'job-seeker-list' : 'job-seeker-lookup', page.items.map((i) => i.jobSeekerId));
+    await this.accessLog.record(
+      viewer,
+      query.jobSeekerNo === undefined ? 'job-seeker-list' : 'job-seeker-lookup',
+      page.items.map((i) => i.jobSeekerId),
+    );
     return page;
   }
 
   @Get(':id')
   @Allow(...COUNTER_STAFF)
-  @ApiOperation({ summary: 'One job seeker: details, consents, no-shows, refusal, reservations, devices (pseudonyms only, A7.2). A8.1: the read is recorded.' })
+  @ApiOperation({
+    summary: 'One job seeker: details, consents, no-shows, refusal, reservations, devices (pseudonyms only, A7.2). A8.1: the read is recorded.',
+  })
   @AnswerSchema(200, jobSeekerView)
   @PathSchema('id', jobSeekerId)
   async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<JobSeekerView> {
@@ -95,7 +102,11 @@ export class JobSeekersController {
   @BodySchema(eraseSchema)
   @AnswerSchema(200, erasureAnswer)
   @PathSchema('id', jobSeekerId)
-  erase(@Param('id', idParam) id: string, @Body(new Valid(eraseSchema)) body: z.infer<typeof eraseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+  erase(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(eraseSchema)) body: z.infer<typeof eraseSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ErasePersonalData(id, body.reason, context));
   }
 
@@ -104,7 +115,11 @@ export class JobSeekersController {
   @Documented('A2.1: register a job seeker (201), or update their details (200; same job-seeker number: same job seeker).')
   @BodySchema(registerSchema)
   @AnswerSchema([201, 200], jobSeekerAnswer)
-  async register(@Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+  async register(
+    @Body(new Valid(registerSchema)) body: z.infer<typeof registerSchema>,
+    @Ctx() context: CommandContext,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const answer: JobSeekerAnswer = await this.commands.execute(new RegisterJobSeeker(body, context));
     await sendCreatedWhen(reply, 'JobSeekerRegistered', answer);
   }
@@ -115,7 +130,11 @@ export class JobSeekersController {
   @BodySchema(consentSchema)
   @AnswerSchema(201, jobSeekerAnswer)
   @PathSchema('id', jobSeekerId)
-  consent(@Param('id', idParam) id: string, @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+  consent(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(consentSchema)) body: z.infer<typeof consentSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'GiveConsent', ...body }, context));
   }
 
@@ -126,7 +145,11 @@ export class JobSeekersController {
   @BodySchema(refuseSchema)
   @AnswerSchema(200, jobSeekerAnswer)
   @PathSchema('id', jobSeekerId)
-  refuse(@Param('id', idParam) id: string, @Body(new Valid(refuseSchema)) body: z.infer<typeof refuseSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+  refuse(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(refuseSchema)) body: z.infer<typeof refuseSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'RefuseService', ...body }, context));
   }
 
@@ -137,7 +160,11 @@ export class JobSeekersController {
   @BodySchema(liftSchema)
   @AnswerSchema(200, jobSeekerAnswer)
   @PathSchema('id', jobSeekerId)
-  lift(@Param('id', idParam) id: string, @Body(new Valid(liftSchema)) body: z.infer<typeof liftSchema>, @Ctx() context: CommandContext): Promise<JobSeekerAnswer> {
+  lift(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(liftSchema)) body: z.infer<typeof liftSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<JobSeekerAnswer> {
     return this.commands.execute(new ActOnJobSeeker(id, { type: 'LiftRefusal', ...body }, context));
   }
 }

@@ -26,7 +26,11 @@ export class MetricsController {
   @Allow('integration', 'admin')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics: consumer positions and lag, projection lag, event loop, memory.' })
-  @ApiResponse({ status: 200, description: 'The Prometheus text exposition format (0.0.4).', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'The Prometheus text exposition format (0.0.4).',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async scrape(): Promise<string> {
     const head = await this.store.headPosition().catch(() => undefined);
     return this.metrics.scrape(head, this.readModels.status());

@@ -3,7 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CommandContext, entityId } from '../../application/event-sourcing/command-context';
-import { ActOnCounselor, ActOnOffice, AddCounselor, CounselorAnswer, CounselorStep, OfficeAnswer, OpenOffice } from '../../application/office/office.commands';
+import {
+  ActOnCounselor,
+  ActOnOffice,
+  AddCounselor,
+  CounselorAnswer,
+  CounselorStep,
+  OfficeAnswer,
+  OpenOffice,
+} from '../../application/office/office.commands';
 import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
 import { CounselorView, DirectoryProjection, OfficeView } from '../../projections/directory/directory.projection';
@@ -37,7 +45,9 @@ const exceptionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('shorter-day'), date: fields.date, from: fields.hhmm, to: fields.hhmm, reason: fields.text(200) }).strict(),
 ]);
 const deactivateSchema = z.object({ reason: fields.text(1000) }).strict();
-const counselorListQuery = pagination.extend({ includeInactive: z.enum(['true', 'false']).default('false').describe('true: deactivated counselors too') }).strict();
+const counselorListQuery = pagination
+  .extend({ includeInactive: z.enum(['true', 'false']).default('false').describe('true: deactivated counselors too') })
+  .strict();
 const empty = z.object({}).strict().default({});
 const idParam = new Valid(fields.id);
 
@@ -85,7 +95,11 @@ export class OfficesController {
   @BodySchema(profileSchema)
   @AnswerSchema(200, officeAnswer)
   @PathSchema('id', fields.id)
-  changeProfile(@Param('id', idParam) id: string, @Body(new Valid(profileSchema)) body: z.infer<typeof profileSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+  changeProfile(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(profileSchema)) body: z.infer<typeof profileSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'ChangeOfficeProfile', ...body }, context));
   }
 
@@ -95,7 +109,11 @@ export class OfficesController {
   @BodySchema(appSchema)
   @AnswerSchema(200, officeAnswer)
   @PathSchema('id', fields.id)
-  changeApp(@Param('id', idParam) id: string, @Body(new Valid(appSchema)) body: z.infer<typeof appSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+  changeApp(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(appSchema)) body: z.infer<typeof appSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'ChangeDesignatedApp', ...body }, context));
   }
 
@@ -105,7 +123,11 @@ export class OfficesController {
   @BodySchema(closureSchema)
   @AnswerSchema(201, officeAnswer)
   @PathSchema('id', fields.id)
-  addClosure(@Param('id', idParam) id: string, @Body(new Valid(closureSchema)) body: z.infer<typeof closureSchema>, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+  addClosure(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(closureSchema)) body: z.infer<typeof closureSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'AddClosureDay', ...body }, context));
   }
 
@@ -116,7 +138,11 @@ export class OfficesController {
   @AnswerSchema(200, officeAnswer)
   @PathSchema('id', fields.id)
   @PathSchema('date', fields.date)
-  removeClosure(@Param('id', idParam) id: string, @Param('date', new Valid(fields.date)) date: string, @Ctx() context: CommandContext): Promise<OfficeAnswer> {
+  removeClosure(
+    @Param('id', idParam) id: string,
+    @Param('date', new Valid(fields.date)) date: string,
+    @Ctx() context: CommandContext,
+  ): Promise<OfficeAnswer> {
     return this.commands.execute(new ActOnOffice(id, { type: 'RemoveClosureDay', date }, context));
   }
 
@@ -126,7 +152,11 @@ export class OfficesController {
   @BodySchema(counselorSchema)
   @AnswerSchema(201, counselorAnswer)
   @PathSchema('id', fields.id)
-  addCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorSchema)) body: z.infer<typeof counselorSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  addCounselor(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(counselorSchema)) body: z.infer<typeof counselorSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     return this.commands.execute(new AddCounselor(id, body, context));
   }
 
@@ -136,7 +166,10 @@ export class OfficesController {
   @QuerySchema(counselorListQuery)
   @AnswerSchema(200, counselorPage)
   @PathSchema('id', fields.id)
-  async counselors(@Param('id', idParam) id: string, @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>): Promise<Page<CounselorView>> {
+  async counselors(
+    @Param('id', idParam) id: string,
+    @Query(new Valid(counselorListQuery)) query: z.infer<typeof counselorListQuery>,
+  ): Promise<Page<CounselorView>> {
     if (!(await this.directory.office(id))) throw new NotFound('Office', id);
     return this.directory.listCounselors(id, query.offset, query.limit, query.includeInactive === 'true');
   }
@@ -155,11 +188,15 @@ export class OfficesController {
   @Patch('counselors/:id')
   @Allow('supervisor', 'admin')
   @HttpCode(200)
-  @Documented("Rename a counselor or set their fixed meeting room URL (A4).")
+  @Documented('Rename a counselor or set their fixed meeting room URL (A4).')
   @BodySchema(counselorPatchSchema)
   @AnswerSchema(200, counselorAnswer)
   @PathSchema('id', fields.id)
-  changeCounselor(@Param('id', idParam) id: string, @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  changeCounselor(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(counselorPatchSchema)) body: z.infer<typeof counselorPatchSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     const steps: CounselorStep[] = [];
     if (body.name !== undefined) steps.push({ type: 'RenameCounselor', name: body.name });
     if (body.roomUrl !== undefined) steps.push({ type: 'SetRoomUrl', roomUrl: body.roomUrl });
@@ -173,7 +210,11 @@ export class OfficesController {
   @BodySchema(weeklySchema)
   @AnswerSchema(200, counselorAnswer)
   @PathSchema('id', fields.id)
-  weeklyHours(@Param('id', idParam) id: string, @Body(new Valid(weeklySchema)) body: z.infer<typeof weeklySchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  weeklyHours(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(weeklySchema)) body: z.infer<typeof weeklySchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     return this.act(id, { type: 'SetWeeklyHours', weeklyHours: body }, context);
   }
 
@@ -183,9 +224,14 @@ export class OfficesController {
   @BodySchema(exceptionSchema)
   @AnswerSchema(201, counselorAnswer)
   @PathSchema('id', fields.id)
-  addException(@Param('id', idParam) id: string, @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  addException(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(exceptionSchema)) body: z.infer<typeof exceptionSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     const exceptionId = entityId(context, 'availability-exception');
-    const exception = body.kind === 'blocked' ? { ...body, exceptionId, from: body.from.toISOString(), to: body.to.toISOString() } : { ...body, exceptionId };
+    const exception =
+      body.kind === 'blocked' ? { ...body, exceptionId, from: body.from.toISOString(), to: body.to.toISOString() } : { ...body, exceptionId };
     return this.act(id, { type: 'AddAvailabilityException', exception }, context);
   }
 
@@ -196,7 +242,11 @@ export class OfficesController {
   @AnswerSchema(200, counselorAnswer)
   @PathSchema('id', fields.id)
   @PathSchema('exceptionId', fields.text(128))
-  removeException(@Param('id', idParam) id: string, @Param('exceptionId', new Valid(fields.text(128))) exceptionId: string, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  removeException(
+    @Param('id', idParam) id: string,
+    @Param('exceptionId', new Valid(fields.text(128))) exceptionId: string,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     return this.act(id, { type: 'RemoveAvailabilityException', exceptionId }, context);
   }
 
@@ -207,7 +257,11 @@ export class OfficesController {
   @BodySchema(deactivateSchema)
   @AnswerSchema(200, counselorAnswer)
   @PathSchema('id', fields.id)
-  deactivate(@Param('id', idParam) id: string, @Body(new Valid(deactivateSchema)) body: z.infer<typeof deactivateSchema>, @Ctx() context: CommandContext): Promise<CounselorAnswer> {
+  deactivate(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(deactivateSchema)) body: z.infer<typeof deactivateSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<CounselorAnswer> {
     return this.act(id, { type: 'DeactivateCounselor', reason: body.reason }, context);
   }
 

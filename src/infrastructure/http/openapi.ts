@@ -21,7 +21,11 @@ export function AnswerSchema(status: 200 | 201 | [201, 200], schema: z.ZodType, 
   const json = openApiSchema(schema, 'output');
   return applyDecorators(
     ...statuses.map((s) =>
-      ApiResponse({ status: s, description: description ?? (s === 201 ? 'Created: the ids of what was created, and every event appended.' : 'Done.'), schema: json }),
+      ApiResponse({
+        status: s,
+        description: description ?? (s === 201 ? 'Created: the ids of what was created, and every event appended.' : 'Done.'),
+        schema: json,
+      }),
     ),
   );
 }
@@ -32,7 +36,12 @@ export function QuerySchema(schema: z.ZodType) {
   return applyDecorators(
     ...Object.entries(json.properties ?? {}).map(([name, property]) => {
       const { description, ...propertySchema } = property;
-      return ApiQuery({ name, required: (json.required ?? []).includes(name), schema: propertySchema as never, description: description as string | undefined });
+      return ApiQuery({
+        name,
+        required: (json.required ?? []).includes(name),
+        schema: propertySchema as never,
+        description: description as string | undefined,
+      });
     }),
   );
 }
@@ -50,7 +59,8 @@ export function Documented(summary: string) {
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Re-sending a command with the same key (8–128 letters, digits or . _ ~ -; a UUID is best) returns the first answer and appends nothing.',
+      description:
+        'Re-sending a command with the same key (8–128 letters, digits or . _ ~ -; a UUID is best) returns the first answer and appends nothing.',
       schema: { type: 'string', pattern: '^[A-Za-z0-9._~-]{8,128}$' },
     }),
     ApiHeader({
@@ -91,7 +101,8 @@ export function documentErrors(document: OpenAPIObject): OpenAPIObject {
       if (!operation) continue;
       const secured = (operation.security ?? document.security ?? []).length > 0;
       if (!secured) operation.security = [];
-      const takesInput = path.includes('{') || (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'query') || operation.requestBody !== undefined;
+      const takesInput =
+        path.includes('{') || (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'query') || operation.requestBody !== undefined;
       const statuses = [
         ...(takesInput ? [400] : []),
         ...(secured ? [401, 403] : []),
@@ -102,7 +113,10 @@ export function documentErrors(document: OpenAPIObject): OpenAPIObject {
         429,
       ];
       for (const status of statuses) {
-        operation.responses[status] = { description: ERRORS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+        operation.responses[status] = {
+          description: ERRORS[status],
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        };
       }
     }
   }

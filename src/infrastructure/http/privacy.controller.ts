@@ -30,7 +30,11 @@ const auditQuery = pagination
     from: fields.date.describe('first day, a JST date (YYYY-MM-DD)'),
     to: fields.date.describe(`last day, a JST date; at most ${MAX_AUDIT_DAYS} days from \`from\``),
     jobSeekerId: jobSeekerId.optional().describe('only reads of this job seeker'),
-    viewer: z.string().regex(/^staff:[A-Za-z0-9._@-]{1,64}$/, says('input.viewer')).optional().describe('only reads by this staff member, e.g. staff:tanaka'),
+    viewer: z
+      .string()
+      .regex(/^staff:[A-Za-z0-9._@-]{1,64}$/, says('input.viewer'))
+      .optional()
+      .describe('only reads by this staff member, e.g. staff:tanaka'),
   })
   .strict()
   .refine((q) => q.from <= q.to, { ...says('input.from-after-to'), path: ['to'], when: onlyValidDates })
@@ -63,7 +67,9 @@ export class PrivacyController {
 
   @Get('audit/personal-data-views')
   @Allow('auditor')
-  @ApiOperation({ summary: `A8.1: who read whose personal data, when (JST dates from–to, at most ${MAX_AUDIT_DAYS} days; filter by job seeker or viewer; paginated).` })
+  @ApiOperation({
+    summary: `A8.1: who read whose personal data, when (JST dates from–to, at most ${MAX_AUDIT_DAYS} days; filter by job seeker or viewer; paginated).`,
+  })
   @QuerySchema(auditQuery)
   @AnswerSchema(200, accessPage)
   views(@Query(new Valid(auditQuery)) query: z.infer<typeof auditQuery>): Promise<Page<AccessRecord>> {

@@ -29,7 +29,11 @@ export async function paged<T>(query: () => Promise<T>): Promise<T> {
 export const cursorPage = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    after: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, says('input.page-cursor')).optional().describe('the `next` of the previous page'),
+    after: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,2000}$/, says('input.page-cursor'))
+      .optional()
+      .describe('the `next` of the previous page'),
   })
   .strict();
 
@@ -39,7 +43,8 @@ const eventType = z.enum(Object.keys(EVENT_SCHEMA_VERSIONS) as [keyof typeof EVE
 export const eventTypeParam = eventType;
 export const reservationStatus = z.enum(['requested', 'confirmed', 'invited', 'checked-in', 'completed', 'stopped', 'missed', 'cancelled']);
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().optional().describe('cursor of the next page (pass as `after`); absent on the last page') });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), next: z.string().optional().describe('cursor of the next page (pass as `after`); absent on the last page') });
 
 export const calendarSchema = z.object({
   officeId: z.string(),
@@ -63,7 +68,10 @@ export const calendarSchema = z.object({
               reservationId: z.string().optional(),
               jobSeekerId: z.string().optional().describe("the reservation's job-seeker id (a pseudonym, no name)"),
               invited: z.boolean().optional(),
-              unavailable: z.string().optional().describe("why nothing can be booked here: the counselor's hours, leave, a blocked period, the day closed"),
+              unavailable: z
+                .string()
+                .optional()
+                .describe("why nothing can be booked here: the counselor's hours, leave, a blocked period, the day closed"),
               bookable: z.boolean().describe('a wish fits here: free, available, and still before its A6.1 confirmation deadline'),
             }),
           ),
@@ -111,8 +119,12 @@ export const reservationDetailSchema = z.object({
   requestedAt: jst,
   status: reservationStatus,
   when: jst,
-  slot: z.object({ counselorId: z.string(), start: jst, end: jst, meetingUrl: z.string(), designatedApp: z.string(), termsVersion: z.string() }).optional(),
-  invitation: z.union([z.object({ status: z.literal('sent'), at: jst }), z.object({ status: z.literal('failed'), at: jst, reason: z.string() })]).optional(),
+  slot: z
+    .object({ counselorId: z.string(), start: jst, end: jst, meetingUrl: z.string(), designatedApp: z.string(), termsVersion: z.string() })
+    .optional(),
+  invitation: z
+    .union([z.object({ status: z.literal('sent'), at: jst }), z.object({ status: z.literal('failed'), at: jst, reason: z.string() })])
+    .optional(),
   checkedInAt: jst.optional(),
   devicePseudonym: z.string().optional().describe('A7.2: the device only as a pseudonym'),
   cancellation: z.object({ channel: z.enum(['phone', 'counter', 'staff']), at: jst, reason: z.string() }).optional(),
@@ -132,7 +144,14 @@ export const jobSeekerOverviewSchema = z.object({
     .object({
       termsVersion: z.string(),
       givenAt: jst,
-      environment: z.object({ 'A5.1': z.boolean(), 'A5.2': z.boolean(), 'A5.3': z.boolean(), 'A5.4': z.boolean(), 'A5.5': z.boolean(), 'A5.6': z.boolean() }),
+      environment: z.object({
+        'A5.1': z.boolean(),
+        'A5.2': z.boolean(),
+        'A5.3': z.boolean(),
+        'A5.4': z.boolean(),
+        'A5.5': z.boolean(),
+        'A5.6': z.boolean(),
+      }),
       deviceReadiness: z.object({ device: z.enum(['smartphone', 'tablet', 'pc']), hasWebCamera: z.boolean(), appPrepared: z.boolean() }),
       designatedApp: z.string(),
       recordingProhibitionAcknowledged: z.literal(true),

@@ -39,12 +39,19 @@ export class ReservationQueriesController {
 
   @Get()
   @Allow(...COUNTER_STAFF)
-  @Query('List reservations by office, counselor, job seeker, status and JST date range, in time order (cursor pages). A8.1: the read is recorded for auditors.', listSchema)
+  @Query(
+    'List reservations by office, counselor, job seeker, status and JST date range, in time order (cursor pages). A8.1: the read is recorded for auditors.',
+    listSchema,
+  )
   @QuerySchema(listQuery)
   async list(@QueryParams(new Valid(listQuery)) query: z.infer<typeof listQuery>, @Viewer() viewer: string): Promise<z.infer<typeof listSchema>> {
     const { limit, after, ...filter } = query;
     const page = await paged(() => this.reservations.list(filter, { limit, after }));
-    await this.accessLog.record(viewer, 'reservation-list', page.items.map((r) => r.jobSeekerId));
+    await this.accessLog.record(
+      viewer,
+      'reservation-list',
+      page.items.map((r) => r.jobSeekerId),
+    );
     return page;
   }
 }

@@ -3,7 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
-import { ActOnReservation, BookFollowUp, ConfirmSlot, RequestReservation, ReservationAnswer, ReservationStep } from '../../application/reservation/reservation.commands';
+import {
+  ActOnReservation,
+  BookFollowUp,
+  ConfirmSlot,
+  RequestReservation,
+  ReservationAnswer,
+  ReservationStep,
+} from '../../application/reservation/reservation.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { ReservationQueries } from '../../projections/reservations/reservations.read-model';
@@ -40,7 +47,15 @@ const cancelSchema = z.object({ channel: z.enum(['phone', 'counter', 'staff']), 
 const interpreterSchema = z.object({ role: z.enum(['interpreter', 'assistant']), note: fields.text(1000) }).strict();
 const empty = z.object({}).strict().default({});
 const checkInSchema = z
-  .object({ deviceId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, says('input.device-id')).optional() })
+  .object({
+    deviceId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, says('input.device-id'))
+      .optional(),
+  })
   .strict()
   .default({});
 const idParam = new Valid(fields.id);
@@ -57,7 +72,10 @@ export class ReservationsController {
 
   @Get(':id')
   @Allow(...COUNTER_STAFF)
-  @Query('One reservation: status, wishes, slot, e-mail, and its timeline (who did what, when, under which rule; times JST). A8.1: the read is recorded for auditors.', reservationDetailSchema)
+  @Query(
+    'One reservation: status, wishes, slot, e-mail, and its timeline (who did what, when, under which rule; times JST). A8.1: the read is recorded for auditors.',
+    reservationDetailSchema,
+  )
   @PathSchema('id', fields.id)
   async get(@Param('id', idParam) id: string, @Viewer() viewer: string): Promise<z.infer<typeof reservationDetailSchema>> {
     const view = await this.reservations.one(id);
@@ -82,7 +100,11 @@ export class ReservationsController {
   @BodySchema(confirmSchema)
   @AnswerSchema(200, reservationAnswer)
   @PathSchema('id', fields.id)
-  confirm(@Param('id', idParam) id: string, @Body(new Valid(confirmSchema)) body: z.infer<typeof confirmSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  confirm(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(confirmSchema)) body: z.infer<typeof confirmSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.commands.execute(new ConfirmSlot(id, body.counselorId, body.start, context));
   }
 
@@ -92,7 +114,11 @@ export class ReservationsController {
   @BodySchema(followUpSchema)
   @AnswerSchema(201, reservationAnswer)
   @PathSchema('id', fields.id)
-  followUp(@Param('id', idParam) id: string, @Body(new Valid(followUpSchema)) body: z.infer<typeof followUpSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  followUp(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(followUpSchema)) body: z.infer<typeof followUpSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.commands.execute(new BookFollowUp(id, body, context));
   }
 
@@ -103,18 +129,28 @@ export class ReservationsController {
   @BodySchema(cancelSchema)
   @AnswerSchema(200, reservationAnswer)
   @PathSchema('id', fields.id)
-  cancel(@Param('id', idParam) id: string, @Body(new Valid(cancelSchema)) body: z.infer<typeof cancelSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  cancel(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(cancelSchema)) body: z.infer<typeof cancelSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.act(id, { type: 'CancelReservation', ...body }, context);
   }
 
   @Post(':id/check-in')
   @Allow(...COUNTER_STAFF)
   @HttpCode(200)
-  @Documented('A6.5: the job seeker joined; possible until 10 minutes after the start. A7.1: the device id the meeting app reports is recorded sealed; only its pseudonym is ever shown (A7.2).')
+  @Documented(
+    'A6.5: the job seeker joined; possible until 10 minutes after the start. A7.1: the device id the meeting app reports is recorded sealed; only its pseudonym is ever shown (A7.2).',
+  )
   @BodySchema(checkInSchema)
   @AnswerSchema(200, reservationAnswer)
   @PathSchema('id', fields.id)
-  checkIn(@Param('id', idParam) id: string, @Body(new Valid(checkInSchema)) body: z.infer<typeof checkInSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  checkIn(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(checkInSchema)) body: z.infer<typeof checkInSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.act(id, { type: 'CheckIn', deviceId: body.deviceId }, context);
   }
 
@@ -136,7 +172,11 @@ export class ReservationsController {
   @BodySchema(reasonSchema)
   @AnswerSchema(200, reservationAnswer)
   @PathSchema('id', fields.id)
-  stop(@Param('id', idParam) id: string, @Body(new Valid(reasonSchema)) body: z.infer<typeof reasonSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  stop(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(reasonSchema)) body: z.infer<typeof reasonSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.act(id, { type: 'StopSession', reason: body.reason }, context);
   }
 
@@ -147,7 +187,11 @@ export class ReservationsController {
   @BodySchema(interpreterSchema)
   @AnswerSchema(200, reservationAnswer)
   @PathSchema('id', fields.id)
-  notifyInterpreter(@Param('id', idParam) id: string, @Body(new Valid(interpreterSchema)) body: z.infer<typeof interpreterSchema>, @Ctx() context: CommandContext): Promise<ReservationAnswer> {
+  notifyInterpreter(
+    @Param('id', idParam) id: string,
+    @Body(new Valid(interpreterSchema)) body: z.infer<typeof interpreterSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<ReservationAnswer> {
     return this.act(id, { type: 'NotifyInterpreter', ...body }, context);
   }
 

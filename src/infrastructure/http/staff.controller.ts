@@ -21,7 +21,10 @@ const staffId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, says('input.staff-id
 const enrollSchema = z
   .object({ staffId, name: fields.text(100), roles: z.array(z.enum(ROLES)).min(1, says('input.at-least-one-role')).max(ROLES.length) })
   .strict();
-const issueSchema = z.object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) }).strict().default({ validDays: 90 });
+const issueSchema = z
+  .object({ validDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).default(90) })
+  .strict()
+  .default({ validDays: 90 });
 const tokenIdSchema = z.string().regex(/^[0-9a-f]{32}$/, says('input.token-id'));
 const tokenId = new Valid(tokenIdSchema);
 
@@ -41,7 +44,11 @@ export class StaffController {
   @Documented('A8.1: enroll a staff member with their roles (201), or change their roles (200).')
   @BodySchema(enrollSchema)
   @AnswerSchema([201, 200], staffAnswer)
-  async enroll(@Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>, @Ctx() context: CommandContext, @Res() reply: FastifyReply): Promise<void> {
+  async enroll(
+    @Body(new Valid(enrollSchema)) body: z.infer<typeof enrollSchema>,
+    @Ctx() context: CommandContext,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const answer: StaffAnswer = await this.commands.execute(new EnrollStaffMember(body, context));
     await sendCreatedWhen(reply, 'StaffMemberEnrolled', answer);
   }
@@ -61,7 +68,11 @@ export class StaffController {
   @BodySchema(issueSchema)
   @AnswerSchema(201, tokenAnswer)
   @PathSchema('staffId', staffId)
-  issue(@Param('staffId', new Valid(staffId)) id: string, @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>, @Ctx() context: CommandContext): Promise<TokenAnswer> {
+  issue(
+    @Param('staffId', new Valid(staffId)) id: string,
+    @Body(new Valid(issueSchema)) body: z.infer<typeof issueSchema>,
+    @Ctx() context: CommandContext,
+  ): Promise<TokenAnswer> {
     if (!(this.authenticator instanceof StoreTokenAuthenticator)) {
       // With JWTs of an identity provider, a token issued here would never be accepted.
       throw new RuleViolation('A8.1', 'staff.tokens-from-identity-provider');

@@ -28,7 +28,11 @@ export class TodoController {
   @PathSchema('id', fields.id)
   async get(@Param('id', new Valid(fields.id)) id: string, @Viewer() viewer: string): Promise<z.infer<typeof todoSchema>> {
     const lists = await this.todo.ofOffice(id);
-    await this.accessLog.record(viewer, 'todo', lists.refusalReviews.map((r) => r.jobSeekerId));
+    await this.accessLog.record(
+      viewer,
+      'todo',
+      lists.refusalReviews.map((r) => r.jobSeekerId),
+    );
     return lists;
   }
 }

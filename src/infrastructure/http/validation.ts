@@ -46,7 +46,8 @@ function problemsOf(issue: z.core.$ZodIssue, location: InputLocation, field = is
 
 function wordingOf(issue: z.core.$ZodIssue): Extract<Message, { code: InputCode }> {
   // A custom issue may carry the parameters its text needs (`params`).
-  if (isInputCode(issue.message)) return { code: issue.message, params: issue.code === 'custom' ? issue.params : undefined } as Extract<Message, { code: InputCode }>;
+  if (isInputCode(issue.message))
+    return { code: issue.message, params: issue.code === 'custom' ? issue.params : undefined } as Extract<Message, { code: InputCode }>;
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return { code: 'input.required' };

@@ -9,11 +9,35 @@ import type { StoredEvent } from '../../application/ports/event-store';
  */
 export class Metrics implements ConsumerObserver {
   readonly registry = new Registry();
-  private readonly position = new Gauge({ name: 'madoguchi_consumer_position', help: 'Global position of the last event each consumer applied (-1: none)', labelNames: ['consumer'], registers: [this.registry] });
-  private readonly lag = new Gauge({ name: 'madoguchi_consumer_lag_positions', help: 'Event store head minus the consumer position (events on SQLite; log bytes on EventStoreDB)', labelNames: ['consumer'], registers: [this.registry] });
-  private readonly up = new Gauge({ name: 'madoguchi_consumer_up', help: '1 while the consumer runs, 0 once stopped at a poison event', labelNames: ['consumer'], registers: [this.registry] });
-  private readonly caughtUp = new Gauge({ name: 'madoguchi_consumer_caught_up', help: '1 once the consumer reached the head seen at start', labelNames: ['consumer'], registers: [this.registry] });
-  private readonly head = new Gauge({ name: 'madoguchi_event_store_head_position', help: 'Position of the last event in the store', registers: [this.registry] });
+  private readonly position = new Gauge({
+    name: 'madoguchi_consumer_position',
+    help: 'Global position of the last event each consumer applied (-1: none)',
+    labelNames: ['consumer'],
+    registers: [this.registry],
+  });
+  private readonly lag = new Gauge({
+    name: 'madoguchi_consumer_lag_positions',
+    help: 'Event store head minus the consumer position (events on SQLite; log bytes on EventStoreDB)',
+    labelNames: ['consumer'],
+    registers: [this.registry],
+  });
+  private readonly up = new Gauge({
+    name: 'madoguchi_consumer_up',
+    help: '1 while the consumer runs, 0 once stopped at a poison event',
+    labelNames: ['consumer'],
+    registers: [this.registry],
+  });
+  private readonly caughtUp = new Gauge({
+    name: 'madoguchi_consumer_caught_up',
+    help: '1 once the consumer reached the head seen at start',
+    labelNames: ['consumer'],
+    registers: [this.registry],
+  });
+  private readonly head = new Gauge({
+    name: 'madoguchi_event_store_head_position',
+    help: 'Position of the last event in the store',
+    registers: [this.registry],
+  });
   private readonly projectionLag = new Histogram({
     name: 'madoguchi_projection_lag_seconds',
     help: 'Time from an event being recorded to its consumer applying it',

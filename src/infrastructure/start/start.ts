@@ -98,7 +98,10 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, say
   const staff = app.get(StaffAccess);
   if (argv.includes('--new-admin-token')) {
     try {
-      if (!embeddedTokens) throw new Error('Sign-in is by your identity provider (AUTH_JWKS_URL or AUTH_JWT_SECRET is set): give the admin role there; Madoguchi issues no tokens.');
+      if (!embeddedTokens)
+        throw new Error(
+          'Sign-in is by your identity provider (AUTH_JWKS_URL or AUTH_JWT_SECRET is set): give the admin role there; Madoguchi issues no tokens.',
+        );
       const issued = await staff.newAdminToken();
       say('A new administrator token (shown this once; keep it safe):');
       for (const line of describeToken(issued, ADMIN_RENEWAL)) say(line);

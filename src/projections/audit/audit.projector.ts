@@ -83,7 +83,13 @@ function subjects(event: MadoguchiEvent): Partial<AuditEntry> & Pick<AuditEntry,
   const data = event.data as Record<string, unknown>;
   const id = (key: string) => (typeof data[key] === 'string' ? { [key]: data[key] } : {});
   const jobSeekerIds = event.type === 'PersonalDataViewed' ? event.data.jobSeekerIds : typeof data.jobSeekerId === 'string' ? [data.jobSeekerId] : [];
-  const subject: Partial<AuditEntry> & Pick<AuditEntry, 'jobSeekerIds'> = { jobSeekerIds, ...id('reservationId'), ...id('officeId'), ...id('counselorId'), ...id('staffId') };
+  const subject: Partial<AuditEntry> & Pick<AuditEntry, 'jobSeekerIds'> = {
+    jobSeekerIds,
+    ...id('reservationId'),
+    ...id('officeId'),
+    ...id('counselorId'),
+    ...id('staffId'),
+  };
   if (event.type === 'CheckedIn' && event.data.device) subject.devicePseudonyms = [event.data.device.pseudonym];
   if (event.type === 'LegalDisclosureMade') subject.devicePseudonyms = event.data.devicePseudonyms;
   return subject;

@@ -44,7 +44,12 @@ export class AuditQueries {
     if (filter.jobSeekerId) where.jobSeekerIds = { contains: filter.jobSeekerId };
     if (filter.actor) where.actor = filter.actor;
     if (filter.type) where.event = filter.type;
-    const found = await this.store.find<Stored<AuditEntry>>(AUDIT_LOG, { where, orderBy: [{ field: 'entryId' }], limit: page.limit, after: page.after });
+    const found = await this.store.find<Stored<AuditEntry>>(AUDIT_LOG, {
+      where,
+      orderBy: [{ field: 'entryId' }],
+      limit: page.limit,
+      after: page.after,
+    });
     return { items: found.items.map(withoutStorage), ...(found.next ? { next: found.next } : {}) };
   }
 }

@@ -72,14 +72,22 @@ export function calendarDay(input: {
       const start = jstIso(startInstant);
       let slot: CalendarSlot = { start, end: jstIso(addMinutes(startInstant, SESSION_MINUTES)), state: 'free', bookable: false };
       for (const reservation of input.reservations) {
-        if (reservation.slot?.counselorId !== counselor.counselorId || reservation.slot.start !== start || reservation.status === 'requested') continue;
+        if (reservation.slot?.counselorId !== counselor.counselorId || reservation.slot.start !== start || reservation.status === 'requested')
+          continue;
         const state = STATE_OF[reservation.status];
         if (RANK[state] > RANK[slot.state]) {
-          slot = { ...slot, state, reservationId: reservation.reservationId, jobSeekerId: reservation.jobSeekerId, ...(reservation.status === 'invited' ? { invited: true } : {}) };
+          slot = {
+            ...slot,
+            state,
+            reservationId: reservation.reservationId,
+            jobSeekerId: reservation.jobSeekerId,
+            ...(reservation.status === 'invited' ? { invited: true } : {}),
+          };
         }
       }
       const hold = input.holds.find((h) => !h.ended && h.counselorId === counselor.counselorId && h.start === start);
-      if (hold && RANK.held > RANK[slot.state]) slot = { start: slot.start, end: slot.end, state: 'held', reservationId: hold.reservationId, bookable: false };
+      if (hold && RANK.held > RANK[slot.state])
+        slot = { start: slot.start, end: slot.end, state: 'held', reservationId: hold.reservationId, bookable: false };
       const reason = closed ? undefined : unavailabilityReason(counselor, startInstant);
       const unavailable = closed ? `予約不可: ${closed}` : reason && describeUnavailability('ja', reason);
       const open = slot.state === 'free' || slot.state === 'cancelled';

@@ -25,7 +25,12 @@ export class HeldSessionsProjector implements Projector {
     const event = toDomainEvent(stored);
     switch (event.type) {
       case 'SlotConfirmed':
-        await tx.put<Session>(HELD, { id: event.data.reservationId, reservationId: event.data.reservationId, counselorId: event.data.counselorId, start: event.data.start });
+        await tx.put<Session>(HELD, {
+          id: event.data.reservationId,
+          reservationId: event.data.reservationId,
+          counselorId: event.data.counselorId,
+          start: event.data.start,
+        });
         return;
       case 'ReservationCancelled':
       case 'SessionMissed':
@@ -50,7 +55,11 @@ export class CalendarProjection implements HeldSessions {
   async futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]> {
     await this.readModels.caughtUp('held-sessions');
     const startedAfter = addMinutes(from, -SESSION_MINUTES).toISOString();
-    const { items } = await this.store.find<Session>(HELD, { where: { counselorId, start: { gt: startedAfter } }, orderBy: [{ field: 'start' }], limit: 1000 });
+    const { items } = await this.store.find<Session>(HELD, {
+      where: { counselorId, start: { gt: startedAfter } },
+      orderBy: [{ field: 'start' }],
+      limit: 1000,
+    });
     return items.filter((s) => addMinutes(new Date(s.start), SESSION_MINUTES) > from).map(({ reservationId, start }) => ({ reservationId, start }));
   }
 }

@@ -67,12 +67,21 @@ export class CalendarQueries {
     return { counselorId, ...(await this.calendar(counselor.officeId, closures, [counselor], date, span)) };
   }
 
-  private async calendar(officeId: string, officeClosures: ReadonlyMap<JstDate, string>, counselors: Counselor[], date: JstDate, span: CalendarSpan): Promise<Calendar> {
+  private async calendar(
+    officeId: string,
+    officeClosures: ReadonlyMap<JstDate, string>,
+    counselors: Counselor[],
+    date: JstDate,
+    span: CalendarSpan,
+  ): Promise<Calendar> {
     const dates = calendarDates(date, span);
     const from = dates[0];
     const to = dates[dates.length - 1];
     const counselorIds = counselors.map((c) => c.counselorId);
-    const reservations = counselorIds.length === 0 ? [] : (await this.reservations.all({ officeId, from, to })).filter((r) => r.slot && counselorIds.includes(r.slot.counselorId));
+    const reservations =
+      counselorIds.length === 0
+        ? []
+        : (await this.reservations.all({ officeId, from, to })).filter((r) => r.slot && counselorIds.includes(r.slot.counselorId));
     const holds = await this.holds(counselorIds, from, to);
     const now = this.clock.now();
     const days = dates.map((day) =>
@@ -91,6 +100,8 @@ export class CalendarQueries {
   private async holds(counselorIds: string[], from: JstDate, to: JstDate): Promise<SlotHoldDocument[]> {
     if (counselorIds.length === 0) return [];
     await this.readModels.caughtUp(slotHoldProjector.name);
-    return findAll<SlotHoldDocument>(this.store, SLOT_HOLDS, { where: { counselorId: { in: counselorIds }, date: { gte: from, lte: to }, ended: false } });
+    return findAll<SlotHoldDocument>(this.store, SLOT_HOLDS, {
+      where: { counselorId: { in: counselorIds }, date: { gte: from, lte: to }, ended: false },
+    });
   }
 }

@@ -27,9 +27,19 @@ type CounselorDocument = { id: string; officeId: string; state: Extract<Counselo
 export class DirectoryProjector implements Projector {
   readonly name = 'directory';
   readonly handles: EventType[] = [
-    'OfficeOpened', 'OfficeProfileChanged', 'DesignatedAppChanged', 'OfficeClosureDayAdded', 'OfficeClosureDayRemoved',
-    'CounselorAdded', 'CounselorRenamed', 'CounselorRoomUrlSet', 'WeeklyHoursSet', 'AvailabilityExceptionAdded',
-    'AvailabilityExceptionRemoved', 'CounselorDeactivated', 'CounselorReactivated',
+    'OfficeOpened',
+    'OfficeProfileChanged',
+    'DesignatedAppChanged',
+    'OfficeClosureDayAdded',
+    'OfficeClosureDayRemoved',
+    'CounselorAdded',
+    'CounselorRenamed',
+    'CounselorRoomUrlSet',
+    'WeeklyHoursSet',
+    'AvailabilityExceptionAdded',
+    'AvailabilityExceptionRemoved',
+    'CounselorDeactivated',
+    'CounselorReactivated',
   ];
   readonly collections = [{ name: OFFICES }, { name: COUNSELORS, indexes: [{ fields: [{ field: 'officeId' }] }] }];
 
@@ -61,7 +71,11 @@ export class DirectoryProjection {
   async listOffices(offset: number, limit: number): Promise<Page<OfficeView>> {
     await this.readModels.caughtUp('directory');
     const all = (await this.all<OfficeDocument>(OFFICES)).map((d) => officeView(d.state));
-    return page(all.sort((a, b) => a.name.localeCompare(b.name, 'ja')), offset, limit);
+    return page(
+      all.sort((a, b) => a.name.localeCompare(b.name, 'ja')),
+      offset,
+      limit,
+    );
   }
 
   async office(officeId: string): Promise<OfficeView | undefined> {
@@ -72,8 +86,14 @@ export class DirectoryProjection {
 
   async listCounselors(officeId: string, offset: number, limit: number, includeInactive: boolean): Promise<Page<CounselorView>> {
     await this.readModels.caughtUp('directory');
-    const all = (await this.all<CounselorDocument>(COUNSELORS, officeId)).flatMap((d) => (includeInactive || d.state.active ? [counselorView(d.state)] : []));
-    return page(all.sort((a, b) => a.name.localeCompare(b.name, 'ja')), offset, limit);
+    const all = (await this.all<CounselorDocument>(COUNSELORS, officeId)).flatMap((d) =>
+      includeInactive || d.state.active ? [counselorView(d.state)] : [],
+    );
+    return page(
+      all.sort((a, b) => a.name.localeCompare(b.name, 'ja')),
+      offset,
+      limit,
+    );
   }
 
   async counselor(counselorId: string): Promise<CounselorView | undefined> {

@@ -41,8 +41,16 @@ type JobSeekerDocument = JobSeekerView & { id: string };
 export class JobSeekerDirectoryProjector implements Projector {
   readonly name = 'job-seeker-directory';
   readonly handles: EventType[] = [
-    'JobSeekerRegistered', 'JobSeekerDetailsUpdated', 'JobSeekerRegistrationCompleted', 'ConsentGiven', 'NoShowCounted',
-    'ServiceRefused', 'ServiceRefusalLifted', 'PersonalDataErased', 'ReservationRequested', 'CheckedIn',
+    'JobSeekerRegistered',
+    'JobSeekerDetailsUpdated',
+    'JobSeekerRegistrationCompleted',
+    'ConsentGiven',
+    'NoShowCounted',
+    'ServiceRefused',
+    'ServiceRefusalLifted',
+    'PersonalDataErased',
+    'ReservationRequested',
+    'CheckedIn',
   ];
   readonly collections = [{ name: JOB_SEEKERS }];
 
@@ -61,7 +69,19 @@ export class JobSeekerDirectoryProjector implements Projector {
     switch (event.type) {
       case 'JobSeekerRegistered': {
         const { jobSeekerId, registration, name, email, phone, inPersonDifficulty } = event.data;
-        await tx.put<JobSeekerDocument>(JOB_SEEKERS, { id: jobSeekerId, jobSeekerId, registration, name, email, phone, inPersonDifficulty, consents: [], noShowCount: 0, reservations: [], devices: [] });
+        await tx.put<JobSeekerDocument>(JOB_SEEKERS, {
+          id: jobSeekerId,
+          jobSeekerId,
+          registration,
+          name,
+          email,
+          phone,
+          inPersonDifficulty,
+          consents: [],
+          noShowCount: 0,
+          reservations: [],
+          devices: [],
+        });
         return;
       }
       case 'JobSeekerDetailsUpdated': {
@@ -77,7 +97,10 @@ export class JobSeekerDirectoryProjector implements Projector {
       case 'NoShowCounted':
         return change(event.data.jobSeekerId, (view) => (view.noShowCount = event.data.noShowCount));
       case 'ServiceRefused':
-        return change(event.data.jobSeekerId, (view) => (view.refusal = { article: event.data.article, reason: event.data.reason, since: event.data.refusedAt }));
+        return change(
+          event.data.jobSeekerId,
+          (view) => (view.refusal = { article: event.data.article, reason: event.data.reason, since: event.data.refusedAt }),
+        );
       case 'ServiceRefusalLifted':
         return change(event.data.jobSeekerId, (view) => delete view.refusal);
       case 'PersonalDataErased':

@@ -29,8 +29,20 @@ export class JobSeekerOverviewQuery {
     const jobSeeker = await this.jobSeekers.one(jobSeekerId);
     const now = jstIso(this.clock.now());
     const all = await this.reservations.all({ jobSeekerId });
-    const line = (r: ReservationDocument): SessionLine => ({ reservationId: r.reservationId, status: r.status, when: r.when, ...(r.slot ? { counselorId: r.slot.counselorId } : {}) });
+    const line = (r: ReservationDocument): SessionLine => ({
+      reservationId: r.reservationId,
+      status: r.status,
+      when: r.when,
+      ...(r.slot ? { counselorId: r.slot.counselorId } : {}),
+    });
     const upcoming = all.filter((r) => OPEN.includes(r.status) && (r.slot ? r.slot.end : r.when) > now);
-    return { ...jobSeeker, upcomingSessions: upcoming.map(line), pastSessions: all.filter((r) => !upcoming.includes(r)).reverse().map(line) };
+    return {
+      ...jobSeeker,
+      upcomingSessions: upcoming.map(line),
+      pastSessions: all
+        .filter((r) => !upcoming.includes(r))
+        .reverse()
+        .map(line),
+    };
   }
 }

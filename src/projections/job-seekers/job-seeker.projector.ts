@@ -91,7 +91,17 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
   if (event.type === 'JobSeekerRegistered') {
     if (current) return current;
     const { jobSeekerId, registration, name, email, phone, inPersonDifficulty } = event.data;
-    return { jobSeekerId, registration, name, ...(email ? { email } : {}), ...(phone ? { phone } : {}), inPersonDifficulty, termsVersions: [], noShowCount: 0, devicePseudonyms: [] };
+    return {
+      jobSeekerId,
+      registration,
+      name,
+      ...(email ? { email } : {}),
+      ...(phone ? { phone } : {}),
+      inPersonDifficulty,
+      termsVersions: [],
+      noShowCount: 0,
+      devicePseudonyms: [],
+    };
   }
   // A check-in of a reservation taken before this read model knew the job seeker cannot happen: registration comes first.
   if (!current) throw new Error(`${event.type} at position ${projected.position} for a job seeker never registered`);
@@ -106,7 +116,14 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
       const { termsVersion, givenAt, environment, deviceReadiness, designatedApp } = event.data;
       return {
         ...current,
-        consent: { termsVersion, givenAt: jstIso(givenAt), environment, deviceReadiness, designatedApp: designatedApp.name, recordingProhibitionAcknowledged: true },
+        consent: {
+          termsVersion,
+          givenAt: jstIso(givenAt),
+          environment,
+          deviceReadiness,
+          designatedApp: designatedApp.name,
+          recordingProhibitionAcknowledged: true,
+        },
         termsVersions: current.termsVersions.includes(termsVersion) ? current.termsVersions : [...current.termsVersions, termsVersion],
       };
     }

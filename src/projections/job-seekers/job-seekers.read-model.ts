@@ -32,6 +32,9 @@ export class JobSeekerQueries {
   /** A6.5: job seekers whose no-shows call for a refusal review, not refused yet. */
   async dueForRefusalReview(): Promise<JobSeekerDocument[]> {
     await this.readModels.caughtUp(jobSeekerProjector.name);
-    return findAll<JobSeekerDocument>(this.store, JOB_SEEKERS, { where: { 'refusalReviewDue.since': { exists: true } }, orderBy: [{ field: 'refusalReviewDue.since' }] });
+    return findAll<JobSeekerDocument>(this.store, JOB_SEEKERS, {
+      where: { 'refusalReviewDue.since': { exists: true } },
+      orderBy: [{ field: 'refusalReviewDue.since' }],
+    });
   }
 }

@@ -66,51 +66,51 @@ const CHANNELS: Record<Channel, string> = { phone: '電話', counter: '窓口', 
 
 const TYPES = eventTypes(
   [
-  'ReservationRequested',
-  'SlotHeld',
-  'SlotReleased',
-  'SlotConfirmed',
-  'ConfirmationAbandoned',
-  'InvitationSent',
-  'InvitationFailed',
-  'InterpreterNotified',
-  'CheckedIn',
-  'SessionCompleted',
-  'SessionStopped',
-  'ReservationCancelled',
-  'SessionMissed',
-  'NoShowCounted',
-  'PersonalDataErased',
-],
+    'ReservationRequested',
+    'SlotHeld',
+    'SlotReleased',
+    'SlotConfirmed',
+    'ConfirmationAbandoned',
+    'InvitationSent',
+    'InvitationFailed',
+    'InterpreterNotified',
+    'CheckedIn',
+    'SessionCompleted',
+    'SessionStopped',
+    'ReservationCancelled',
+    'SessionMissed',
+    'NoShowCounted',
+    'PersonalDataErased',
+  ],
   [
-  'TermsVersionPublished',
-  'JobSeekerRegistered',
-  'JobSeekerDetailsUpdated',
-  'JobSeekerRegistrationCompleted',
-  'ConsentGiven',
-  'RefusalReviewRequested',
-  'ServiceRefused',
-  'ServiceRefusalLifted',
-  'OfficeOpened',
-  'OfficeProfileChanged',
-  'DesignatedAppChanged',
-  'OfficeClosureDayAdded',
-  'OfficeClosureDayRemoved',
-  'CounselorAdded',
-  'CounselorRenamed',
-  'CounselorRoomUrlSet',
-  'WeeklyHoursSet',
-  'AvailabilityExceptionAdded',
-  'AvailabilityExceptionRemoved',
-  'CounselorDeactivated',
-  'CounselorReactivated',
-  'StaffMemberEnrolled',
-  'StaffRolesChanged',
-  'StaffTokenIssued',
-  'StaffTokenRevoked',
-  'PersonalDataViewed',
-  'LegalDisclosureMade',
-],
+    'TermsVersionPublished',
+    'JobSeekerRegistered',
+    'JobSeekerDetailsUpdated',
+    'JobSeekerRegistrationCompleted',
+    'ConsentGiven',
+    'RefusalReviewRequested',
+    'ServiceRefused',
+    'ServiceRefusalLifted',
+    'OfficeOpened',
+    'OfficeProfileChanged',
+    'DesignatedAppChanged',
+    'OfficeClosureDayAdded',
+    'OfficeClosureDayRemoved',
+    'CounselorAdded',
+    'CounselorRenamed',
+    'CounselorRoomUrlSet',
+    'WeeklyHoursSet',
+    'AvailabilityExceptionAdded',
+    'AvailabilityExceptionRemoved',
+    'CounselorDeactivated',
+    'CounselorReactivated',
+    'StaffMemberEnrolled',
+    'StaffRolesChanged',
+    'StaffTokenIssued',
+    'StaffTokenRevoked',
+    'PersonalDataViewed',
+    'LegalDisclosureMade',
+  ],
 );
 type Handled = (typeof TYPES.handles)[number];
 
@@ -156,24 +156,49 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       requestedAt: jstIso(requestedAt),
       status: 'requested',
       when: jstIso(wishes[0]),
-      timeline: [entry(projected, requestedAt, `予約受付（${CHANNELS[channel]}）`, { wishes: wishes.map(jstIso).join(' / '), ...(requestedDuring ? { requestedDuring } : {}) })],
+      timeline: [
+        entry(projected, requestedAt, `予約受付（${CHANNELS[channel]}）`, {
+          wishes: wishes.map(jstIso).join(' / '),
+          ...(requestedDuring ? { requestedDuring } : {}),
+        }),
+      ],
     };
   }
   const document = requireDocument(current, projected);
   switch (event.type) {
     case 'SlotHeld':
-      return withEntry(document, {}, entry(projected, at, '相談員の枠を仮押さえ', { counselorId: event.data.counselorId, start: jstIso(event.data.start) }));
+      return withEntry(
+        document,
+        {},
+        entry(projected, at, '相談員の枠を仮押さえ', { counselorId: event.data.counselorId, start: jstIso(event.data.start) }),
+      );
     case 'SlotReleased':
-      return withEntry(document, {}, entry(projected, at, RELEASE_REASONS[event.data.reason], { counselorId: event.data.counselorId, start: jstIso(event.data.start) }));
+      return withEntry(
+        document,
+        {},
+        entry(projected, at, RELEASE_REASONS[event.data.reason], { counselorId: event.data.counselorId, start: jstIso(event.data.start) }),
+      );
     case 'SlotConfirmed': {
       const { counselorId, start, end, meetingUrl, designatedApp, termsVersion, confirmedAt } = event.data;
       const slot = { counselorId, start: jstIso(start), end: jstIso(end), meetingUrl, designatedApp, termsVersion };
-      return withEntry(document, { status: 'confirmed', slot, when: slot.start }, entry(projected, confirmedAt, '予約確定', { counselorId, start: slot.start, termsVersion }));
+      return withEntry(
+        document,
+        { status: 'confirmed', slot, when: slot.start },
+        entry(projected, confirmedAt, '予約確定', { counselorId, start: slot.start, termsVersion }),
+      );
     }
     case 'ConfirmationAbandoned':
-      return withEntry(document, {}, entry(projected, event.data.abandonedAt, '確定処理が完了せず中断', { counselorId: event.data.counselorId, start: jstIso(event.data.start) }));
+      return withEntry(
+        document,
+        {},
+        entry(projected, event.data.abandonedAt, '確定処理が完了せず中断', { counselorId: event.data.counselorId, start: jstIso(event.data.start) }),
+      );
     case 'InvitationSent':
-      return withEntry(document, { status: 'invited', invitation: { status: 'sent', at: jstIso(event.data.sentAt) } }, entry(projected, event.data.sentAt, '案内メール送信'));
+      return withEntry(
+        document,
+        { status: 'invited', invitation: { status: 'sent', at: jstIso(event.data.sentAt) } },
+        entry(projected, event.data.sentAt, '案内メール送信'),
+      );
     case 'InvitationFailed': {
       const failure = { status: 'failed' as const, at: jstIso(event.data.failedAt), reason: event.data.reason };
       return withEntry(document, { invitation: failure }, entry(projected, event.data.failedAt, '案内メール送信失敗', { reason: event.data.reason }));
@@ -182,7 +207,9 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       return withEntry(
         document,
         { notified: [...document.notified, event.data.role] },
-        entry(projected, event.data.notifiedAt, event.data.role === 'interpreter' ? '通訳者の同席を連絡' : '介助者の同席を連絡', { note: event.data.note }),
+        entry(projected, event.data.notifiedAt, event.data.role === 'interpreter' ? '通訳者の同席を連絡' : '介助者の同席を連絡', {
+          note: event.data.note,
+        }),
       );
     case 'CheckedIn': {
       const pseudonym = event.data.device?.pseudonym;
@@ -209,7 +236,10 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
     case 'NoShowCounted':
       return withEntry(document, {}, entry(projected, at, `無断キャンセルを計上（${event.data.noShowCount}回目）`));
     case 'PersonalDataErased':
-      return { ...eraseReservation(document), timeline: [...eraseTimeline(document.timeline), entry(projected, event.data.erasedAt, '個人情報を消去')] };
+      return {
+        ...eraseReservation(document),
+        timeline: [...eraseTimeline(document.timeline), entry(projected, event.data.erasedAt, '個人情報を消去')],
+      };
     default:
       return assertNever(event, 'reservation read-model event');
   }

@@ -39,7 +39,10 @@ export interface ReservationFilter {
 }
 
 /** One row of a reservation list: no timeline, no e-mail. `name` is the job seeker's (personal: the read is recorded). */
-export type ReservationSummary = Pick<ReservationDocument, 'reservationId' | 'officeId' | 'jobSeekerId' | 'status' | 'when' | 'channel' | 'wishes'> & {
+export type ReservationSummary = Pick<
+  ReservationDocument,
+  'reservationId' | 'officeId' | 'jobSeekerId' | 'status' | 'when' | 'channel' | 'wishes'
+> & {
   name: string;
   counselorId?: string;
   invitation?: 'sent' | 'failed';
@@ -64,7 +67,12 @@ export class ReservationQueries {
 
   async list(filter: ReservationFilter, page: { after?: string; limit: number }): Promise<CursorPage<ReservationSummary>> {
     await this.readModels.caughtUp(reservationProjector.name);
-    const found = await this.store.find<Stored<ReservationDocument>>(RESERVATIONS, { where: reservationWhere(filter), orderBy: [{ field: 'when' }], limit: page.limit, after: page.after });
+    const found = await this.store.find<Stored<ReservationDocument>>(RESERVATIONS, {
+      where: reservationWhere(filter),
+      orderBy: [{ field: 'when' }],
+      limit: page.limit,
+      after: page.after,
+    });
     const names = await this.names(found.items.map((r) => r.jobSeekerId));
     const items = found.items.map((r): ReservationSummary => ({
       reservationId: r.reservationId,

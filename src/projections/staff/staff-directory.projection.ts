@@ -95,7 +95,10 @@ export class StaffDirectoryProjection {
 
   async list(offset: number, limit: number): Promise<Page<StaffMemberView>> {
     await this.readModels.caughtUp('staff-directory');
-    const [found, total] = await Promise.all([this.store.find<MemberDocument>(MEMBERS, { orderBy: [{ field: 'staffId' }], offset, limit }), this.store.count(MEMBERS)]);
+    const [found, total] = await Promise.all([
+      this.store.find<MemberDocument>(MEMBERS, { orderBy: [{ field: 'staffId' }], offset, limit }),
+      this.store.count(MEMBERS),
+    ]);
     return { items: found.items.map(({ id: _id, ...member }) => member), total, offset, limit };
   }
 }

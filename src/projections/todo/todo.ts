@@ -63,12 +63,27 @@ function session(r: ReservationDocument & { slot: NonNullable<ReservationDocumen
 export function todoLists(reservations: readonly ReservationDocument[], jobSeekers: readonly JobSeekerDocument[], now: Date): TodoLists {
   const nearLimit = now.getTime() + DEADLINE_NEAR_HOURS * 3_600_000;
   const today = toJst(now).date;
-  const lists: TodoLists = { nearConfirmationDeadline: [], pastConfirmationDeadline: [], notInvited: [], failedInvitations: [], awaitingCheckInToday: [], refusalReviews: [] };
+  const lists: TodoLists = {
+    nearConfirmationDeadline: [],
+    pastConfirmationDeadline: [],
+    notInvited: [],
+    failedInvitations: [],
+    awaitingCheckInToday: [],
+    refusalReviews: [],
+  };
   for (const r of reservations) {
     if (r.status === 'requested') {
-      const deadlines = r.wishes.map((wish) => ({ wish, deadline: confirmationDeadline(new Date(wish)) })).sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+      const deadlines = r.wishes
+        .map((wish) => ({ wish, deadline: confirmationDeadline(new Date(wish)) }))
+        .sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
       const open = deadlines.find((d) => d.deadline.getTime() > now.getTime());
-      const item = (d: { wish: string; deadline: Date }): DeadlineItem => ({ reservationId: r.reservationId, jobSeekerId: r.jobSeekerId, officeId: r.officeId, wish: d.wish, deadline: jstIso(d.deadline) });
+      const item = (d: { wish: string; deadline: Date }): DeadlineItem => ({
+        reservationId: r.reservationId,
+        jobSeekerId: r.jobSeekerId,
+        officeId: r.officeId,
+        wish: d.wish,
+        deadline: jstIso(d.deadline),
+      });
       if (!open) lists.pastConfirmationDeadline.push(item(deadlines[deadlines.length - 1]));
       else if (open.deadline.getTime() <= nearLimit) lists.nearConfirmationDeadline.push(item(open));
       continue;
@@ -76,13 +91,15 @@ export function todoLists(reservations: readonly ReservationDocument[], jobSeeke
     if (!r.slot || (r.status !== 'confirmed' && r.status !== 'invited')) continue;
     const withSlot = r as ReservationDocument & { slot: NonNullable<ReservationDocument['slot']> };
     if (r.status === 'confirmed') {
-      if (r.invitation?.status === 'failed') lists.failedInvitations.push({ ...session(withSlot), failedAt: r.invitation.at, reason: r.invitation.reason });
+      if (r.invitation?.status === 'failed')
+        lists.failedInvitations.push({ ...session(withSlot), failedAt: r.invitation.at, reason: r.invitation.reason });
       else lists.notInvited.push(session(withSlot));
     }
     if (r.slot.start.slice(0, 10) === today) lists.awaitingCheckInToday.push(session(withSlot));
   }
   for (const j of jobSeekers) {
-    if (j.refusalReviewDue && !j.refusal) lists.refusalReviews.push({ jobSeekerId: j.jobSeekerId, name: j.name, noShowCount: j.noShowCount, since: j.refusalReviewDue.since });
+    if (j.refusalReviewDue && !j.refusal)
+      lists.refusalReviews.push({ jobSeekerId: j.jobSeekerId, name: j.name, noShowCount: j.noShowCount, since: j.refusalReviewDue.since });
   }
   lists.nearConfirmationDeadline.sort((a, b) => a.deadline.localeCompare(b.deadline));
   lists.pastConfirmationDeadline.sort((a, b) => a.deadline.localeCompare(b.deadline));

@@ -71,7 +71,12 @@ describe('ConsumerRuntime', () => {
   });
 
   const run = async (store: EventStore, projectors: CountingProjector[], batchSize = 10) => {
-    runtime = new ConsumerRuntime(store, projectors.map((p) => new ProjectorConsumer(p, read)), clock, { batchSize, backoffMs: 5, maxBackoffMs: 20 });
+    runtime = new ConsumerRuntime(
+      store,
+      projectors.map((p) => new ProjectorConsumer(p, read)),
+      clock,
+      { batchSize, backoffMs: 5, maxBackoffMs: 20 },
+    );
     await runtime.start();
     return runtime;
   };
@@ -99,7 +104,11 @@ describe('ConsumerRuntime', () => {
     await runtime!.stop();
 
     const later = await appendCounted(events, 12, 4);
-    runtime = new ConsumerRuntime(events, [new ProjectorConsumer(new CountingProjector('counter', 'counted_b', (e) => void seen.push(e.position)), read)], clock);
+    runtime = new ConsumerRuntime(
+      events,
+      [new ProjectorConsumer(new CountingProjector('counter', 'counted_b', (e) => void seen.push(e.position)), read)],
+      clock,
+    );
     await runtime.start();
     expect(runtime.status()[0].position).toBe(first[11].position);
     await runtime.caughtUp('counter');
@@ -112,17 +121,21 @@ describe('ConsumerRuntime', () => {
     await appendCounted(events, 0, 30);
     let failures = 0;
     const transaction = <T>(consumer: string, work: (tx: ReadTransaction) => Promise<T>, generation?: number) =>
-      read.transaction(consumer, (tx) =>
-        work({
-          ...tx,
-          setCheckpoint: async (position: bigint) => {
-            if (failures < 2 && position >= 15n) {
-              failures += 1;
-              throw new Error('disk full while writing the checkpoint');
-            }
-            await tx.setCheckpoint(position);
-          },
-        }), generation);
+      read.transaction(
+        consumer,
+        (tx) =>
+          work({
+            ...tx,
+            setCheckpoint: async (position: bigint) => {
+              if (failures < 2 && position >= 15n) {
+                failures += 1;
+                throw new Error('disk full while writing the checkpoint');
+              }
+              await tx.setCheckpoint(position);
+            },
+          }),
+        generation,
+      );
     const failingOnce = new Proxy(read, {
       get: (target, property) => {
         if (property === 'transaction') return transaction;
@@ -130,7 +143,10 @@ describe('ConsumerRuntime', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    runtime = new ConsumerRuntime(events, [new ProjectorConsumer(new CountingProjector('counter', 'counted_c'), failingOnce)], clock, { batchSize: 10, backoffMs: 5 });
+    runtime = new ConsumerRuntime(events, [new ProjectorConsumer(new CountingProjector('counter', 'counted_c'), failingOnce)], clock, {
+      batchSize: 10,
+      backoffMs: 5,
+    });
     await runtime.start();
     await runtime.caughtUp('counter');
 

@@ -10,7 +10,12 @@ import { loadMessageTemplates } from '../../../src/infrastructure/mail/templates
 import { TestSmtpServer } from '../../infrastructure/mail/smtp-server.fixtures';
 
 const templates = loadMessageTemplates();
-const office: OfficeSender = { officeId: 'office-1', name: 'ハローワーク岡山', senderEmail: 'okayama@hellowork.example', cancellationPhone: '086-241-3222' };
+const office: OfficeSender = {
+  officeId: 'office-1',
+  name: 'ハローワーク岡山',
+  senderEmail: 'okayama@hellowork.example',
+  cancellationPhone: '086-241-3222',
+};
 const invitation: Invitation = {
   reservationId: 'b1f0c6a2-5d3e-4c1b-9a57-0d2b8e4f6a11',
   confirmationEventId: '6f1d2c3b-aaaa-4bbb-8ccc-123456789abc',
@@ -96,7 +101,13 @@ describe('A6.3: the invitation as the job seeker receives it', () => {
 
   it('A6.4: a follow-up’s invitation is the same message for its own session', async () => {
     const followUp = await receive(
-      invitationMessage(templates, { ...invitation, reservationId: 'follow-up-1', confirmationEventId: 'e-2', start: new Date('2026-12-08T01:30:00.000Z'), end: new Date('2026-12-08T02:00:00.000Z') }),
+      invitationMessage(templates, {
+        ...invitation,
+        reservationId: 'follow-up-1',
+        confirmationEventId: 'e-2',
+        start: new Date('2026-12-08T01:30:00.000Z'),
+        end: new Date('2026-12-08T02:00:00.000Z'),
+      }),
     );
 
     expect(followUp.mail.text).toContain('2026年12月8日（火）10:30〜11:00');

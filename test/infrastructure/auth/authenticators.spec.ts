@@ -130,8 +130,14 @@ function jwtCases(name: string, provider: () => JwtIdentityProvider): void {
     });
 
     it('gives no roles when the roles claim is missing or not a list (the guard then answers 403)', async () => {
-      expect(await authenticator.authenticate(await sign(valid({ [ROLES_CLAIM]: undefined }), provider().signer))).toEqual({ staffId: 'sato', roles: [] });
-      expect(await authenticator.authenticate(await sign(valid({ [ROLES_CLAIM]: 'admin' }), provider().signer))).toEqual({ staffId: 'sato', roles: [] });
+      expect(await authenticator.authenticate(await sign(valid({ [ROLES_CLAIM]: undefined }), provider().signer))).toEqual({
+        staffId: 'sato',
+        roles: [],
+      });
+      expect(await authenticator.authenticate(await sign(valid({ [ROLES_CLAIM]: 'admin' }), provider().signer))).toEqual({
+        staffId: 'sato',
+        roles: [],
+      });
     });
 
     it('refuses a token without a subject (no staff member to record as the actor)', async () => {
@@ -207,12 +213,19 @@ describe('JwtAuthenticator with a remote key set (JWKS over HTTP)', () => {
 
   it('refuses an HS256 token keyed with the public key (algorithm confusion)', async () => {
     const authenticator = new JwtAuthenticator({ jwksUrl, issuer: ISSUER, audience: AUDIENCE, rolesClaim: ROLES_CLAIM }, new TestClock());
-    const token = await sign(claimsFor(new TestClock(), 'sato', ['admin']), { key: new TextEncoder().encode(JSON.stringify(publicJwk)), alg: 'HS256', kid: KID });
+    const token = await sign(claimsFor(new TestClock(), 'sato', ['admin']), {
+      key: new TextEncoder().encode(JSON.stringify(publicJwk)),
+      alg: 'HS256',
+      kid: KID,
+    });
     expect(await authenticator.authenticate(token)).toBeUndefined();
   });
 
   it('vouches for nobody when the identity provider cannot be reached', async () => {
-    const authenticator = new JwtAuthenticator({ jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: ISSUER, audience: AUDIENCE, rolesClaim: ROLES_CLAIM }, new TestClock());
+    const authenticator = new JwtAuthenticator(
+      { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: ISSUER, audience: AUDIENCE, rolesClaim: ROLES_CLAIM },
+      new TestClock(),
+    );
     expect(await authenticator.authenticate(await sign(claimsFor(new TestClock(), 'sato', ['admin']), signer))).toBeUndefined();
   });
 });

@@ -11,12 +11,16 @@ describe('the configuration, validated at start', () => {
     const esdb = { EVENTSTORE_URL: 'esdb://localhost:2113?tls=false', PSEUDONYM_KEY: 'ab'.repeat(32) };
     expect(() => loadConfig(esdb)).toThrow(/MONGODB_URL must be set when EVENTSTORE_URL is/);
     expect(() => loadConfig({ ...esdb, MONGODB_URL: 'mongodb://localhost:27017' })).toThrow(/MASTER_KEY must be set when MONGODB_URL is/);
-    expect(loadConfig({ ...esdb, MONGODB_URL: 'mongodb://localhost:27017', MASTER_KEY: 'A'.repeat(44) }).MONGODB_URL).toBe('mongodb://localhost:27017');
+    expect(loadConfig({ ...esdb, MONGODB_URL: 'mongodb://localhost:27017', MASTER_KEY: 'A'.repeat(44) }).MONGODB_URL).toBe(
+      'mongodb://localhost:27017',
+    );
   });
 
   it('A8.1: JWT sign-in only with the issuer named, and a secret long enough', () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(/AUTH_ISSUER must be set/);
-    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short', AUTH_ISSUER: 'https://idp.example.jp' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 characters/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short', AUTH_ISSUER: 'https://idp.example.jp' })).toThrow(
+      /AUTH_JWT_SECRET: must be at least 32 characters/,
+    );
     expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example.jp/jwks.json', AUTH_ISSUER: 'https://idp.example.jp' }).AUTH_ROLES_CLAIM).toBe('roles');
   });
 
@@ -31,9 +35,21 @@ describe('the configuration, validated at start', () => {
 
     it.each([
       ['one node without TLS', 'esdb://localhost:2113?tls=false', ['localhost:2113']],
-      ['a three-node cluster with credentials', 'esdb://admin:changeit@node1:2113,node2:2113,node3:2113?tls=true', ['node1:2113', 'node2:2113', 'node3:2113']],
-      ['discovery through a DNS name', 'esdb+discover://admin:changeit@cluster.example.jp:2113?tlsCAFile=/etc/esdb/ca.crt&nodePreference=leader', ['cluster.example.jp:2113']],
-      ['gossip seeds, default port, options in any case', 'esdb+discover://node1,node2:2114/?TLS=true&node_preference=read-only-replica&gossipTimeout=3000', ['node1:2113', 'node2:2114']],
+      [
+        'a three-node cluster with credentials',
+        'esdb://admin:changeit@node1:2113,node2:2113,node3:2113?tls=true',
+        ['node1:2113', 'node2:2113', 'node3:2113'],
+      ],
+      [
+        'discovery through a DNS name',
+        'esdb+discover://admin:changeit@cluster.example.jp:2113?tlsCAFile=/etc/esdb/ca.crt&nodePreference=leader',
+        ['cluster.example.jp:2113'],
+      ],
+      [
+        'gossip seeds, default port, options in any case',
+        'esdb+discover://node1,node2:2114/?TLS=true&node_preference=read-only-replica&gossipTimeout=3000',
+        ['node1:2113', 'node2:2114'],
+      ],
     ])('accepts EVENTSTORE_URL for %s, as the EventStoreDB client 6.2.1 parses it', (_form, url, nodes) => {
       expect(withEventStore(url).EVENTSTORE_URL).toBe(url);
       expect(parseConnectionString(url).hosts.map(({ address, port }) => `${address}:${port}`)).toEqual(nodes);

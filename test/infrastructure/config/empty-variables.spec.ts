@@ -1,8 +1,20 @@
 import { loadConfig } from '../../../src/infrastructure/config/config';
 
 const EVERY_VARIABLE = [
-  'PORT', 'HOST', 'DATA_DIR', 'EVENTSTORE_URL', 'PSEUDONYM_KEY', 'MONGODB_URL', 'MASTER_KEY', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET',
-  'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'RATE_LIMIT_PER_MINUTE', 'LOG_LEVEL',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'EVENTSTORE_URL',
+  'PSEUDONYM_KEY',
+  'MONGODB_URL',
+  'MASTER_KEY',
+  'AUTH_JWKS_URL',
+  'AUTH_JWT_SECRET',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'AUTH_ROLES_CLAIM',
+  'RATE_LIMIT_PER_MINUTE',
+  'LOG_LEVEL',
 ];
 
 describe('the configuration: an empty variable means unset (as a .env file writes PORT=)', () => {

@@ -16,6 +16,8 @@ describe('configuration of the scheduler and the mailer', () => {
   });
 
   it('refuses URLs of another kind, naming the variable', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://localhost:6379', SMTP_URL: 'mail.example' })).toThrow(/REDIS_URL: must be a redis[\s\S]*SMTP_URL: must be an smtp/);
+    expect(() => loadConfig({ REDIS_URL: 'http://localhost:6379', SMTP_URL: 'mail.example' })).toThrow(
+      /REDIS_URL: must be a redis[\s\S]*SMTP_URL: must be an smtp/,
+    );
   });
 });

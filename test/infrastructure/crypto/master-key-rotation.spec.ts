@@ -31,12 +31,16 @@ if (serverUrl) {
         await client.close();
       }
     });
-    masterKeyRotationContract('MongoKeyStore', (masterKey, options) => MongoKeyStore.connect(serverUrl, masterKey, { database, collection, ...options }));
+    masterKeyRotationContract('MongoKeyStore', (masterKey, options) =>
+      MongoKeyStore.connect(serverUrl, masterKey, { database, collection, ...options }),
+    );
   });
 } else {
   describe('master-key rotation on MongoDB', () => {
     it('is not run: MONGODB_URL is not set (no MongoDB server can run on this machine)', () => {
-      console.warn('MasterKeyRotation contract on MongoKeyStore: NOT RUN — set MONGODB_URL (e.g. mongodb://localhost:27017/?replicaSet=rs0) to run it against a real MongoDB');
+      console.warn(
+        'MasterKeyRotation contract on MongoKeyStore: NOT RUN — set MONGODB_URL (e.g. mongodb://localhost:27017/?replicaSet=rs0) to run it against a real MongoDB',
+      );
     });
   });
 }

@@ -1,12 +1,7 @@
 import { Binary, MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import {
-  MONGO_TIMEOUTS,
-  mongoClientOptions,
-  MongoKeyStore,
-  type MongoKeyStoreOptions,
-} from '../../../src/infrastructure/crypto/mongo-key-store';
+import { MONGO_TIMEOUTS, mongoClientOptions, MongoKeyStore, type MongoKeyStoreOptions } from '../../../src/infrastructure/crypto/mongo-key-store';
 import { keyStoreContract } from '../../contracts/key-store.contract';
 import { rejection, times } from '../../contracts/event-store.fixtures';
 
@@ -151,9 +146,7 @@ if (serverUrl) {
 } else {
   describe('MongoKeyStore contract', () => {
     it('is not run: MONGODB_URL is not set (no MongoDB server can run on this machine)', () => {
-      console.warn(
-        'MongoKeyStore contract: NOT RUN — set MONGODB_URL (e.g. mongodb://localhost:27017) to run it against a real MongoDB',
-      );
+      console.warn('MongoKeyStore contract: NOT RUN — set MONGODB_URL (e.g. mongodb://localhost:27017) to run it against a real MongoDB');
     });
   });
 }

@@ -209,7 +209,10 @@ describe('EventStoreDbEventStore on the fake client', () => {
     const read = await store.readAll();
     await recorder.until(2);
 
-    expect(read.map((event) => [event.streamId, event.revision])).toEqual([[ours, 0n], [ours, 1n]]);
+    expect(read.map((event) => [event.streamId, event.revision])).toEqual([
+      [ours, 0n],
+      [ours, 1n],
+    ]);
     expect(await store.headPosition()).toBe(last.position);
     expect(recorder.events.map((event) => event.revision)).toEqual([0n, 1n]);
     expect(store.foreignEventsSkipped).toBe(3);

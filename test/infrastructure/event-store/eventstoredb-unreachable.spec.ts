@@ -8,10 +8,7 @@ import type { ReadModels } from '../../../src/application/consumers/read-models'
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from '../../../src/application/ports/event-store';
-import {
-  EventStoreDbDeadlineExceeded,
-  EventStoreDbEventStore,
-} from '../../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store';
+import { EventStoreDbDeadlineExceeded, EventStoreDbEventStore } from '../../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store';
 import { HealthController } from '../../../src/infrastructure/http/health.controller';
 
 /** What /health answers on this store, with every read model caught up: only the event store can make it 503. */

@@ -9,14 +9,7 @@ import { WrongExpectedRevision } from '../../../src/application/ports/event-stor
 import { MAX_READ_ALL_LIMIT } from '../../../src/infrastructure/event-store/port-rules';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { describeEventStoreContract } from '../../contracts/event-store.contract';
-import {
-  expectStrictlyIncreasing,
-  newEvent,
-  newStreamId,
-  Recorder,
-  rejection,
-  times,
-} from '../../contracts/event-store.fixtures';
+import { expectStrictlyIncreasing, newEvent, newStreamId, Recorder, rejection, times } from '../../contracts/event-store.fixtures';
 
 const CHILD = join(__dirname, 'fixtures', 'sqlite-child.js');
 
@@ -154,7 +147,11 @@ describe('SqliteEventStore', () => {
 
     it('reads 1000 events by default and caps the limit', async () => {
       const store = open();
-      await store.append(newStreamId(), times(MAX_READ_ALL_LIMIT + 50, () => newEvent()), 'no_stream');
+      await store.append(
+        newStreamId(),
+        times(MAX_READ_ALL_LIMIT + 50, () => newEvent()),
+        'no_stream',
+      );
 
       expect(await store.readAll()).toHaveLength(1000);
       expect(await store.readAll({ limit: 1500 })).toHaveLength(1500);
@@ -222,9 +219,7 @@ describe('SqliteEventStore', () => {
       const streamId = newStreamId();
       await stores[0].append(streamId, [newEvent()], 'no_stream');
 
-      const outcomes = await Promise.allSettled(
-        times(20, (index) => stores[index % 2].append(streamId, [newEvent()], 0n)),
-      );
+      const outcomes = await Promise.allSettled(times(20, (index) => stores[index % 2].append(streamId, [newEvent()], 0n)));
 
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
       expect(await stores[1].readStream(streamId)).toHaveLength(2);
@@ -286,8 +281,7 @@ describe('SqliteEventStore', () => {
 });
 
 type ChildTask =
-  | { name: 'race'; streamId: string; expectedRevision: bigint }
-  | { name: 'optimistic'; streamId: string; count: number; child: number };
+  { name: 'race'; streamId: string; expectedRevision: bigint } | { name: 'optimistic'; streamId: string; count: number; child: number };
 
 /** Starts one process per task, lets them all go at once when all are ready, and returns their results. */
 async function runChildren(filename: string, tasks: readonly ChildTask[]): Promise<unknown[]> {

@@ -48,5 +48,7 @@ export class TestSmtpServer {
 }
 
 function refusal(answer: Answer): Error & { responseCode: number } {
-  return Object.assign(new Error(answer.code && answer.code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: answer.code ?? 451 });
+  return Object.assign(new Error(answer.code && answer.code >= 500 ? 'Mailbox unavailable' : 'Try again later'), {
+    responseCode: answer.code ?? 451,
+  });
 }

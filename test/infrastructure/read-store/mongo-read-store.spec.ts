@@ -23,7 +23,9 @@ if (serverUrl) {
 
     it('creates the declared indexes when a consumer registers', async () => {
       const store = await MongoReadStore.connect(serverUrl, { database });
-      await store.register('indexed', [{ name: 'indexed_docs', indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }] }]);
+      await store.register('indexed', [
+        { name: 'indexed_docs', indexes: [{ fields: [{ field: 'office' }, { field: 'start', direction: 'desc' }] }] },
+      ]);
       await store.close();
       const client = new MongoClient(serverUrl);
       try {
@@ -37,7 +39,9 @@ if (serverUrl) {
 } else {
   describe('MongoReadStore contract', () => {
     it('is not run: MONGODB_URL is not set (no MongoDB server can run on this machine)', () => {
-      console.warn('MongoReadStore contract: NOT RUN — set MONGODB_URL (a replica set, e.g. mongodb://localhost:27017/?replicaSet=rs0&directConnection=true) to run it against a real MongoDB');
+      console.warn(
+        'MongoReadStore contract: NOT RUN — set MONGODB_URL (a replica set, e.g. mongodb://localhost:27017/?replicaSet=rs0&directConnection=true) to run it against a real MongoDB',
+      );
     });
   });
 }

@@ -41,7 +41,11 @@ describe('SqliteReadStore on a file', () => {
     await store.close();
 
     const db = new Database(file, { readonly: true });
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT doc FROM "rs_indexed_docs_g1" WHERE json_extract(doc, '$.office') = ? ORDER BY json_extract(doc, '$.office'), json_extract(doc, '$.start')`).all('x') as Array<{ detail: string }>;
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT doc FROM "rs_indexed_docs_g1" WHERE json_extract(doc, '$.office') = ? ORDER BY json_extract(doc, '$.office'), json_extract(doc, '$.start')`,
+      )
+      .all('x') as Array<{ detail: string }>;
     db.close();
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX/);
   });

@@ -62,7 +62,9 @@ describe('BullMQ scheduler faults', () => {
         const recoveredAfterMs = Date.now() - killedAt;
         await waitFor(() => effects.applied.has(job.id), 'the effect', 5_000);
 
-        console.log(`worker killed mid-job: started ${started.length}× in the killed worker, re-run after ${recoveredAfterMs} ms, runs after the kill ${effects.runsOf(job.id)}`);
+        console.log(
+          `worker killed mid-job: started ${started.length}× in the killed worker, re-run after ${recoveredAfterMs} ms, runs after the kill ${effects.runsOf(job.id)}`,
+        );
         expect(started).toEqual([job.id]);
         expect(effects.runsOf(job.id)).toBe(1);
       } finally {
@@ -155,9 +157,13 @@ class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {
-      stdio: 'ignore',
-    });
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {

@@ -6,7 +6,10 @@ import { dropPrefix, REDIS_URL, requireRedis, uniquePrefix } from './redis.fixtu
 
 const clock = new SystemClock();
 
-schedulerContract('in-process (system timers)', () => new InProcessScheduler(clock, systemTimers, { attempts: CONTRACT_ATTEMPTS, backoffMs: CONTRACT_BACKOFF_MS }));
+schedulerContract(
+  'in-process (system timers)',
+  () => new InProcessScheduler(clock, systemTimers, { attempts: CONTRACT_ATTEMPTS, backoffMs: CONTRACT_BACKOFF_MS }),
+);
 
 describe('BullMQ on Redis', () => {
   const prefix = uniquePrefix();
@@ -17,6 +20,12 @@ describe('BullMQ on Redis', () => {
 
   schedulerContract(`BullMQ (${REDIS_URL})`, () => {
     queues += 1;
-    return new BullMqScheduler(clock, { url: REDIS_URL, prefix, queueName: `contract-${queues}`, attempts: CONTRACT_ATTEMPTS, backoffMs: CONTRACT_BACKOFF_MS });
+    return new BullMqScheduler(clock, {
+      url: REDIS_URL,
+      prefix,
+      queueName: `contract-${queues}`,
+      attempts: CONTRACT_ATTEMPTS,
+      backoffMs: CONTRACT_BACKOFF_MS,
+    });
   });
 });

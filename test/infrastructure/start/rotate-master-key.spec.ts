@@ -8,16 +8,28 @@ import { SqliteKeyStore } from '../../../src/infrastructure/crypto/sqlite-key-st
 import { openService } from '../../../src/infrastructure/start/start';
 import { tempDataDir } from '../../e2e/built-service';
 
-const open = (DATA_DIR: string, env: Record<string, string> = {}) => openService(loadConfig({ DATA_DIR, LOG_LEVEL: 'silent', ...env }), new SystemClock());
+const open = (DATA_DIR: string, env: Record<string, string> = {}) =>
+  openService(loadConfig({ DATA_DIR, LOG_LEVEL: 'silent', ...env }), new SystemClock());
 
 describe('A8.1: npm run rotate-master-key on an embedded installation', () => {
   it('re-wraps every key under a new master key file: the service reads its job seekers after, the old key opens nothing', async () => {
     const DATA_DIR = tempDataDir();
     const app = await open(DATA_DIR);
-    const headers = { authorization: `Bearer ${await app.get(StaffAccess).tokenFor('tanaka', 'tanaka', ['counselor'], 1, 'system:test')}`, 'content-type': 'application/json' };
+    const headers = {
+      authorization: `Bearer ${await app.get(StaffAccess).tokenFor('tanaka', 'tanaka', ['counselor'], 1, 'system:test')}`,
+      'content-type': 'application/json',
+    };
     const ids: string[] = [];
-    for (const [no, name] of [['33010-12345671', '田中 美穂'], ['33010-12345682', '高橋 翔太']]) {
-      const answer = await app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: { jobSeekerNo: no, registration: 'full', name, inPersonDifficulty: '遠方在住' } });
+    for (const [no, name] of [
+      ['33010-12345671', '田中 美穂'],
+      ['33010-12345682', '高橋 翔太'],
+    ]) {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/v1/job-seekers',
+        headers,
+        payload: { jobSeekerNo: no, registration: 'full', name, inPersonDifficulty: '遠方在住' },
+      });
       ids.push(answer.json().jobSeekerId);
     }
     await app.close();
@@ -30,7 +42,9 @@ describe('A8.1: npm run rotate-master-key on an embedded installation', () => {
     expect(said.at(-2)).toBe('rotate-master-key: done — 2 keys: 2 re-wrapped now, 0 already by an earlier run');
     expect(readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
     expect(existsSync(`${keyFile}.new`)).toBe(false);
-    expect(() => SqliteKeyStore.open(join(DATA_DIR, 'keys.sqlite'), Buffer.from(oldKey.trim(), 'base64'))).toThrow(/master key is not the one it was stored with/);
+    expect(() => SqliteKeyStore.open(join(DATA_DIR, 'keys.sqlite'), Buffer.from(oldKey.trim(), 'base64'))).toThrow(
+      /master key is not the one it was stored with/,
+    );
 
     const again = await open(DATA_DIR);
     const token = await again.get(StaffAccess).tokenFor('tanaka', 'tanaka', ['counselor'], 1, 'system:test');
@@ -40,6 +54,8 @@ describe('A8.1: npm run rotate-master-key on an embedded installation', () => {
   });
 
   it('with MASTER_KEY set, asks for NEW_MASTER_KEY instead of inventing one', async () => {
-    await expect(rotateMasterKey({ DATA_DIR: tempDataDir(), MASTER_KEY: 'A'.repeat(43) + '=' }, () => undefined)).rejects.toThrow(/set NEW_MASTER_KEY/);
+    await expect(rotateMasterKey({ DATA_DIR: tempDataDir(), MASTER_KEY: 'A'.repeat(43) + '=' }, () => undefined)).rejects.toThrow(
+      /set NEW_MASTER_KEY/,
+    );
   });
 });

@@ -66,18 +66,9 @@ import {
   type Subscription,
   WrongExpectedRevision,
 } from '../../../application/ports/event-store';
-import {
-  assertDistinctEventIds,
-  checkExpectedRevision,
-  originalAppendResult,
-  readAllLimit,
-  toError,
-} from '../port-rules';
+import { assertDistinctEventIds, checkExpectedRevision, originalAppendResult, readAllLimit, toError } from '../port-rules';
 
-export type EventStoreDbClient = Pick<
-  EventStoreDBClient,
-  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
->;
+export type EventStoreDbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 /** Port fields EventStoreDB has no place for travel in the event's metadata under these keys. */
 export const SCHEMA_VERSION_KEY = '$schemaVersion';

@@ -10,13 +10,7 @@ import type {
   StoredEvent,
   Subscription,
 } from '../../../application/ports/event-store';
-import {
-  assertDistinctEventIds,
-  checkExpectedRevision,
-  originalAppendResult,
-  readAllLimit,
-  type RecordedEventId,
-} from '../port-rules';
+import { assertDistinctEventIds, checkExpectedRevision, originalAppendResult, readAllLimit, type RecordedEventId } from '../port-rules';
 import { AppendSignal, PollingSubscription } from './polling-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -111,9 +105,7 @@ export class SqliteEventStore implements EventStore {
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
-    this.appendTransaction = this.db.transaction((streamId, events, expected) =>
-      this.appendInTransaction(streamId, events, expected),
-    );
+    this.appendTransaction = this.db.transaction((streamId, events, expected) => this.appendInTransaction(streamId, events, expected));
     this.groupTransaction = this.db.transaction((batch) => batch.map((append) => this.appendInSavepoint(append)));
   }
 
@@ -204,12 +196,12 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private appendInTransaction(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): AppendResult {
-    const original = originalAppendResult(streamId, events.map((event) => event.eventId), this.recorded(events));
+  private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
+    const original = originalAppendResult(
+      streamId,
+      events.map((event) => event.eventId),
+      this.recorded(events),
+    );
     if (original !== undefined) return original;
     const end = this.statements.streamEnd.get(streamId) as StreamEnd | undefined;
     checkExpectedRevision(streamId, expected, end?.revision);

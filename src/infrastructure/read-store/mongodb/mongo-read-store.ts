@@ -75,7 +75,11 @@ export class MongoReadStore implements ReadStore {
   }
 
   static async connect(url: string, options: MongoReadStoreOptions = {}): Promise<MongoReadStore> {
-    const client = new MongoClient(url, { writeConcern: { w: 'majority', journal: true }, readConcern: { level: 'majority' }, readPreference: 'primary' });
+    const client = new MongoClient(url, {
+      writeConcern: { w: 'majority', journal: true },
+      readConcern: { level: 'majority' },
+      readPreference: 'primary',
+    });
     try {
       await client.connect();
       return new MongoReadStore(client, client.db(options.database ?? databaseInUrl(url) ?? DEFAULT_DATABASE));
@@ -111,7 +115,9 @@ export class MongoReadStore implements ReadStore {
         if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
       }
       for (const index of c.indexes ?? []) {
-        await this.db.collection(name).createIndex(Object.fromEntries(index.fields.map((f) => [path(f.field), f.direction === 'desc' ? -1 : 1])), { unique: index.unique ?? false });
+        await this.db.collection(name).createIndex(Object.fromEntries(index.fields.map((f) => [path(f.field), f.direction === 'desc' ? -1 : 1])), {
+          unique: index.unique ?? false,
+        });
       }
     }
   }
@@ -238,21 +244,33 @@ export class MongoReadStore implements ReadStore {
     for (const left of all.filter((g) => g !== source)) await this.dropGeneration(consumer, left.generation);
     const generation = Math.max(...all.map((g) => g.generation)) + 1;
     // The _id is unique: two rebuilds racing for the same generation cannot both create it.
-    await this.generationDocs.insertOne({ _id: generationId(consumer, generation), consumer, generation, collections: source.collections, checkpoint: null });
+    await this.generationDocs.insertOne({
+      _id: generationId(consumer, generation),
+      consumer,
+      generation,
+      collections: source.collections,
+      checkpoint: null,
+    });
     await this.createCollections(source.collections, generation);
     return generation;
   }
 
   async activate(consumer: string, generation: number): Promise<void> {
-    if (!(await this.generationDocs.findOne({ _id: generationId(consumer, generation) }))) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
+    if (!(await this.generationDocs.findOne({ _id: generationId(consumer, generation) })))
+      throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
     await this.consumers.updateOne({ _id: consumer }, { $set: { active: generation } });
   }
 
   async dropGeneration(consumer: string, generation: number): Promise<void> {
-    if ((await this.active(consumer)) === generation) throw new Error(`Generation ${generation} of ${consumer} is active; activate another one first`);
+    if ((await this.active(consumer)) === generation)
+      throw new Error(`Generation ${generation} of ${consumer} is active; activate another one first`);
     const found = await this.generationDocs.findOne({ _id: generationId(consumer, generation) });
     if (!found) return;
-    for (const c of found.collections) await this.db.collection(physical(c.name, generation)).drop().catch(() => undefined);
+    for (const c of found.collections)
+      await this.db
+        .collection(physical(c.name, generation))
+        .drop()
+        .catch(() => undefined);
     await this.generationDocs.deleteOne({ _id: found._id });
   }
 
@@ -265,7 +283,11 @@ async function getIn<T>(collection: Collection<Stored>, id: string, session?: Cl
   return fromStored<T>(await collection.findOne({ _id: id }, { session }));
 }
 
-async function findIn<T extends { id: string }>(collection: Collection<Stored>, options: FindOptions, session?: ClientSession): Promise<FoundPage<T>> {
+async function findIn<T extends { id: string }>(
+  collection: Collection<Stored>,
+  options: FindOptions,
+  session?: ClientSession,
+): Promise<FoundPage<T>> {
   const limit = pageLimit(options.limit);
   const keys = sortKeys(options.orderBy);
   const filters: Filter<Stored>[] = [toFilter(options.where ?? {})];

@@ -88,15 +88,19 @@ export class SqliteReadStore implements ReadStore {
       if (owner && owner !== consumer) throw new UnknownCollection(c.name, `already owned by ${owner}`);
     }
     await this.exclusive(() => {
-      this.db.transaction(() => {
-        const row = this.db.prepare('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
-        const generation = row?.active ?? 1;
-        if (!row) this.db.prepare('INSERT INTO read_consumers (consumer, active) VALUES (?, ?)').run(consumer, generation);
-        this.db
-          .prepare('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?) ON CONFLICT (consumer, generation) DO UPDATE SET collections = excluded.collections')
-          .run(consumer, generation, JSON.stringify(collections));
-        this.createCollections(collections, generation);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          const row = this.db.prepare('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
+          const generation = row?.active ?? 1;
+          if (!row) this.db.prepare('INSERT INTO read_consumers (consumer, active) VALUES (?, ?)').run(consumer, generation);
+          this.db
+            .prepare(
+              'INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?) ON CONFLICT (consumer, generation) DO UPDATE SET collections = excluded.collections',
+            )
+            .run(consumer, generation, JSON.stringify(collections));
+          this.createCollections(collections, generation);
+        })
+        .immediate();
     });
     for (const c of collections) this.owners.set(c.name, consumer);
   }
@@ -114,7 +118,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private generations(consumer: string): Array<{ generation: number; collections: CollectionSpec[] }> {
-    const rows = this.db.prepare('SELECT generation, collections FROM read_generations WHERE consumer = ? ORDER BY generation').all(consumer) as Array<{ generation: number; collections: string }>;
+    const rows = this.db
+      .prepare('SELECT generation, collections FROM read_generations WHERE consumer = ? ORDER BY generation')
+      .all(consumer) as Array<{ generation: number; collections: string }>;
     return rows.map((r) => ({ generation: r.generation, collections: JSON.parse(r.collections) as CollectionSpec[] }));
   }
 
@@ -131,7 +137,10 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private readCheckpoint(consumer: string, generation: number): bigint | undefined {
-    const row = this.db.prepare('SELECT checkpoint FROM read_generations WHERE consumer = ? AND generation = ?').safeIntegers(true).get(consumer, generation) as { checkpoint: bigint | null } | undefined;
+    const row = this.db
+      .prepare('SELECT checkpoint FROM read_generations WHERE consumer = ? AND generation = ?')
+      .safeIntegers(true)
+      .get(consumer, generation) as { checkpoint: bigint | null } | undefined;
     return row?.checkpoint ?? undefined;
   }
 
@@ -179,7 +188,9 @@ export class SqliteReadStore implements ReadStore {
   private countIn(t: string, where: Where): number {
     const params: Param[] = [];
     const clauses = whereClauses(where, params);
-    const row = this.db.prepare(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).get(...params) as { n: number };
+    const row = this.db.prepare(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).get(...params) as {
+      n: number;
+    };
     return row.n;
   }
 
@@ -210,7 +221,9 @@ export class SqliteReadStore implements ReadStore {
       find: async <D extends { id: string }>(c: string, options: FindOptions = {}) => this.findIn<D>(own(c), options),
       count: async (c: string, where: Where = {}) => this.countIn(own(c), where),
       put: async <D extends { id: string }>(c: string, document: D) => {
-        this.db.prepare(`INSERT INTO ${own(c)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(document.id, JSON.stringify(document));
+        this.db
+          .prepare(`INSERT INTO ${own(c)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`)
+          .run(document.id, JSON.stringify(document));
       },
       update: async (c: string, id: string, changes: Record<string, unknown>) => {
         const t = own(c);
@@ -232,7 +245,9 @@ export class SqliteReadStore implements ReadStore {
       ...writer,
       checkpoint: async () => this.readCheckpoint(consumer, generation),
       setCheckpoint: async (position: bigint) => {
-        const changed = this.db.prepare('UPDATE read_generations SET checkpoint = ? WHERE consumer = ? AND generation = ?').run(position, consumer, generation).changes;
+        const changed = this.db
+          .prepare('UPDATE read_generations SET checkpoint = ? WHERE consumer = ? AND generation = ?')
+          .run(position, consumer, generation).changes;
         if (changed !== 1) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
       },
       activate: async () => {
@@ -253,33 +268,40 @@ export class SqliteReadStore implements ReadStore {
 
   createGeneration(consumer: string): Promise<number> {
     return this.exclusive(() =>
-      this.db.transaction(() => {
-        const all = this.generations(consumer);
-        const active = all.find((g) => g.generation === this.active(consumer));
-        if (!active) throw new Error(`Read-store consumer ${consumer} is not registered`);
-        for (const left of all.filter((g) => g !== active)) this.drop(consumer, left);
-        const generation = Math.max(...all.map((g) => g.generation)) + 1;
-        this.db.prepare('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?)').run(consumer, generation, JSON.stringify(active.collections));
-        this.createCollections(active.collections, generation);
-        return generation;
-      }).immediate(),
+      this.db
+        .transaction(() => {
+          const all = this.generations(consumer);
+          const active = all.find((g) => g.generation === this.active(consumer));
+          if (!active) throw new Error(`Read-store consumer ${consumer} is not registered`);
+          for (const left of all.filter((g) => g !== active)) this.drop(consumer, left);
+          const generation = Math.max(...all.map((g) => g.generation)) + 1;
+          this.db
+            .prepare('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?)')
+            .run(consumer, generation, JSON.stringify(active.collections));
+          this.createCollections(active.collections, generation);
+          return generation;
+        })
+        .immediate(),
     );
   }
 
   activate(consumer: string, generation: number): Promise<void> {
     return this.exclusive(() => {
-      if (!this.generations(consumer).some((g) => g.generation === generation)) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
+      if (!this.generations(consumer).some((g) => g.generation === generation))
+        throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
       this.db.prepare('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
     });
   }
 
   dropGeneration(consumer: string, generation: number): Promise<void> {
     return this.exclusive(() =>
-      this.db.transaction(() => {
-        if (this.active(consumer) === generation) throw new Error(`Generation ${generation} of ${consumer} is active; activate another one first`);
-        const found = this.generations(consumer).find((g) => g.generation === generation);
-        if (found) this.drop(consumer, found);
-      }).immediate(),
+      this.db
+        .transaction(() => {
+          if (this.active(consumer) === generation) throw new Error(`Generation ${generation} of ${consumer} is active; activate another one first`);
+          const found = this.generations(consumer).find((g) => g.generation === generation);
+          if (found) this.drop(consumer, found);
+        })
+        .immediate(),
     );
   }
 

@@ -107,7 +107,8 @@ export class BullMqScheduler implements Scheduler {
     );
     this.worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
     this.worker.on('failed', (job, error) => {
-      if (job && job.attemptsMade >= this.options.attempts) this.logger.error(`Job ${job.name} ${job.id} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+      if (job && job.attemptsMade >= this.options.attempts)
+        this.logger.error(`Job ${job.name} ${job.id} gave up after ${job.attemptsMade} attempts: ${error.message}`);
     });
     await this.worker.waitUntilReady();
   }

@@ -92,13 +92,16 @@ export class InProcessScheduler implements Scheduler {
   private arm(entry: Entry): void {
     if (this.closed) return;
     const wait = Math.max(0, entry.runAt - this.clock.now().getTime());
-    entry.timer = this.timers.setTimeout(() => {
-      entry.timer = undefined;
-      if (this.entries.get(entry.job.id) !== entry) return;
-      if (entry.runAt > this.clock.now().getTime()) return this.arm(entry);
-      entry.state = 'due';
-      if (this.handler) this.run(entry);
-    }, Math.min(wait, LONGEST_TIMER_MS));
+    entry.timer = this.timers.setTimeout(
+      () => {
+        entry.timer = undefined;
+        if (this.entries.get(entry.job.id) !== entry) return;
+        if (entry.runAt > this.clock.now().getTime()) return this.arm(entry);
+        entry.state = 'due';
+        if (this.handler) this.run(entry);
+      },
+      Math.min(wait, LONGEST_TIMER_MS),
+    );
   }
 
   private run(entry: Entry): void {

@@ -122,22 +122,16 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
     if (last === undefined) return failedRead(new StreamNotFoundError(undefined, streamName));
     const from = fromRevision === START ? 0n : fromRevision === END ? last.revision : fromRevision;
     const selected =
-      direction === BACKWARDS
-        ? stream.filter((record) => record.revision <= from).reverse()
-        : stream.filter((record) => record.revision >= from);
+      direction === BACKWARDS ? stream.filter((record) => record.revision <= from).reverse() : stream.filter((record) => record.revision >= from);
     const withPositions = this.options.positionsOnStreamReads ?? true;
     const read = streamingRead(selected.slice(0, Number(maxCount)).map((record) => resolved(record, withPositions)));
     return read as unknown as StreamingRead<ResolvedEvent<E>>;
   }
 
-  readAll(
-    { fromPosition = START, direction, maxCount = Number.MAX_SAFE_INTEGER }: ReadAllOptions = {},
-  ): StreamingRead<AllStreamResolvedEvent> {
+  readAll({ fromPosition = START, direction, maxCount = Number.MAX_SAFE_INTEGER }: ReadAllOptions = {}): StreamingRead<AllStreamResolvedEvent> {
     const from = fromPosition === START ? -1n : fromPosition === END ? this.nextPosition : fromPosition.commit;
     const selected =
-      direction === BACKWARDS
-        ? this.log.filter((record) => record.position < from).reverse()
-        : this.log.filter((record) => record.position >= from);
+      direction === BACKWARDS ? this.log.filter((record) => record.position < from).reverse() : this.log.filter((record) => record.position >= from);
     return streamingRead(selected.slice(0, Number(maxCount)).map((record) => resolved(record, true)));
   }
 
