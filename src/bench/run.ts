@@ -275,7 +275,10 @@ async function main(): Promise<void> {
     }
     console.log(`\nservice peak RSS: ${peakRssMb(service.pid!)} MB`);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // The service finishes what it is doing and closes its stores before its data directory goes.
+    await Promise.all(
+      children.filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))),
+    );
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -95,5 +95,20 @@ export function keyStoreContract(name: string, open: () => Promise<KeyStore> | K
       expect(new Set(results.map((key) => key.toString('hex'))).size).toBe(1);
       expect(((await keys.find(subject)) as Buffer).equals(results[0])).toBe(true);
     });
+
+    it('gives 100 subjects first used at the same moment a key each, and a destroy among them stays final', async () => {
+      const subjects = times(100, () => newSubject());
+      const erased = subjects[50];
+      await keys.destroy(erased, at);
+
+      const results = await Promise.allSettled(subjects.map((subject) => keys.keyFor(subject)));
+
+      expect(results[50]).toMatchObject({ status: 'rejected', reason: expect.any(SubjectErased) });
+      const created = results.filter((result) => result.status === 'fulfilled').map((result) => result.value.toString('hex'));
+      expect(new Set(created).size).toBe(99);
+      for (const [index, subject] of subjects.entries()) {
+        if (index !== 50) expect(((await keys.find(subject)) as Buffer).toString('hex')).toBe(created[index < 50 ? index : index - 1]);
+      }
+    });
   });
 }

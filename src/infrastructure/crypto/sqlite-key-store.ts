@@ -24,6 +24,9 @@ interface KeyRow {
 export class SqliteKeyStore implements KeyStore, MasterKeyRotation {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly createMany: (keys: ReadonlyArray<readonly [string, Buffer]>, createdAt: string) => void;
+  /** Subjects waiting for a new key, with whoever waits for it. */
+  private pendingKeys = new Map<string, Array<{ resolve: () => void; reject: (error: unknown) => void }>>();
 
   /**
    * `filename` is a database file, or ':memory:' for a private in-memory store. Refuses a master key that does not
@@ -47,6 +50,9 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotation {
       this.db.pragma('secure_delete = ON');
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
+      this.createMany = this.db.transaction((keys: ReadonlyArray<readonly [string, Buffer]>, createdAt: string) => {
+        for (const [subject, wrapped] of keys) this.statements.create.run(subject, wrapped, createdAt);
+      });
       if (verifyMasterKey) this.checkMasterKey();
     } catch (error) {
       this.db.close();
@@ -55,14 +61,46 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotation {
   }
 
   async keyFor(subject: string): Promise<Buffer> {
-    const existing = this.statements.find.get(subject) as KeyRow | undefined;
-    if (existing === undefined) {
+    let row = this.statements.find.get(subject) as KeyRow | undefined;
+    if (row === undefined) {
+      await this.createSoon(subject);
       // Two writers racing on a new subject: the first insert wins, both read the winner back.
-      this.statements.create.run(subject, this.wrap(subject, randomBytes(KEY_BYTES)), new Date().toISOString());
+      row = this.statements.find.get(subject) as KeyRow;
     }
-    const row = existing ?? (this.statements.find.get(subject) as KeyRow);
     if (row.wrapped === null) throw new SubjectErased(subject);
     return this.unwrap(subject, row.wrapped);
+  }
+
+  /**
+   * Group commit of new keys: the subjects that need a key while the event loop is busy get theirs in one
+   * transaction, so one journal cycle and its syncs (synchronous = FULL) serve them all. Nothing resolves
+   * before its key is on disk.
+   */
+  private createSoon(subject: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const first = this.pendingKeys.size === 0;
+      const waiting = this.pendingKeys.get(subject) ?? [];
+      waiting.push({ resolve, reject });
+      this.pendingKeys.set(subject, waiting);
+      if (first) setImmediate(() => this.createPending());
+    });
+  }
+
+  private createPending(): void {
+    const batch = this.pendingKeys;
+    this.pendingKeys = new Map();
+    const waiting = [...batch.values()].flat();
+    try {
+      const createdAt = new Date().toISOString();
+      this.createMany(
+        [...batch.keys()].map((subject) => [subject, this.wrap(subject, randomBytes(KEY_BYTES))] as const),
+        createdAt,
+      );
+    } catch (error) {
+      for (const { reject } of waiting) reject(error);
+      return;
+    }
+    for (const { resolve } of waiting) resolve();
   }
 
   async find(subject: string): Promise<Buffer | 'erased' | undefined> {
