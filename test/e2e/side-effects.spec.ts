@@ -4,7 +4,10 @@
  */
 import { simpleParser } from 'mailparser';
 import type { StoredEvent } from '../../src/application/ports/event-store';
+import { ReadModels } from '../../src/application/consumers/read-models';
+import { InvitationReactor } from '../../src/application/reservation/invitation.reactor';
 import { NoShowReactor } from '../../src/application/reservation/no-show.reactor';
+import { PENDING_SESSIONS_CONSUMER } from '../../src/application/side-effects/pending-sessions';
 import { SideEffects } from '../../src/application/side-effects/side-effects';
 import { SmtpMailer } from '../../src/infrastructure/mail/smtp/smtp-mailer';
 import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
@@ -20,9 +23,17 @@ describe('issue 17: side effects of a confirmation', () => {
   let ids: Awaited<ReturnType<typeof seed>>;
   const start = JST('2026-11-27', '14:00');
 
+  /** Ids of jobs the scheduler loses the first time they are scheduled, as a flushed Redis or a restart would. */
+  let lose: (id: string) => boolean = () => false;
   const open = async (dbFile?: string, clock = new TestClock()) => {
     timers = new ClockTimers(clock);
     const scheduler = new InProcessScheduler(clock, timers, { backoffMs: 60_000 });
+    const schedule = scheduler.schedule.bind(scheduler);
+    const lost = new Set<string>();
+    scheduler.schedule = async (job) => {
+      if (!lost.has(job.id) && lose(job.id)) return void lost.add(job.id);
+      return schedule(job);
+    };
     service = await startService({ dbFile, clock, sideEffects: { scheduler, mailer: new SmtpMailer(smtp.url) } });
     await service.app.get(SideEffects).started;
   };
@@ -47,6 +58,7 @@ describe('issue 17: side effects of a confirmation', () => {
   });
 
   afterEach(async () => {
+    lose = () => false;
     await service.close();
     await smtp.close();
   });
@@ -80,6 +92,37 @@ describe('issue 17: side effects of a confirmation', () => {
     expect(await types(reservationId)).toEqual(['ReservationRequested', 'SlotConfirmed', 'InvitationFailed', 'InvitationSent']);
     expect((await events(reservationId)).find((e) => e.type === 'InvitationFailed')?.data.reason).toMatch(/^SMTP 451/);
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('A6.3: an invitation whose job was lost is sent by the next minute sweep, once', async () => {
+    lose = (id) => id.startsWith('invitation-');
+    const reservationId = await confirmed();
+    await service.app.get(ReadModels).caughtUp(PENDING_SESSIONS_CONSUMER);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.received).toHaveLength(0);
+
+    timers.advanceTo(JST('2026-11-26', '10:01'));
+    await waitForEvent(events, reservationId, 'InvitationSent');
+    timers.advanceTo(JST('2026-11-26', '10:02'));
+    await service.app.get(InvitationReactor).sweep(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(smtp.received).toHaveLength(1);
+    expect((await types(reservationId)).filter((t) => t === 'InvitationSent')).toHaveLength(1);
+  });
+
+  it('A6.3: a permanent refusal (550) is recorded once and left to staff: the minute sweep does not send it again', async () => {
+    smtp.answers.push({ refuse: 'rcpt', code: 550 });
+    const reservationId = await confirmed();
+    await waitForEvent(events, reservationId, 'InvitationFailed');
+    await service.app.get(ReadModels).caughtUp(PENDING_SESSIONS_CONSUMER);
+
+    for (const minute of ['10:01', '10:02', '10:03']) timers.advanceTo(JST('2026-11-26', minute));
+    await service.app.get(InvitationReactor).sweep(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(smtp.received).toHaveLength(0);
+    expect(await types(reservationId)).toEqual(['ReservationRequested', 'SlotConfirmed', 'InvitationFailed']);
   });
 
   it('A6.5: ten minutes after the start without check-in, records SessionMissed and counts it once, even when the job runs again', async () => {

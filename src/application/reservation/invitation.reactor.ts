@@ -48,13 +48,20 @@ export class InvitationReactor implements SideEffect {
     await this.schedule({ reservationId: (event.data as SlotConfirmed['data']).reservationId, confirmationEventId: event.eventId });
   }
 
-  /** At start-up only: invitations of sessions still ahead that were never sent (a job lost with a restart). */
+  /**
+   * Invitations a lost job left unsent, for sessions still ahead. Every minute: sessions with neither
+   * InvitationSent nor InvitationFailed (a job lost with Redis or a restart). At start-up also the failed ones,
+   * whose retries the in-process scheduler forgot; a permanent refusal is not retried every minute.
+   */
   async sweep(startUp: boolean): Promise<void> {
-    if (!startUp) return;
     let after: string | undefined;
     do {
       const page = await this.readStore.find<PendingSession>(PENDING_SESSIONS, {
-        where: { invited: false, start: { gt: this.clock.now().toISOString() } },
+        where: {
+          invited: false,
+          start: { gt: this.clock.now().toISOString() },
+          ...(startUp ? {} : { invitationFailedAt: { exists: false } }),
+        },
         orderBy: [{ field: 'noShowDeadline' }],
         limit: 500,
         ...(after ? { after } : {}),

@@ -16,4 +16,6 @@ export interface PendingSession {
   /** The SlotConfirmed event, from which the invitation job's id derives. */
   confirmationEventId: string;
   invited: boolean;
+  /** The last InvitationFailed, until InvitationSent: the minute sweep leaves these to the job's retries and the to-do list. */
+  invitationFailedAt?: string;
 }

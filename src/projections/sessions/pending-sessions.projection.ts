@@ -12,7 +12,16 @@ import { assertNever } from '../../domain/shared/decider';
 @Injectable()
 export class PendingSessionsProjector implements Projector {
   readonly name = PENDING_SESSIONS_CONSUMER;
-  readonly handles = ['SlotConfirmed', 'InvitationSent', 'CheckedIn', 'ReservationCancelled', 'SessionMissed', 'SessionCompleted', 'SessionStopped'];
+  readonly handles = [
+    'SlotConfirmed',
+    'InvitationSent',
+    'InvitationFailed',
+    'CheckedIn',
+    'ReservationCancelled',
+    'SessionMissed',
+    'SessionCompleted',
+    'SessionStopped',
+  ];
   readonly collections = [{ name: PENDING_SESSIONS, indexes: [{ fields: [{ field: 'noShowDeadline' }] }] }];
 
   async apply(stored: StoredEvent, tx: ReadTransaction): Promise<void> {
@@ -34,6 +43,9 @@ export class PendingSessionsProjector implements Projector {
       case 'InvitationSent':
         await tx.update(PENDING_SESSIONS, event.data.reservationId, { invited: true });
         return;
+      case 'InvitationFailed':
+        await tx.update(PENDING_SESSIONS, event.data.reservationId, { invitationFailedAt: event.data.failedAt });
+        return;
       case 'CheckedIn':
       case 'ReservationCancelled':
       case 'SessionMissed':
@@ -42,7 +54,6 @@ export class PendingSessionsProjector implements Projector {
         await tx.delete(PENDING_SESSIONS, event.data.reservationId);
         return;
       case 'ReservationRequested':
-      case 'InvitationFailed':
       case 'InterpreterNotified':
       case 'ConfirmationAbandoned':
         return;
