@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import type { ConsumerStatus } from '../application/consumers/consumer-runtime';
 import { MESSAGE_TEMPLATES } from '../application/notifications/templates';
 import { MAILER, type Mailer } from '../application/ports/mailer';
 import { SCHEDULER, type Scheduler } from '../application/ports/scheduler';
@@ -13,6 +14,11 @@ export class SideEffectsLifecycle {
     private readonly sideEffects?: SideEffects,
     private readonly mailer?: Mailer,
   ) {}
+  /** The reactors' positions and states, for /health/ready (none when the instance runs no side effects). */
+  status(): ConsumerStatus[] {
+    return this.sideEffects?.runtime.status() ?? [];
+  }
+
   async stop(): Promise<void> {
     await this.sideEffects?.stop();
     await this.mailer?.close();

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, ReadAllOptions } from '../../src/application/ports/event-store';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../../src/infrastructure/http/http-app';
-import { startService, tempDbFile, TestClock, testPorts } from './harness';
+import { SideEffects } from '../../src/application/side-effects/side-effects';
+import { OutboxMailer } from '../../src/infrastructure/mail/outbox/outbox-mailer';
+import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
+import { seed, startService, tempDbFile, TestClock, testPorts } from './harness';
 
 /** An event store whose global reads wait for the test to open a gate: a catch-up that takes its time. */
 class SlowCatchUp implements EventStore {
@@ -29,7 +32,7 @@ const get = async (url: string, headers: Record<string, string> = {}) => {
   return { status: response.status, text, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
 };
 
-describe('health: live, ready (503 until the read models caught up, and while one is stopped), metrics', () => {
+describe('health: live, ready (503 until the read models caught up, and while one or a reactor is stopped), metrics', () => {
   it('answers /health/ready and /health 503 during catch-up, with each consumer and its lag, and 200 once caught up; /health/live 200 throughout', async () => {
     const dbFile = tempDbFile();
     const seeded = await startService({ dbFile });
@@ -105,6 +108,36 @@ describe('health: live, ready (503 until the read models caught up, and while on
       });
       expect(health.body.consumers.filter((c: { state: string }) => c.state === 'stopped')).toHaveLength(1);
       expect((await get(`${service.url}/health/live`)).status).toBe(200);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('shows each reactor with its position and lag, and answers 503 once the reactors are stopped', async () => {
+    const clock = new TestClock();
+    const service = await startService({
+      clock,
+      sideEffects: { scheduler: new InProcessScheduler(clock), mailer: new OutboxMailer(':memory:', clock) },
+    });
+    try {
+      await service.app.get(SideEffects).started;
+      await seed(service);
+      const head = String(await service.store.headPosition());
+      let health = await get(`${service.url}/health/ready`);
+      for (let i = 0; i < 500 && health.body.reactors.some((r: { position: string }) => r.position !== head); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        health = await get(`${service.url}/health/ready`);
+      }
+
+      expect(health.status).toBe(200);
+      expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['invitation', 'no-show']));
+      for (const reactor of health.body.reactors) expect(reactor).toMatchObject({ state: 'live', position: head, lag: '0', caughtUp: true });
+
+      await service.app.get(SideEffects).stop();
+      health = await get(`${service.url}/health/ready`);
+      expect(health.status).toBe(503);
+      expect(health.body.reactors.every((r: { state: string }) => r.state === 'stopped')).toBe(true);
+      expect(health.body.consumers.every((c: { state: string }) => c.state !== 'stopped')).toBe(true);
     } finally {
       await service.close();
     }

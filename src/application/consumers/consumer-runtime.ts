@@ -101,7 +101,7 @@ export class ConsumerRuntime {
     }
   }
 
-  /** Stops every consumer; resolves once none is applying anything. Idempotent. */
+  /** Stops every consumer (each then reads `stopped`); resolves once none is applying anything. Idempotent. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
@@ -110,6 +110,7 @@ export class ConsumerRuntime {
         await run.subscription?.stop();
       }
       await Promise.all([...this.runs.values()].map((run) => run.loop));
+      for (const run of this.runs.values()) run.state = 'stopped';
     })();
     return this.stopped;
   }

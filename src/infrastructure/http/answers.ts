@@ -200,22 +200,25 @@ export const accessPage = describes<Page<AccessRecord>>()(
 export const live = z.object({ status: z.literal('live') }).strict();
 
 /** /health and /health/ready: the event store's head and each consumer's position and lag (200 ready, 503 not). */
+const consumerHealth = z
+  .object({
+    name: z.string(),
+    state: z.enum(['starting', 'catching-up', 'live', 'retrying', 'stopped']),
+    position: z.string().nullable(),
+    lag: z.string().nullable().describe("positions between the consumer and the event store's head"),
+    caughtUp: z.boolean(),
+    error: z.object({ message: z.string(), position: z.string().optional(), at: z.string() }).strict().optional(),
+  })
+  .strict();
+
 export const readiness = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     eventStore: z.union([z.object({ head: z.string() }).strict(), z.object({ error: z.string() }).strict()]),
-    consumers: z.array(
-      z
-        .object({
-          name: z.string(),
-          state: z.string(),
-          position: z.string().nullable(),
-          lag: z.string().nullable().describe("positions between the consumer and the event store's head"),
-          caughtUp: z.boolean(),
-          error: z.object({ message: z.string(), position: z.string().optional(), at: z.string() }).strict().optional(),
-        })
-        .strict(),
-    ),
+    consumers: z.array(consumerHealth).describe('the read models'),
+    reactors: z
+      .array(consumerHealth)
+      .describe('the side effects (invitation, no-show, …), each from its own checkpoint; empty on an instance that runs none'),
   })
   .strict();
 

@@ -3,7 +3,9 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { EventStore } from '../../application/ports/event-store';
 import { EVENT_STORE } from '../../application/ports/tokens';
+import type { ConsumerStatus } from '../../application/consumers/consumer-runtime';
 import { ReadModels } from '../../application/consumers/read-models';
+import { SideEffectsLifecycle } from '../side-effects-providers';
 import { live, readiness } from './answers';
 import { Public } from './auth.guard';
 import { AnswerSchema, openApiSchema } from './openapi';
@@ -21,6 +23,7 @@ interface Readiness {
   status: 'ready' | 'not_ready';
   eventStore: { head: string } | { error: string };
   consumers: ConsumerHealth[];
+  reactors: ConsumerHealth[];
 }
 
 @ApiTags('operations')
@@ -29,6 +32,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
+    private readonly sideEffects: SideEffectsLifecycle,
   ) {}
 
   @Get('health/live')
@@ -43,12 +47,12 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: 200 once every read model has caught up with the event store head seen at start and none is stopped; 503 otherwise (or when the event store does not answer). Each consumer with its position and lag.',
+      'Readiness: 200 once every read model has caught up with the event store head seen at start and no read model or reactor is stopped; 503 otherwise (or when the event store does not answer). Each read model and each reactor (invitation, no-show, …) with its position and lag.',
   })
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
   @ApiResponse({
     status: 503,
-    description: 'Not ready: the event store does not answer, or a read model is behind or stopped.',
+    description: 'Not ready: the event store does not answer, a read model is behind or stopped, or a reactor is stopped.',
     schema: openApiSchema(readiness, 'output'),
   })
   ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
@@ -61,7 +65,7 @@ export class HealthController {
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
   @ApiResponse({
     status: 503,
-    description: 'Not ready: the event store does not answer, or a read model is behind or stopped.',
+    description: 'Not ready: the event store does not answer, a read model is behind or stopped, or a reactor is stopped.',
     schema: openApiSchema(readiness, 'output'),
   })
   health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
@@ -75,7 +79,7 @@ export class HealthController {
     } catch {
       head = undefined;
     }
-    const consumers = this.readModels.status().map((s): ConsumerHealth => ({
+    const health = (s: ConsumerStatus): ConsumerHealth => ({
       name: s.name,
       state: s.state,
       position: s.position === undefined ? null : String(s.position),
@@ -84,13 +88,16 @@ export class HealthController {
       ...(s.error && {
         error: { message: s.error.message, at: s.error.at, ...(s.error.position !== undefined && { position: String(s.error.position) }) },
       }),
-    }));
-    const ready = head !== undefined && this.readModels.ready();
+    });
+    const reactors = this.sideEffects.status();
+    // A reactor behind (its lag shown) does not hold readiness: its side effects are at least once and catch up.
+    const ready = head !== undefined && this.readModels.ready() && reactors.every((r) => r.state !== 'stopped');
     void reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ready' : 'not_ready',
       eventStore: head === undefined ? { error: 'The event store does not answer.' } : { head: String(head) },
-      consumers,
+      consumers: this.readModels.status().map(health),
+      reactors: reactors.map(health),
     };
   }
 }
