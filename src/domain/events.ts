@@ -24,6 +24,8 @@ export const EVENT_SCHEMA_VERSIONS: Record<EventType, number> = {
   JobSeekerRegistrationCompleted: 1,
   ConsentGiven: 1,
   NoShowCounted: 1,
+  TermsNoticeSent: 1,
+  TermsNoticeFailed: 1,
   RefusalReviewRequested: 1,
   ServiceRefused: 1,
   ServiceRefusalLifted: 1,

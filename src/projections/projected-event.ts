@@ -28,6 +28,8 @@ export const RULE_OF: Record<EventType, RuleId> = {
   JobSeekerRegistrationCompleted: 'A2.1',
   ConsentGiven: 'A2.3',
   NoShowCounted: 'A6.5',
+  TermsNoticeSent: 'A13',
+  TermsNoticeFailed: 'A13',
   RefusalReviewRequested: 'A6.5',
   ServiceRefused: 'A12.1',
   ServiceRefusalLifted: 'A12.1',

@@ -160,6 +160,50 @@ describe('A13 consent only to a published terms version', () => {
   });
 });
 
+describe('A13 the notice of a new terms version is recorded once per version', () => {
+  const at = NOW.toISOString();
+  const sent = {
+    type: 'TermsNoticeSent',
+    data: { jobSeekerId: JOB_SEEKER_ID, termsVersion: 'v2', messageId: 'terms-e1-js@madoguchi', sentAt: at },
+  } as const;
+  const notice = (outcome: { messageId: string } | { reason: string }, termsVersion = 'v2') =>
+    ({ type: 'RecordTermsNotice', termsVersion, outcome, now: NOW }) as const;
+
+  it('records the notice sent, with the Message-ID', () => {
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when(notice({ messageId: 'terms-e1-js@madoguchi' }))
+      .then([sent]);
+  });
+
+  it('records a notice refused for good, with the reason', () => {
+    jobSeeker
+      .given([jobSeekerRegistered()])
+      .when(notice({ reason: 'SMTP 550 mailbox unavailable' }))
+      .then([
+        { type: 'TermsNoticeFailed', data: { jobSeekerId: JOB_SEEKER_ID, termsVersion: 'v2', reason: 'SMTP 550 mailbox unavailable', failedAt: at } },
+      ]);
+  });
+
+  it('records nothing for a version whose notice is recorded already (a retried job, a second instance)', () => {
+    jobSeeker
+      .given([jobSeekerRegistered(), sent])
+      .when(notice({ messageId: 'terms-e1-js@madoguchi' }))
+      .then([]);
+    jobSeeker
+      .given([jobSeekerRegistered(), sent])
+      .when(notice({ reason: 'SMTP 451' }))
+      .then([]);
+  });
+
+  it('records the notice of the next version', () => {
+    jobSeeker
+      .given([jobSeekerRegistered(), sent])
+      .when(notice({ messageId: 'terms-e2-js@madoguchi' }, 'v3'))
+      .then([{ type: 'TermsNoticeSent', data: { ...sent.data, termsVersion: 'v3', messageId: 'terms-e2-js@madoguchi' } }]);
+  });
+});
+
 describe('A6.5 missed sessions count toward a refusal review', () => {
   const counted = (reservationId: string, noShowCount: number) =>
     ({ type: 'NoShowCounted', data: { jobSeekerId: JOB_SEEKER_ID, reservationId, noShowCount } }) as const;

@@ -194,6 +194,14 @@ export const ONE_OF_EACH: { [T in MadoguchiEvent['type']]: Extract<MadoguchiEven
   SessionMissed: { type: 'SessionMissed', data: { reservationId: RES, jobSeekerId: JS, counselorId: COUNSELOR, start: START, recordedAt: END } },
   NoShowCounted: { type: 'NoShowCounted', data: { jobSeekerId: JS, reservationId: RES, noShowCount: 3 } },
   RefusalReviewRequested: { type: 'RefusalReviewRequested', data: { jobSeekerId: JS, noShowCount: 3 } },
+  TermsNoticeSent: {
+    type: 'TermsNoticeSent',
+    data: { jobSeekerId: JS, termsVersion: '2027-04', messageId: 'terms-e-js@madoguchi', sentAt: '2026-11-26T01:00:00.000Z' },
+  },
+  TermsNoticeFailed: {
+    type: 'TermsNoticeFailed',
+    data: { jobSeekerId: JS, termsVersion: '2027-04', reason: 'SMTP 550 mailbox unavailable', failedAt: '2026-11-26T01:00:00.000Z' },
+  },
   ServiceRefused: { type: 'ServiceRefused', data: { jobSeekerId: JS, article: 'A6.5', reason: '3回無断欠席', refusedAt: AT } },
   ServiceRefusalLifted: { type: 'ServiceRefusalLifted', data: { jobSeekerId: JS, reason: '本人と面談', liftedAt: AT } },
   PersonalDataViewed: { type: 'PersonalDataViewed', data: { viewer: 'staff:tanaka', view: 'job-seeker', jobSeekerIds: [JS], viewedAt: AT } },

@@ -60,6 +60,10 @@ export type JobSeekerDetailsUpdated = DomainEvent<'JobSeekerDetailsUpdated', { j
 export type JobSeekerRegistrationCompleted = DomainEvent<'JobSeekerRegistrationCompleted', { jobSeekerId: string }>;
 export type ConsentGiven = DomainEvent<'ConsentGiven', { jobSeekerId: string; recordingProhibitionAcknowledged: true } & Consent>;
 export type NoShowCounted = DomainEvent<'NoShowCounted', { jobSeekerId: string; reservationId: string; noShowCount: number }>;
+/** A13: the notice of a new terms version was e-mailed to the job seeker (with the transport's Message-ID). */
+export type TermsNoticeSent = DomainEvent<'TermsNoticeSent', { jobSeekerId: string; termsVersion: string; messageId: string; sentAt: string }>;
+/** A13: the notice could not be delivered, for good (the transport's reason, without personal data). */
+export type TermsNoticeFailed = DomainEvent<'TermsNoticeFailed', { jobSeekerId: string; termsVersion: string; reason: string; failedAt: string }>;
 export type RefusalReviewRequested = DomainEvent<'RefusalReviewRequested', { jobSeekerId: string; noShowCount: number }>;
 export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }>;
 export type ServiceRefusalLifted = DomainEvent<'ServiceRefusalLifted', { jobSeekerId: string; reason: string; liftedAt: string }>;
@@ -75,6 +79,8 @@ export type JobSeekerEvent =
   | JobSeekerRegistrationCompleted
   | ConsentGiven
   | NoShowCounted
+  | TermsNoticeSent
+  | TermsNoticeFailed
   | RefusalReviewRequested
   | ServiceRefused
   | ServiceRefusalLifted
@@ -91,6 +97,8 @@ export type JobSeekerState =
       details: PersonalDetails;
       consents: Consent[];
       noShows: string[];
+      /** A13: the terms versions whose notice was recorded (sent or failed for good): each is recorded once. */
+      termsNotices: string[];
       refusal?: { article: 'A12.1' | 'A6.5'; reason: string; since: string };
       /** A8.1: when set, nothing personal can be recorded for this job seeker any more. */
       erasedAt?: string;
@@ -119,10 +127,12 @@ export type GiveConsent = {
   now: Date;
 };
 export type CountNoShow = { type: 'CountNoShow'; reservationId: string };
+/** A13: the outcome of one terms notice: the Message-ID the transport accepted, or why it refused for good. */
+export type RecordTermsNotice = { type: 'RecordTermsNotice'; termsVersion: string; outcome: { messageId: string } | { reason: string }; now: Date };
 export type RefuseService = { type: 'RefuseService'; article: 'A12.1' | 'A6.5'; reason: string; now: Date };
 export type LiftRefusal = { type: 'LiftRefusal'; reason: string; now: Date };
 export type ErasePersonalData = { type: 'ErasePersonalData'; reason: string; now: Date };
-export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RefuseService | LiftRefusal | ErasePersonalData;
+export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RecordTermsNotice | RefuseService | LiftRefusal | ErasePersonalData;
 
 type Registered = Extract<JobSeekerState, { status: 'registered' }>;
 
@@ -214,6 +224,15 @@ function countNoShow(command: CountNoShow, state: Registered): JobSeekerEvent[] 
   return events;
 }
 
+function recordTermsNotice(command: RecordTermsNotice, state: Registered): JobSeekerEvent[] {
+  if (state.termsNotices.includes(command.termsVersion)) return []; // one notice per version
+  const { jobSeekerId } = state;
+  const at = command.now.toISOString();
+  return 'messageId' in command.outcome
+    ? [{ type: 'TermsNoticeSent', data: { jobSeekerId, termsVersion: command.termsVersion, messageId: command.outcome.messageId, sentAt: at } }]
+    : [{ type: 'TermsNoticeFailed', data: { jobSeekerId, termsVersion: command.termsVersion, reason: command.outcome.reason, failedAt: at } }];
+}
+
 export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeekerState> = {
   initialState: () => ({ status: 'unknown' }),
   evolve: (state, event) => {
@@ -227,6 +246,7 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
         details: { name, email, phone, inPersonDifficulty },
         consents: [],
         noShows: [],
+        termsNotices: [],
       };
     }
     const current = registered(state);
@@ -243,6 +263,9 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
       }
       case 'NoShowCounted':
         return { ...current, noShows: [...current.noShows, event.data.reservationId] };
+      case 'TermsNoticeSent':
+      case 'TermsNoticeFailed':
+        return { ...current, termsNotices: [...current.termsNotices, event.data.termsVersion] };
       case 'RefusalReviewRequested':
         return current;
       case 'ServiceRefused':
@@ -263,6 +286,8 @@ export const jobSeekerDecider: Decider<JobSeekerCommand, JobSeekerEvent, JobSeek
         return giveConsent(command, notErased(registered(state)));
       case 'CountNoShow':
         return countNoShow(command, registered(state));
+      case 'RecordTermsNotice':
+        return recordTermsNotice(command, registered(state));
       case 'RefuseService': {
         const current = notErased(registered(state));
         if (current.refusal) {

@@ -37,6 +37,7 @@ export const PERSONAL_DATA: PersonalDataMap = {
   ReservationRequested: { personal: ['jobSeekerNo', 'name', 'email'] },
   InvitationSent: { personal: ['to'] },
   InvitationFailed: { personal: ['reason'] },
+  TermsNoticeFailed: { personal: ['reason'] },
   InterpreterNotified: { personal: ['note'] },
   CheckedIn: { personal: [], sealed: ['device.identifier'] },
   SessionStopped: { personal: ['reason'] },

@@ -36,6 +36,8 @@ const TYPES = eventTypes(
     'JobSeekerRegistrationCompleted',
     'ConsentGiven',
     'NoShowCounted',
+    'TermsNoticeSent',
+    'TermsNoticeFailed',
     'RefusalReviewRequested',
     'ServiceRefused',
     'ServiceRefusalLifted',

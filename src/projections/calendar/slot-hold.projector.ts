@@ -28,6 +28,8 @@ const TYPES = eventTypes(
     'JobSeekerRegistrationCompleted',
     'ConsentGiven',
     'NoShowCounted',
+    'TermsNoticeSent',
+    'TermsNoticeFailed',
     'RefusalReviewRequested',
     'ServiceRefused',
     'ServiceRefusalLifted',

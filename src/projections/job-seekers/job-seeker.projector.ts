@@ -51,6 +51,8 @@ const TYPES = eventTypes(
   ],
   [
     'TermsVersionPublished',
+    'TermsNoticeSent',
+    'TermsNoticeFailed',
     'OfficeOpened',
     'OfficeProfileChanged',
     'DesignatedAppChanged',

@@ -89,6 +89,8 @@ const TYPES = eventTypes(
     'JobSeekerRegistrationCompleted',
     'ConsentGiven',
     'RefusalReviewRequested',
+    'TermsNoticeSent',
+    'TermsNoticeFailed',
     'ServiceRefused',
     'ServiceRefusalLifted',
     'OfficeOpened',
