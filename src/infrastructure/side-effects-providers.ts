@@ -6,6 +6,7 @@ import { SCHEDULER, type Scheduler } from '../application/ports/scheduler';
 import { InvitationReactor } from '../application/reservation/invitation.reactor';
 import { NoShowReactor } from '../application/reservation/no-show.reactor';
 import { SideEffects } from '../application/side-effects/side-effects';
+import { TermsNoticeReactor } from '../application/terms/terms-notice.reactor';
 import { loadMessageTemplates } from './mail/templates';
 
 /** Stops the side effects before the stores close (a no-op when the instance runs none). */
@@ -32,6 +33,7 @@ export function sideEffectProviders(ports: { scheduler: Scheduler; mailer: Maile
     { provide: MESSAGE_TEMPLATES, useFactory: () => loadMessageTemplates() },
     NoShowReactor,
     InvitationReactor,
+    TermsNoticeReactor,
     SideEffects,
     {
       provide: SideEffectsLifecycle,

@@ -9,6 +9,7 @@ import { SCHEDULER, type ScheduledJob, type Scheduler } from '../ports/scheduler
 import { EVENT_STORE } from '../ports/tokens';
 import { InvitationReactor } from '../reservation/invitation.reactor';
 import { NoShowReactor } from '../reservation/no-show.reactor';
+import { TermsNoticeReactor } from '../terms/terms-notice.reactor';
 import { PENDING_SESSIONS_CONSUMER } from './pending-sessions';
 import type { SideEffect } from './side-effect';
 
@@ -37,8 +38,9 @@ export class SideEffects implements OnApplicationBootstrap {
     private readonly readModels: ReadModels,
     noShow: NoShowReactor,
     invitation: InvitationReactor,
+    termsNotice: TermsNoticeReactor,
   ) {
-    this.effects = [noShow, invitation];
+    this.effects = [noShow, invitation, termsNotice];
     this.runtime = new ConsumerRuntime(
       store,
       this.effects.map((effect) => new ReactorConsumer(effect, readStore)),

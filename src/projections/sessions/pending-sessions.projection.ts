@@ -28,13 +28,14 @@ export class PendingSessionsProjector implements Projector {
     const event = toDomainEvent(stored) as ReservationEvent;
     switch (event.type) {
       case 'SlotConfirmed': {
-        const { reservationId, jobSeekerId, start } = event.data;
+        const { reservationId, jobSeekerId, start, confirmedAt } = event.data;
         const session: PendingSession = {
           id: reservationId,
           jobSeekerId,
           start,
           noShowDeadline: noShowDeadline(new Date(start)).toISOString(),
           confirmationEventId: stored.eventId,
+          confirmedAt,
           invited: false,
         };
         await tx.put(PENDING_SESSIONS, session);
