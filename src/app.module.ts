@@ -23,6 +23,7 @@ import { ErrorFilter } from './infrastructure/http/error.filter';
 import { NoUndeclaredQuery } from './infrastructure/http/validation';
 import { JstTimesInterceptor } from './infrastructure/http/jst-times.interceptor';
 import { HealthController } from './infrastructure/http/health.controller';
+import { OutboxController } from './infrastructure/http/outbox.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
@@ -100,6 +101,7 @@ export class AppModule {
         OfficesController,
         StaffController,
         PrivacyController,
+        OutboxController,
         ...readModelControllers,
       ],
       providers: [

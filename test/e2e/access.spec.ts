@@ -60,6 +60,7 @@ const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'POST /v1/legal-requests': ['supervisor'],
   'GET /v1/audit/personal-data-views': ['auditor'],
   'GET /v1/audit/events': ['auditor'],
+  'GET /v1/outbox': COUNTER_STAFF,
   'POST /v1/staff': ['admin'],
   'GET /v1/staff': ['admin'],
   'POST /v1/staff/{staffId}/tokens': ['admin'],

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { JST, requestBody, seed, startService, TestService } from './harness';
+import { OutboxMailer } from '../../src/infrastructure/mail/outbox/outbox-mailer';
+import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
+import { JST, requestBody, seed, startService, TestClock, TestService } from './harness';
 import { documentedAnswers, OpenApiDocument, METHODS } from './openapi-check';
 
 /**
@@ -25,7 +27,9 @@ describe('the OpenAPI document', () => {
     );
 
   beforeAll(async () => {
-    service = await startService();
+    // With the embedded default's side effects, so the outbox and the reactors answer with something in them.
+    const clock = new TestClock();
+    service = await startService({ clock, sideEffects: { scheduler: new InProcessScheduler(clock), mailer: new OutboxMailer(':memory:', clock) } });
     ids = await seed(service);
     document = (await service.send('GET', '/docs-json')).body;
     expectDocumented = documentedAnswers(document);
@@ -133,6 +137,7 @@ describe('the OpenAPI document', () => {
         '/v1/job-seekers',
         '/v1/offices',
         '/v1/offices/{id}/counselors',
+        '/v1/outbox',
         '/v1/reservations',
         '/v1/staff',
       ]),
@@ -234,6 +239,13 @@ describe('the OpenAPI document', () => {
     expectDocumented('GET', '/v1/job-seekers/{id}/overview', await service.send('GET', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/overview`));
     const auditor = { authorization: `Bearer ${await service.tokenFor('kansa2', ['auditor'])}` };
     expectDocumented('GET', '/v1/audit/events', await service.send('GET', '/v1/audit/events?from=2026-11-26&to=2026-11-26', undefined, auditor));
+    let outbox = await service.send('GET', '/v1/outbox?limit=5');
+    for (let i = 0; i < 200 && outbox.body.total === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outbox = await service.send('GET', '/v1/outbox?limit=5');
+    }
+    expect(outbox.body.items).toHaveLength(1);
+    expectDocumented('GET', '/v1/outbox', outbox);
 
     expectDocumented(
       'POST',

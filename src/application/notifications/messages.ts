@@ -15,6 +15,7 @@ export interface OfficeSender {
 /** What an invitation needs, all of it in SlotConfirmed, ReservationRequested and the office profile. */
 export interface Invitation {
   reservationId: string;
+  jobSeekerId: string;
   /** The SlotConfirmed event: the invitation's Message-ID derives from it, so a retried send keeps it. */
   confirmationEventId: string;
   office: OfficeSender;
@@ -46,6 +47,7 @@ export function invitationMessage(templates: MessageTemplates, invitation: Invit
     ...rendered,
     attachments: [{ filename: 'invitation.ics', contentType: 'text/calendar; charset=UTF-8; method=PUBLISH', content: sessionCalendar(invitation) }],
     messageId: `invitation-${invitation.confirmationEventId}@madoguchi`,
+    jobSeekerId: invitation.jobSeekerId,
   };
 }
 
@@ -103,6 +105,7 @@ export function termsNoticeMessage(templates: MessageTemplates, notice: TermsNot
     to: { name: to.name, address: to.address },
     ...rendered,
     messageId: `terms-${notice.publishedEventId}-${notice.jobSeekerId}@madoguchi`,
+    jobSeekerId: notice.jobSeekerId,
   };
 }
 

@@ -32,6 +32,11 @@ export interface MailMessage {
    * retry after a crash carries the same id and the outbox keeps one copy. Unset: the adapter makes one.
    */
   messageId?: string;
+  /**
+   * A8.1: the job seeker whose personal data the message carries (name, address, session). Not a header: the
+   * outbox keeps it so that staff reading the message is recorded as a read of that person's data.
+   */
+  jobSeekerId?: string;
 }
 
 export interface SentMail {

@@ -81,6 +81,7 @@ export class InvitationReactor implements SideEffect {
     if (office.status !== 'open') throw new Error(`Office ${confirmed.officeId} of reservation ${reservationId} is unknown`);
     const message = invitationMessage(this.templates, {
       reservationId,
+      jobSeekerId: confirmed.jobSeekerId,
       confirmationEventId,
       office: { officeId: office.officeId, name: office.name, senderEmail: office.senderEmail, cancellationPhone: office.cancellationPhone },
       to: { name: requested.name, address: requested.email },

@@ -408,7 +408,7 @@ async function signInToTheDemo(app: NestFastifyApplication, log: (line: string) 
   );
   for (const line of describeToken(
     signIn,
-    `Each run of the demo prints a new one. Try GET /v1/job-seekers and GET /v1/offices/${officeId}/counselors.`,
+    `Each run of the demo prints a new one. Try GET /v1/job-seekers, GET /v1/offices/${officeId}/counselors and GET /v1/outbox (the invitations, without SMTP_URL).`,
   ))
     log(line);
   return signIn;

@@ -95,6 +95,32 @@ const pageOf = <S extends z.ZodType>(item: S) =>
     .object({ items: z.array(item), total: z.number().int().describe('items in the whole list'), offset: z.number().int(), limit: z.number().int() })
     .strict();
 
+/** GET /v1/outbox: the messages the embedded default kept instead of sending them (SMTP_URL unset). */
+export const outboxPage = z
+  .object({
+    mailer: z
+      .enum(['outbox', 'smtp', 'none'])
+      .describe("'outbox': the messages below; 'smtp': SMTP_URL is set and nothing is kept here; 'none': this instance sends no mail"),
+    items: z.array(
+      z
+        .object({
+          messageId: z.string().describe('the Message-ID (InvitationSent and TermsNoticeSent record it)'),
+          queuedAt: instant,
+          subject: z.string(),
+          from: z.string().optional(),
+          to: z.string().optional(),
+          text: z.string().optional().describe('the plain-text part, as the job seeker reads it'),
+          jobSeekerId: z.string().optional().describe('whose personal data it carries (A8.1: the read is recorded)'),
+          raw: z.string().describe('the whole message as SMTP would carry it (RFC 5322, MIME): the HTML part and the .ics attachment'),
+        })
+        .strict(),
+    ),
+    total: z.number().int().describe('messages in the whole outbox'),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  })
+  .strict();
+
 const designatedApp = z.object({ name: z.string(), termsUrl: z.string() }).strict();
 const meetingUrlPolicy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('counselor-room') }).strict(),

@@ -18,6 +18,7 @@ const office: OfficeSender = {
 };
 const invitation: Invitation = {
   reservationId: 'b1f0c6a2-5d3e-4c1b-9a57-0d2b8e4f6a11',
+  jobSeekerId: '83a0d90abf00006b1c363d4dff6034b6248cf22421f43dcd264714e1e1b2945f',
   confirmationEventId: '6f1d2c3b-aaaa-4bbb-8ccc-123456789abc',
   office,
   to: { name: '山田 花子', address: 'hanako@example.jp' },

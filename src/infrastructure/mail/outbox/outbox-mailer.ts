@@ -11,14 +11,34 @@ const SCHEMA = `
     subject    TEXT NOT NULL,
     raw        BLOB NOT NULL
   ) STRICT`;
+/** Columns added after the first outbox files were written (read by staff through the API). */
+const ADDED_COLUMNS = { sender: 'TEXT', recipient: 'TEXT', text: 'TEXT', job_seeker_id: 'TEXT' } as const;
 
 export interface OutboxEntry {
   messageId: string;
   queuedAt: string;
   subject: string;
+  /** From and To as addresses (absent in messages an older version stored). */
+  from?: string;
+  to?: string;
+  /** The plain-text part, as the job seeker reads it. */
+  text?: string;
+  /** A8.1: whose personal data the message carries. */
+  jobSeekerId?: string;
   /** The whole message as it would have gone over SMTP (RFC 5322, MIME). */
   raw: Buffer;
 }
+
+type Row = {
+  message_id: string;
+  queued_at: string;
+  subject: string;
+  sender: string | null;
+  recipient: string | null;
+  text: string | null;
+  job_seeker_id: string | null;
+  raw: Buffer;
+};
 
 /**
  * The embedded default: every message, composed exactly as SMTP would carry it, kept in a SQLite file
@@ -38,6 +58,8 @@ export class OutboxMailer implements Mailer {
     // Messages carry personal data: a deleted one is overwritten in the file.
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
+    const columns = new Set((this.db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of Object.entries(ADDED_COLUMNS)) if (!columns.has(name)) this.db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   }
 
   async send(message: MailMessage): Promise<SentMail> {
@@ -45,17 +67,40 @@ export class OutboxMailer implements Mailer {
     const raw = await new MailComposer(composed).compile().build();
     const messageId = stripAngles(composed.messageId);
     this.db
-      .prepare('INSERT INTO outbox (message_id, queued_at, subject, raw) VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING')
-      .run(messageId, this.clock.now().toISOString(), message.subject, raw);
+      .prepare(
+        `INSERT INTO outbox (message_id, queued_at, subject, sender, recipient, text, job_seeker_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (message_id) DO NOTHING`,
+      )
+      .run(
+        messageId,
+        this.clock.now().toISOString(),
+        message.subject,
+        message.from.address,
+        message.to.address,
+        message.text,
+        message.jobSeekerId ?? null,
+        raw,
+      );
     return { messageId };
   }
 
   /** Newest first. */
   list(offset = 0, limit = 50): OutboxEntry[] {
-    const rows = this.db
-      .prepare('SELECT message_id, queued_at, subject, raw FROM outbox ORDER BY queued_at DESC, rowid DESC LIMIT ? OFFSET ?')
-      .all(limit, offset) as { message_id: string; queued_at: string; subject: string; raw: Buffer }[];
-    return rows.map((row) => ({ messageId: row.message_id, queuedAt: row.queued_at, subject: row.subject, raw: row.raw }));
+    const rows = this.db.prepare('SELECT * FROM outbox ORDER BY queued_at DESC, rowid DESC LIMIT ? OFFSET ?').all(limit, offset) as Row[];
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      queuedAt: row.queued_at,
+      subject: row.subject,
+      ...(row.sender !== null && { from: row.sender }),
+      ...(row.recipient !== null && { to: row.recipient }),
+      ...(row.text !== null && { text: row.text }),
+      ...(row.job_seeker_id !== null && { jobSeekerId: row.job_seeker_id }),
+      raw: row.raw,
+    }));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
   async close(): Promise<void> {
