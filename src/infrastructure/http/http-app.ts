@@ -10,7 +10,9 @@ import { AUTHENTICATOR, Authenticator } from '../../application/ports/authentica
 import { createLogger, ServiceLogger } from '../logging/logging';
 import type { LogOptions } from '../logging/logging';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
+import { mountJobDashboard } from './job-dashboard';
 import { documentErrors } from './openapi';
+import { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -73,6 +75,8 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
       withToken: request.principal !== undefined,
     }),
   });
+  const scheduler = ports.sideEffects?.scheduler;
+  if (scheduler instanceof BullMqScheduler) await mountJobDashboard(app, scheduler, app.get<Authenticator>(AUTHENTICATOR));
   logRequests(app);
   app.enableShutdownHooks();
   setUpOpenApi(app);

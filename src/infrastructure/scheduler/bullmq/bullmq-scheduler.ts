@@ -58,6 +58,11 @@ export class BullMqScheduler implements Scheduler {
     this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));
   }
 
+  /** The queue, for the supervisors' job dashboard (Bull Board; src/infrastructure/http/job-dashboard.ts). */
+  dashboardQueue(): Queue<Data> {
+    return this.queue;
+  }
+
   async schedule(job: ScheduledJob): Promise<void> {
     assertJobId(job.id);
     const known = await this.queue.getJob(job.id);
