@@ -9,6 +9,8 @@ export class TestSmtpServer {
   readonly received: Buffer[] = [];
   /** Answers to use, one per message, before accepting everything again. */
   readonly answers: Answer[] = [];
+  /** Called with each message kept, before the server answers 250 (a test can kill the sender here). */
+  beforeAccepting: (raw: Buffer) => void = () => undefined;
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -25,7 +27,9 @@ export class TestSmtpServer {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           if (this.answers[0]?.refuse === 'data') return callback(refusal(this.answers.shift() as Answer));
-          this.received.push(Buffer.concat(chunks));
+          const raw = Buffer.concat(chunks);
+          this.received.push(raw);
+          this.beforeAccepting(raw);
           callback();
         });
       },
