@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { assertSessionSlot } from '../domain/calendar/business-calendar';
+import { describeLateness, noShowLateness } from './scheduler-lateness';
 
 const quick = process.argv.includes('--quick');
 const DURATION_S = quick ? 2 : 10;
@@ -274,6 +275,10 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nservice peak RSS: ${peakRssMb(service.pid!)} MB`);
+    // A6.5: no-show lateness through the whole service, in this process (see scheduler-lateness.ts).
+    const sessions = quick ? 20 : 200;
+    console.log('');
+    for (const adapter of ['in-process', 'BullMQ'] as const) console.log(describeLateness(await noShowLateness(adapter, sessions)));
   } finally {
     // The service finishes what it is doing and closes its stores before its data directory goes.
     await Promise.all(

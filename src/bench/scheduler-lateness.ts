@@ -1,44 +1,173 @@
 /**
- * Scheduler lateness: 200 no-show jobs due in the same instant; prints p50 / p99 / max of (run - due) per
- * adapter. BullMQ runs against REDIS_URL (default 127.0.0.1:6379) under a throw-away key prefix.
- * Run: npm run build && node dist/bench/scheduler-lateness.js
+ * No-show lateness through the whole service (A6.5): 200 confirmed sessions starting at the same instant, so
+ * 200 no-show deadlines fall due together; prints p50 / p99 / max of (SessionMissed.recordedAt − deadline)
+ * with the in-process scheduler and with BullMQ (REDIS_URL, default 127.0.0.1:6379, a throw-away key prefix).
+ *
+ * How time is moved, without faketime: the service runs in this process (`openService`, the same start as
+ * `npm start`) on a clock that is the system clock plus an offset. Phase 1, offset 0: 200 counselors, job
+ * seekers, requests and confirmations through the HTTP API for a session two business days ahead (in-process
+ * scheduler, outbox). Phase 2: the service stops; the offset moves the clock to 6 s before the deadline; the
+ * service starts again on the adapter under test, whose start-up sweep schedules the 200 no-shows (BullMQ on a
+ * fresh key prefix: the jobs of phase 1 are not in it). The clock runs at real speed from there, so timers and
+ * Redis delays are real: lateness is measured in real milliseconds.
+ * Run: npm run build && node dist/bench/scheduler-lateness.js [sessions [in-process|BullMQ]]   (also part of `npm run bench`)
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Scheduler } from '../application/ports/scheduler';
-import { SystemClock } from '../infrastructure/clock/system-clock';
-import { BullMqScheduler } from '../infrastructure/scheduler/bullmq/bullmq-scheduler';
-import { InProcessScheduler } from '../infrastructure/scheduler/in-process/in-process-scheduler';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Clock } from '../application/ports/clock';
+import type { EventStore } from '../application/ports/event-store';
+import { EVENT_STORE } from '../application/ports/tokens';
+import { SideEffects } from '../application/side-effects/side-effects';
+import { StaffAccess } from '../application/staff/staff.commands';
+import { noShowDeadline, toJst } from '../domain/calendar/business-calendar';
+import { loadConfig } from '../infrastructure/config/config';
+import { businessDaysAfter } from '../infrastructure/demo/demo';
+import { openService } from '../infrastructure/start/start';
 
-const JOBS = 200;
-const clock = new SystemClock();
+class OffsetClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
 
-async function lateness(name: string, scheduler: Scheduler): Promise<void> {
-  const late: number[] = [];
-  let done: () => void = () => undefined;
-  const all = new Promise<void>((resolve) => (done = resolve));
-  await scheduler.work(async (job) => {
-    late.push(Date.now() - job.dueAt.getTime());
-    if (late.length === JOBS) done();
+export interface Lateness {
+  adapter: string;
+  sessions: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+type Answer = Record<string, string>;
+
+async function fill(app: NestFastifyApplication, sessions: number, start: string): Promise<void> {
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const admin = (await app.get(StaffAccess).firstStart())!.token;
+  const send = async (token: string, path: string, body: unknown): Promise<Answer> => {
+    const response = await fetch(url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as Answer;
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  await send(admin, '/v1/staff', { staffId: 'bench', name: '負荷試験', roles: ['counselor', 'supervisor'] });
+  const { token } = await send(admin, '/v1/staff/bench/tokens', {});
+  await send(token, '/v1/terms-versions', { version: 'bench', effectiveFrom: toJst(new Date()).date, title: '負荷試験用規約', summary: '負荷試験' });
+  const { officeId } = await send(admin, '/v1/offices', {
+    name: 'ハローワーク負荷試験',
+    cancellationPhone: '086-222-2905',
+    senderEmail: 'online@bench.example.jp',
+    designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+    meetingUrlPolicy: { kind: 'per-session', template: 'https://meet.example.jp/j/{token}' },
   });
-  const dueAt = new Date(Date.now() + 3_000);
-  await Promise.all(Array.from({ length: JOBS }, (_, i) => scheduler.schedule({ name: 'no-show', id: `bench-${i}`, payload: { i }, dueAt })));
-  await all;
-  await scheduler.close();
-  late.sort((a, b) => a - b);
-  const at = (q: number) => late[Math.min(late.length - 1, Math.floor(q * late.length))];
-  process.stdout.write(`${name}: ${JOBS} jobs due in the same instant — lateness p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${late.at(-1)} ms\n`);
+  const consent = {
+    termsVersion: 'bench',
+    environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
+    deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
+    designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
+    recordingProhibitionAcknowledged: true,
+  };
+  const one = async (i: number) => {
+    const { counselorId } = await send(admin, `/v1/offices/${officeId}/counselors`, { name: `相談員${i}` });
+    const jobSeeker = { jobSeekerNo: `33010-${String(i).padStart(7, '0')}`, name: `負荷 試験${i}` };
+    const { jobSeekerId } = await send(token, '/v1/job-seekers', {
+      ...jobSeeker,
+      registration: 'full',
+      email: `bench${i}@example.jp`,
+      inPersonDifficulty: '遠方のため来所が難しい',
+    });
+    await send(token, `/v1/job-seekers/${jobSeekerId}/consents`, consent);
+    const { reservationId } = await send(token, '/v1/reservations', {
+      officeId,
+      ...jobSeeker,
+      email: `bench${i}@example.jp`,
+      channel: 'phone',
+      firstWish: start,
+    });
+    await send(token, `/v1/reservations/${reservationId}/confirmation`, { counselorId, start });
+  };
+  for (let i = 0; i < sessions; i += 20) await Promise.all(Array.from({ length: Math.min(20, sessions - i) }, (_, j) => one(i + j)));
 }
 
-async function main(): Promise<void> {
-  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Reads on from where the last call stopped, keeping each SessionMissed's recordedAt. */
+function missedReader(store: EventStore): () => Promise<string[]> {
+  const recorded: string[] = [];
+  let after: bigint | undefined;
+  return async () => {
+    for (;;) {
+      const events = await store.readAll({ ...(after === undefined ? {} : { after }), limit: 1_000 });
+      if (events.length === 0) return recorded;
+      for (const event of events) if (event.type === 'SessionMissed') recorded.push(String(event.data.recordedAt));
+      after = events[events.length - 1].position;
+    }
+  };
+}
+
+/** One run: fills a fresh data directory, then measures the no-shows on the given scheduler. */
+export async function noShowLateness(adapter: 'in-process' | 'BullMQ', sessions = 200): Promise<Lateness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-lateness-'));
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `madoguchi-bench-${randomUUID()}`;
-  await lateness('in-process', new InProcessScheduler(clock));
-  await lateness('BullMQ', new BullMqScheduler(clock, { url, prefix }));
-  const redis = new Redis(url);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  const clock = new OffsetClock();
+  const base = { DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000' };
+  const start = new Date(`${businessDaysAfter(toJst(new Date()).date, 2)[1]}T10:00:00+09:00`);
+  const deadline = noShowDeadline(start).getTime();
+  try {
+    const setUp = await openService(loadConfig(base), clock);
+    const filling = Date.now();
+    await fill(setUp, sessions, start.toISOString());
+    await setUp.close();
+    process.stderr.write(`${adapter}: ${sessions} sessions confirmed in ${Date.now() - filling} ms\n`);
+
+    clock.offsetMs = deadline - 6_000 - Date.now();
+    const app = await openService(loadConfig(adapter === 'BullMQ' ? { ...base, REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : base), clock);
+    try {
+      await app.get(SideEffects).started;
+      const missed = missedReader(app.get<EventStore>(EVENT_STORE));
+      let recorded = await missed();
+      for (let waited = 0; recorded.length < sessions && waited < 120_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        recorded = await missed();
+      }
+      if (recorded.length < sessions) throw new Error(`${adapter}: ${recorded.length} of ${sessions} SessionMissed after 2 minutes`);
+      const late = recorded.map((at) => Date.parse(at) - deadline).sort((a, b) => a - b);
+      const at = (q: number) => late[Math.min(late.length - 1, Math.floor(q * late.length))];
+      return { adapter, sessions, p50: at(0.5), p99: at(0.99), max: late[late.length - 1] };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (adapter === 'BullMQ') {
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  }
 }
 
-void main();
+export function describeLateness(result: Lateness): string {
+  return `${result.adapter}: ${result.sessions} sessions whose no-show deadline (A6.5) falls in the same instant — SessionMissed late by p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms`;
+}
+
+if (require.main === module) {
+  const sessions = Number(process.argv[2] ?? 200);
+  const only = process.argv[3] as 'in-process' | 'BullMQ' | undefined;
+  void (async () => {
+    for (const adapter of only ? [only] : (['in-process', 'BullMQ'] as const))
+      process.stdout.write(`${describeLateness(await noShowLateness(adapter, sessions))}\n`);
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

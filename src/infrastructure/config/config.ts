@@ -38,6 +38,11 @@ const schema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** The prefix of every Redis key of the scheduler (several deployments on one Redis each take their own). */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ . -')
+      .default('madoguchi'),
     /** Sends mail through this SMTP server, e.g. smtp://user:pass@mail.example:587. Unset: the outbox under DATA_DIR. */
     SMTP_URL: z
       .string()

@@ -46,7 +46,7 @@ function authenticator(config: Config, clock: Clock) {
 /** Issue 17: BullMQ on REDIS_URL or in-process timers; SMTP_URL or the outbox under DATA_DIR. */
 function sideEffects(config: Config, clock: Clock) {
   return {
-    scheduler: config.REDIS_URL ? new BullMqScheduler(clock, { url: config.REDIS_URL }) : new InProcessScheduler(clock),
+    scheduler: config.REDIS_URL ? new BullMqScheduler(clock, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : new InProcessScheduler(clock),
     mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new OutboxMailer(join(config.DATA_DIR, 'outbox.sqlite'), clock),
   };
 }

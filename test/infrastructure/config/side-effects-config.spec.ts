@@ -6,6 +6,7 @@ describe('configuration of the scheduler and the mailer', () => {
 
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.SMTP_URL).toBeUndefined();
+    expect(config.REDIS_PREFIX).toBe('madoguchi');
   });
 
   it('takes a Redis and an SMTP URL', () => {
@@ -13,6 +14,11 @@ describe('configuration of the scheduler and the mailer', () => {
       REDIS_URL: 'redis://localhost:6379',
       SMTP_URL: 'smtp://mail.example:587',
     });
+  });
+
+  it('takes a Redis key prefix of its own, and refuses one Redis would misread', () => {
+    expect(loadConfig({ REDIS_PREFIX: 'madoguchi-okayama' }).REDIS_PREFIX).toBe('madoguchi-okayama');
+    expect(() => loadConfig({ REDIS_PREFIX: 'a:b' })).toThrow(/REDIS_PREFIX: must be 1–64 characters/);
   });
 
   it('refuses URLs of another kind, naming the variable', () => {

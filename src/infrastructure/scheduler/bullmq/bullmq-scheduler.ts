@@ -16,6 +16,10 @@ export interface BullMqSchedulerOptions {
   backoffMs?: number;
   /** How long a completed id is remembered, so scheduling it again is a no-op. */
   keepCompletedSeconds?: number;
+  /**
+   * Jobs one worker runs at once. They wait on SQLite and Redis, not the CPU: 200 no-shows due in the same
+   * instant went through 8 at a time in 25 waves (p99 3 s late); 64 at a time, ~0.9–1.4 s (src/bench/scheduler-lateness.ts).
+   */
   concurrency?: number;
   /**
    * A worker that dies mid-job stops renewing its lock; after lockDuration a stalled-job check (every
@@ -47,7 +51,7 @@ export class BullMqScheduler implements Scheduler {
       attempts: 8,
       backoffMs: 5_000,
       keepCompletedSeconds: 7 * 24 * 3_600,
-      concurrency: 8,
+      concurrency: 64,
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       ...options,
