@@ -110,7 +110,7 @@ describe('A6.3: kill -9 of the service between the SMTP server taking the invita
     expect(sent).toHaveLength(1);
     expect(mails.map((m) => m.messageId)).toEqual([`<${String(sent[0].data.messageId)}>`, `<${String(sent[0].data.messageId)}>`]);
     expect(mails[1].text).toBe(mails[0].text);
-  });
+  }, 180_000);
 });
 
 async function eventsOf(dataDir: string, reservationId: string) {
@@ -126,7 +126,7 @@ async function typesOf(dataDir: string, reservationId: string): Promise<string[]
   return (await eventsOf(dataDir, reservationId)).map((e) => e.type);
 }
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
