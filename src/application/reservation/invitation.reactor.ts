@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { jobSeekerDecider } from '../../domain/job-seeker/job-seeker';
 import { officeDecider } from '../../domain/office/office';
 import { reservationDecider, type ReservationRequested, type SlotConfirmed } from '../../domain/reservation/reservation';
 import { deterministicUuid, type CommandContext } from '../event-sourcing/command-context';
@@ -24,7 +25,7 @@ type InvitationJob = { reservationId: string; confirmationEventId: string };
  * The claim: one job per SlotConfirmed event (`invitation-<event id>`): the same event processed twice, or by
  * two instances, schedules one job, and one worker at a time holds it (BullMQ's lock; in-process, one
  * process). The job re-reads the reservation first and sends only while it is `confirmed` (not yet invited,
- * not cancelled). A crash between the SMTP answer and InvitationSent leaves the job unfinished: it is run
+ * not cancelled) and its job seeker is not refused service (A12.1). A crash between the SMTP answer and InvitationSent leaves the job unfinished: it is run
  * again on purpose and sends once more under the same Message-ID (derived from the event), which mail
  * clients use to recognise the copy — SMTP cannot be exactly-once.
  */
@@ -69,6 +70,9 @@ export class InvitationReactor implements SideEffect {
     const { state, events } = await this.es.load(reservationDecider, stream);
     const confirmed = events.find((e) => e.eventId === confirmationEventId && e.type === 'SlotConfirmed')?.data as SlotConfirmed['data'] | undefined;
     if (state.status !== 'confirmed' || !confirmed) return; // invited already, or cancelled, missed, moved on
+    // A12.1: never invite a job seeker refused service; the refusal reactor cancels the session.
+    const jobSeeker = (await this.es.load(jobSeekerDecider, streams.jobSeeker(confirmed.jobSeekerId))).state;
+    if (jobSeeker.status === 'registered' && jobSeeker.refusal) return;
     const requested = events.find((e) => e.type === 'ReservationRequested')?.data as ReservationRequested['data'];
     const office = (await this.es.load(officeDecider, streams.office(confirmed.officeId))).state;
     if (office.status !== 'open') throw new Error(`Office ${confirmed.officeId} of reservation ${reservationId} is unknown`);
