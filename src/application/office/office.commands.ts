@@ -41,6 +41,13 @@ export class ActOnOffice extends Command<OfficeAnswer> {
   }
 }
 
+/** Where the sessions still held are known (the calendar read models): what deactivating a counselor or closing a day must not leave behind. */
+export abstract class HeldSessions {
+  abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
+  /** The office's sessions (confirmed, invited or in progress) on a JST date, earliest first. */
+  abstract ofOfficeOn(officeId: string, date: JstDate): Promise<HeldSession[]>;
+}
+
 @CommandHandler(OpenOffice)
 export class OpenOfficeHandler implements ICommandHandler<OpenOffice> {
   constructor(private readonly es: EventSourcing) {}
@@ -109,13 +116,6 @@ export class AddCounselorHandler implements ICommandHandler<AddCounselor> {
     );
     return { counselorId, ...outcomeOf(outcome) };
   }
-}
-
-/** Where the sessions still held are known (the calendar read models): what deactivating a counselor or closing a day must not leave behind. */
-export abstract class HeldSessions {
-  abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
-  /** The office's sessions (confirmed, invited or in progress) on a JST date, earliest first. */
-  abstract ofOfficeOn(officeId: string, date: JstDate): Promise<HeldSession[]>;
 }
 
 export type CounselorStep =
