@@ -70,9 +70,6 @@ export class InvitationReactor implements SideEffect {
     const { state, events } = await this.es.load(reservationDecider, stream);
     const confirmed = events.find((e) => e.eventId === confirmationEventId && e.type === 'SlotConfirmed')?.data as SlotConfirmed['data'] | undefined;
     if (state.status !== 'confirmed' || !confirmed) return; // invited already, or cancelled, missed, moved on
-    // A12.1: never invite a job seeker refused service; the refusal reactor cancels the session.
-    const jobSeeker = (await this.es.load(jobSeekerDecider, streams.jobSeeker(confirmed.jobSeekerId))).state;
-    if (jobSeeker.status === 'registered' && jobSeeker.refusal) return;
     const requested = events.find((e) => e.type === 'ReservationRequested')?.data as ReservationRequested['data'];
     const office = (await this.es.load(officeDecider, streams.office(confirmed.officeId))).state;
     if (office.status !== 'open') throw new Error(`Office ${confirmed.officeId} of reservation ${reservationId} is unknown`);
@@ -87,6 +84,9 @@ export class InvitationReactor implements SideEffect {
       designatedApp: confirmed.designatedApp,
       confirmedAt: new Date(confirmed.confirmedAt),
     });
+    // A12.1: never invite a job seeker refused service (the refusal reactor cancels the session). Checked last, with the
+    // reservation again, so that a refusal or cancellation can cross the send only while SMTP is talking.
+    if (!(await this.stillToInvite(stream, confirmed.jobSeekerId))) return;
     let messageId: string;
     try {
       ({ messageId } = await this.mailer.send(message));
@@ -109,6 +109,14 @@ export class InvitationReactor implements SideEffect {
       (_, now) => ({ type: 'RecordInvitationSent' as const, messageId, now }),
       context('invitation-sent', confirmationEventId),
     );
+  }
+
+  private async stillToInvite(stream: string, jobSeekerId: string): Promise<boolean> {
+    const [reservation, jobSeeker] = await Promise.all([
+      this.es.load(reservationDecider, stream),
+      this.es.load(jobSeekerDecider, streams.jobSeeker(jobSeekerId)),
+    ]);
+    return reservation.state.status === 'confirmed' && !(jobSeeker.state.status === 'registered' && jobSeeker.state.refusal);
   }
 
   private schedule(job: InvitationJob): Promise<void> {
