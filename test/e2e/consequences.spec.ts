@@ -234,7 +234,7 @@ describe('issue 17: consequences across boundaries', () => {
       const refused = await close('2026-12-01');
       expect(refused).toMatchObject({
         status: 422,
-        body: { rule: 'OFFICE', code: 'closure.has-sessions', details: { sessions: [{ reservationId, start: new Date(start).toISOString() }] } },
+        body: { rule: 'OFFICE', code: 'closure.has-sessions', details: { sessions: [{ reservationId, start: '2026-12-01T14:00:00.000+09:00' }] } },
       });
       expect(refused.body.message).toMatch(/2026年12月1日（火）には面談が1件あります/);
       expect((await service.store.readStream(`office-${ids.officeId}`)).map((e) => e.type)).toEqual(['OfficeOpened']);
