@@ -41,7 +41,8 @@ export class RefusalReactor implements Reactor {
   async react(event: StoredEvent): Promise<void> {
     const { jobSeekerId } = event.data as { jobSeekerId: string };
     const jobSeeker = (await this.es.load(jobSeekerDecider, streams.jobSeeker(jobSeekerId))).state;
-    if (jobSeeker.status !== 'registered' || !jobSeeker.refusal) return;
+    // A8.1: nothing personal (the refusal's reason) can be recorded for an erased job seeker any more.
+    if (jobSeeker.status !== 'registered' || !jobSeeker.refusal || jobSeeker.erasedAt) return;
     const { refusal } = jobSeeker;
     const reservationIds =
       event.type === 'ServiceRefused'
