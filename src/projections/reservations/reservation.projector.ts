@@ -166,6 +166,9 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       ],
     };
   }
+  // A6.4: a follow-up's slot is held before the follow-up is requested and confirmed in one step (and given back if
+  // that step is refused): its timeline starts at the request.
+  if (!current && (event.type === 'SlotHeld' || event.type === 'SlotReleased')) return null;
   const document = requireDocument(current, projected);
   switch (event.type) {
     case 'SlotHeld':
