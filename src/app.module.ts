@@ -28,6 +28,7 @@ import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
 import { StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
+import { EventFeeds, EventsController } from './infrastructure/http/events.controller';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
 import { AuditQueries } from './projections/audit/audit.read-model';
@@ -100,6 +101,7 @@ export class AppModule {
         OfficesController,
         StaffController,
         PrivacyController,
+        EventsController,
         ...readModelControllers,
       ],
       providers: [
@@ -125,6 +127,7 @@ export class AppModule {
         JobSeekerDirectoryProjection,
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
+        EventFeeds,
         ReservationQueries,
         JobSeekerQueries,
         JobSeekerOverviewQuery,
