@@ -10,6 +10,7 @@ import type { EventStore } from './application/ports/event-store';
 import { AUTHENTICATOR, Authenticator } from './application/ports/authenticator';
 import type { Pseudonymizer } from './application/ports/pseudonymizer';
 import { EVENT_STORE, KEY_STORE, PSEUDONYMIZER } from './application/ports/tokens';
+import { ChainIntegrity, STORED_EVENTS } from './infrastructure/event-store/chain/chain-integrity';
 import { KeyStore, PERSONAL_DATA_VAULT, PersonalDataVault } from './application/ports/key-store';
 import { ContextLoader } from './application/reservation/confirmation-context';
 import { ConfirmationRecovery } from './application/reservation/confirmation-recovery';
@@ -56,6 +57,8 @@ import { sideEffectProviders, SideEffectsLifecycle } from './infrastructure/side
 export interface Ports {
   /** Already wrapped by the encryption of personal data (see encryptPersonalData). */
   eventStore: EventStore;
+  /** The same store below the encryption: events as stored, with their hash-chain links (issue 19). */
+  storedEvents: EventStore;
   vault: PersonalDataVault;
   keyStore: KeyStore;
   clock: Clock;
@@ -106,6 +109,8 @@ export class AppModule {
       ],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
+        { provide: STORED_EVENTS, useValue: ports.storedEvents },
+        ChainIntegrity,
         { provide: CLOCK, useValue: ports.clock },
         { provide: PERSONAL_DATA_VAULT, useValue: ports.vault },
         { provide: KEY_STORE, useValue: ports.keyStore },

@@ -234,7 +234,7 @@ describe('the integration event feed (GET /v1/events, issue 19)', () => {
     execFileSync(process.execPath, [join(__dirname, '../../scripts/event-schema.js'), '--check']);
     const served = await service.send('GET', '/v1/events/schema', undefined, { authorization: `Bearer ${integration}` });
     expect(served.body).toEqual(EVENT_SCHEMA);
-    const document = await (await fetch(`${service.url}/docs-json`)).json();
+    const document: any = await (await fetch(`${service.url}/docs-json`)).json();
     expect(document.paths['/v1/events'].get.externalDocs.url).toBe('/v1/events/schema');
   }, 120_000);
 });
