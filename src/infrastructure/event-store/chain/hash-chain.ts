@@ -9,7 +9,7 @@
  * revision already pins. See the README (Tamper evidence) for what each choice does and does not detect.
  */
 import { createHash } from 'node:crypto';
-import type { EventMetadata, NewEvent, StoredEvent } from '../../../application/ports/event-store';
+import type { NewEvent, StoredEvent } from '../../../application/ports/event-store';
 
 export const CHAIN_KEY = 'chain';
 /** The `prev` of a stream's first event. */
