@@ -23,7 +23,7 @@ interface Readiness {
   status: 'ready' | 'not_ready';
   eventStore: { head: string } | { error: string };
   consumers: ConsumerHealth[];
-  chain: { status: 'unchecked' | 'intact' | 'broken'; checked: number; firstBroken?: string };
+  chain: { status: 'unchecked' | 'checking' | 'intact' | 'broken'; checked: number; firstBroken?: string };
 }
 
 @ApiTags('operations')
@@ -90,7 +90,7 @@ export class HealthController {
       }),
     }));
     const chain = this.chain.status();
-    const ready = head !== undefined && this.readModels.ready() && chain.status !== 'broken';
+    const ready = head !== undefined && this.readModels.ready() && chain.status !== 'broken' && chain.status !== 'checking';
     void reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ready' : 'not_ready',
@@ -98,7 +98,7 @@ export class HealthController {
       consumers,
       chain: {
         status: chain.status,
-        checked: chain.status === 'unchecked' ? 0 : chain.report.checked,
+        checked: chain.status === 'intact' || chain.status === 'broken' ? chain.report.checked : 0,
         ...(chain.status === 'broken' && chain.report.broken && { firstBroken: describeBreak(chain.report.broken) }),
       },
     };
