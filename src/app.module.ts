@@ -33,6 +33,7 @@ import { EventFeeds, EventsController } from './infrastructure/http/events.contr
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
 import { AuditQueries } from './projections/audit/audit.read-model';
+import { AuditReplay } from './projections/audit/replay';
 import { CalendarQueries } from './projections/calendar/calendar.read-model';
 import { JobSeekerOverviewQuery } from './projections/job-seekers/job-seeker-overview';
 import { JobSeekerQueries } from './projections/job-seekers/job-seekers.read-model';
@@ -139,6 +140,7 @@ export class AppModule {
         CalendarQueries,
         TodoQueries,
         AuditQueries,
+        AuditReplay,
         ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,

@@ -60,6 +60,7 @@ const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'POST /v1/legal-requests': ['supervisor'],
   'GET /v1/audit/personal-data-views': ['auditor'],
   'GET /v1/audit/events': ['auditor'],
+  'GET /v1/audit/replay': ['auditor'],
   'GET /v1/events': ['integration'],
   'GET /v1/events/schema': ['integration', 'auditor', 'admin'],
   'POST /v1/staff': ['admin'],
