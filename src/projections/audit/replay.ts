@@ -180,9 +180,9 @@ function replayed(event: StoredEvent): ReplayedEvent {
 /** A state as JSON: maps become objects, sets arrays, dates ISO strings. */
 function plain(state: object): Record<string, unknown> {
   return JSON.parse(
-    JSON.stringify(state, (_key, value: unknown) => {
-      if (value instanceof Map) return Object.fromEntries(value);
-      if (value instanceof Set) return [...value];
+    JSON.stringify(state, (_key, value: unknown): unknown => {
+      if (value instanceof Map) return Object.fromEntries(value as Map<string, unknown>);
+      if (value instanceof Set) return [...(value as Set<unknown>)];
       return value;
     }),
   ) as Record<string, unknown>;
