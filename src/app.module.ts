@@ -30,6 +30,9 @@ import { ReservationsController } from './infrastructure/http/reservations.contr
 import { StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
 import { EventFeeds, EventsController } from './infrastructure/http/events.controller';
+import { UsageController } from './infrastructure/http/usage.controller';
+import { UsageExports } from './application/privacy/usage-exports';
+import { UsageRecords } from './projections/reservations/usage-records';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
 import { AuditQueries } from './projections/audit/audit.read-model';
@@ -106,6 +109,7 @@ export class AppModule {
         StaffController,
         PrivacyController,
         EventsController,
+        UsageController,
         ...readModelControllers,
       ],
       providers: [
@@ -134,6 +138,8 @@ export class AppModule {
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
         EventFeeds,
+        UsageExports,
+        UsageRecords,
         ReservationQueries,
         JobSeekerQueries,
         JobSeekerOverviewQuery,

@@ -61,6 +61,7 @@ const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'GET /v1/audit/personal-data-views': ['auditor'],
   'GET /v1/audit/events': ['auditor'],
   'GET /v1/audit/replay': ['auditor'],
+  'GET /v1/usage-records': ['supervisor', 'auditor'],
   'GET /v1/events': ['integration'],
   'GET /v1/events/schema': ['integration', 'auditor', 'admin'],
   'POST /v1/staff': ['admin'],

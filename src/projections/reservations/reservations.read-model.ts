@@ -112,7 +112,7 @@ export class ReservationQueries {
   }
 }
 
-function reservationWhere(filter: ReservationFilter): Where {
+export function reservationWhere(filter: ReservationFilter): Where {
   const where: Where = {};
   if (filter.officeId) where.officeId = filter.officeId;
   if (filter.counselorId) where['slot.counselorId'] = filter.counselorId;
