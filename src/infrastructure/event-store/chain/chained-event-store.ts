@@ -44,6 +44,8 @@ const MAX_ATTEMPTS = 20;
  */
 export class ChainedEventStore implements EventStore {
   private readonly knownEnds = new Map<string, bigint>();
+  /** The last event each stream read showed: an event's hash at a revision never changes. */
+  private readonly lastRead = new Map<string, StreamEnd>();
   private readonly queues = new Map<string, QueuedAppend[]>();
   /** Where recently appended event ids went: an immediate retry under 'any' is recognised, as EventStoreDB does. */
   private readonly recentIds = new Map<string, { streamId: string; revision: bigint }>();
@@ -61,7 +63,10 @@ export class ChainedEventStore implements EventStore {
   }
 
   async readStream(streamId: string, fromRevision?: bigint): Promise<StoredEvent[]> {
-    return (await this.inner.readStream(streamId, fromRevision)).map(withoutLink);
+    const events = await this.inner.readStream(streamId, fromRevision);
+    const last = events.at(-1);
+    if (last !== undefined) this.rememberLast(streamId, last);
+    return events.map(withoutLink);
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
@@ -80,8 +85,13 @@ export class ChainedEventStore implements EventStore {
     return this.inner.close();
   }
 
-  /** The hash of the event at `revision`; GENESIS when it has none (written before the chain) or is not there (the append then fails). */
+  /**
+   * The hash of the event at `revision`; GENESIS when it has none (written before the chain) or is not there (the
+   * append then fails). A command loads its stream right before it appends: that read usually gave it already.
+   */
   private async hashAt(streamId: string, revision: bigint): Promise<string> {
+    const known = this.lastRead.get(streamId);
+    if (known?.revision === revision) return known.hash;
     const [event] = await this.inner.readStream(streamId, revision);
     return event?.revision === revision ? (linkOf(event)?.hash ?? GENESIS) : GENESIS;
   }
@@ -166,6 +176,12 @@ export class ChainedEventStore implements EventStore {
     const revision = first.revision + BigInt(events.length - 1);
     const [last] = await this.inner.readStream(streamId, revision);
     return last?.eventId === events[events.length - 1].eventId ? { nextExpectedRevision: revision, position: last.position } : undefined;
+  }
+
+  private rememberLast(streamId: string, event: StoredEvent): void {
+    this.lastRead.delete(streamId);
+    this.lastRead.set(streamId, { revision: event.revision, hash: linkOf(event)?.hash ?? GENESIS });
+    if (this.lastRead.size > KNOWN_ENDS) this.lastRead.delete(this.lastRead.keys().next().value!);
   }
 
   private remember(streamId: string, revision: bigint, events: readonly NewEvent[]): void {
