@@ -5,6 +5,8 @@ import { MAILER, type Mailer } from '../application/ports/mailer';
 import { SCHEDULER, type Scheduler } from '../application/ports/scheduler';
 import { InvitationReactor } from '../application/reservation/invitation.reactor';
 import { NoShowReactor } from '../application/reservation/no-show.reactor';
+import { RefusalReactor } from '../application/job-seeker/refusal.reactor';
+import { SlotReleaseReactor } from '../application/reservation/slot-release.reactor';
 import { SideEffects } from '../application/side-effects/side-effects';
 import { TermsNoticeReactor } from '../application/terms/terms-notice.reactor';
 import { loadMessageTemplates } from './mail/templates';
@@ -34,6 +36,8 @@ export function sideEffectProviders(ports: { scheduler: Scheduler; mailer: Maile
     NoShowReactor,
     InvitationReactor,
     TermsNoticeReactor,
+    SlotReleaseReactor,
+    RefusalReactor,
     SideEffects,
     {
       provide: SideEffectsLifecycle,

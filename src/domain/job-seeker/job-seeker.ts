@@ -65,7 +65,9 @@ export type TermsNoticeSent = DomainEvent<'TermsNoticeSent', { jobSeekerId: stri
 /** A13: the notice could not be delivered, for good (the transport's reason, without personal data). */
 export type TermsNoticeFailed = DomainEvent<'TermsNoticeFailed', { jobSeekerId: string; termsVersion: string; reason: string; failedAt: string }>;
 export type RefusalReviewRequested = DomainEvent<'RefusalReviewRequested', { jobSeekerId: string; noShowCount: number }>;
-export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }>;
+/** A12.1 (threats, abuse, use for other purposes) or A6.5 (cancelling without contact). */
+export type RefusalArticle = 'A12.1' | 'A6.5';
+export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: RefusalArticle; reason: string; refusedAt: string }>;
 export type ServiceRefusalLifted = DomainEvent<'ServiceRefusalLifted', { jobSeekerId: string; reason: string; liftedAt: string }>;
 /**
  * A8.1: the job seeker's personal data was erased (their key destroyed: crypto-shredding). `reason`
@@ -99,7 +101,7 @@ export type JobSeekerState =
       noShows: string[];
       /** A13: the terms versions whose notice was recorded (sent or failed for good): each is recorded once. */
       termsNotices: string[];
-      refusal?: { article: 'A12.1' | 'A6.5'; reason: string; since: string };
+      refusal?: { article: RefusalArticle; reason: string; since: string };
       /** A8.1: when set, nothing personal can be recorded for this job seeker any more. */
       erasedAt?: string;
     };
@@ -129,7 +131,7 @@ export type GiveConsent = {
 export type CountNoShow = { type: 'CountNoShow'; reservationId: string };
 /** A13: the outcome of one terms notice: the Message-ID the transport accepted, or why it refused for good. */
 export type RecordTermsNotice = { type: 'RecordTermsNotice'; termsVersion: string; outcome: { messageId: string } | { reason: string }; now: Date };
-export type RefuseService = { type: 'RefuseService'; article: 'A12.1' | 'A6.5'; reason: string; now: Date };
+export type RefuseService = { type: 'RefuseService'; article: RefusalArticle; reason: string; now: Date };
 export type LiftRefusal = { type: 'LiftRefusal'; reason: string; now: Date };
 export type ErasePersonalData = { type: 'ErasePersonalData'; reason: string; now: Date };
 export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RecordTermsNotice | RefuseService | LiftRefusal | ErasePersonalData;

@@ -6,6 +6,8 @@ import { EVENT_STORE } from '../../application/ports/tokens';
 import type { ConsumerStatus } from '../../application/consumers/consumer-runtime';
 import { ReadModels } from '../../application/consumers/read-models';
 import { SideEffectsLifecycle } from '../side-effects-providers';
+import { ChainIntegrity } from '../event-store/chain/chain-integrity';
+import { describeBreak } from '../event-store/chain/chain-verifier';
 import { live, readiness } from './answers';
 import { Public } from './auth.guard';
 import { AnswerSchema, openApiSchema } from './openapi';
@@ -24,6 +26,7 @@ interface Readiness {
   eventStore: { head: string } | { error: string };
   consumers: ConsumerHealth[];
   reactors: ConsumerHealth[];
+  chain: { status: 'unchecked' | 'checking' | 'intact' | 'broken'; checked: number; firstBroken?: string };
 }
 
 @ApiTags('operations')
@@ -32,6 +35,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
+    private readonly chain: ChainIntegrity,
     private readonly sideEffects: SideEffectsLifecycle,
   ) {}
 
@@ -47,7 +51,7 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: 200 once every read model has caught up with the event store head seen at start and no read model or reactor is stopped; 503 otherwise (or when the event store does not answer). Each read model and each reactor (invitation, no-show, …) with its position and lag.',
+      'Readiness: 200 once every read model has caught up with the event store head seen at start and no read model or reactor is stopped; 503 otherwise (or when the event store does not answer, or the hash chain was found broken at start-up). Each read model and each reactor (invitation, no-show, …) with its position and lag.',
   })
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
   @ApiResponse({
@@ -90,14 +94,25 @@ export class HealthController {
       }),
     });
     const reactors = this.sideEffects.status();
+    const chain = this.chain.status();
     // A reactor behind (its lag shown) does not hold readiness: its side effects are at least once and catch up.
-    const ready = head !== undefined && this.readModels.ready() && reactors.every((r) => r.state !== 'stopped');
+    const ready =
+      head !== undefined &&
+      this.readModels.ready() &&
+      reactors.every((r) => r.state !== 'stopped') &&
+      chain.status !== 'broken' &&
+      chain.status !== 'checking';
     void reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ready' : 'not_ready',
       eventStore: head === undefined ? { error: 'The event store does not answer.' } : { head: String(head) },
       consumers: this.readModels.status().map(health),
       reactors: reactors.map(health),
+      chain: {
+        status: chain.status,
+        checked: chain.status === 'intact' || chain.status === 'broken' ? chain.report.checked : 0,
+        ...(chain.status === 'broken' && chain.report.broken && { firstBroken: describeBreak(chain.report.broken) }),
+      },
     };
   }
 }
