@@ -47,4 +47,14 @@ describe('the reservation timeline: who did what, when, under which rule', () =>
     ).toEqual(['[erased]', '[erased]']);
     expect(document.timeline.at(-1)).toMatchObject({ event: 'PersonalDataErased', rule: 'A8.1', summary: '個人情報を消去' });
   });
+
+  it('A6.4: a follow-up, whose slot is held before its request is recorded, is projected from its request on', () => {
+    const history = new History()
+      .add(E.SlotHeld, { actor: 'staff:sato' })
+      .add({ ...E.ReservationRequested, data: { ...E.ReservationRequested.data, channel: 'during-session', requestedDuring: 'res-0' } })
+      .add(E.SlotConfirmed, { actor: 'staff:sato' });
+    const document = reservation(history);
+    expect(document.timeline.map((t) => t.event)).toEqual(['ReservationRequested', 'SlotConfirmed']);
+    expect(document).toMatchObject({ status: 'confirmed', requestedDuring: 'res-0', when: '2026-12-01T10:00:00+09:00' });
+  });
 });

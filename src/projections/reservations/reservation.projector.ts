@@ -164,6 +164,9 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       ],
     };
   }
+  // A6.4: a follow-up's slot is held on the counselor's day before its request is recorded (request and confirmation
+  // are one step, on the reservation's stream after the hold): there is no reservation to show it on yet.
+  if (event.type === 'SlotHeld' && !current) return null;
   const document = requireDocument(current, projected);
   switch (event.type) {
     case 'SlotHeld':
