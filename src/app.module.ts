@@ -16,7 +16,7 @@ import { ConfirmationRecovery } from './application/reservation/confirmation-rec
 import { reservationCommandHandlers } from './application/reservation/reservation.commands';
 import { SlotBooking } from './application/reservation/slot-booking';
 import { StaffAccess, staffCommandHandlers } from './application/staff/staff.commands';
-import { PublishTermsVersionHandler } from './application/terms/terms.commands';
+import { PublishTermsVersionHandler, TermsCatalogue } from './application/terms/terms.commands';
 import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authenticator';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
@@ -26,7 +26,7 @@ import { HealthController } from './infrastructure/http/health.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
-import { StaffController } from './infrastructure/http/staff.controller';
+import { SignedInController, StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
@@ -99,6 +99,7 @@ export class AppModule {
         TermsController,
         OfficesController,
         StaffController,
+        SignedInController,
         PrivacyController,
         ...readModelControllers,
       ],
@@ -131,6 +132,7 @@ export class AppModule {
         CalendarQueries,
         TodoQueries,
         AuditQueries,
+        TermsCatalogue,
         ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,
