@@ -21,4 +21,4 @@ await build({
   jsxImportSource: 'preact',
   logLevel: 'warning',
 });
-copyFileSync(join(ui, 'index.html'), join(out, 'index.html'));
+for (const file of ['index.html', 'favicon.svg']) copyFileSync(join(ui, file), join(out, file));

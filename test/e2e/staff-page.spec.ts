@@ -51,10 +51,6 @@ describe('the staff page (/ui/) in a real browser', () => {
     });
   });
 
-  afterEach(async () => {
-    console.log('DEBUG', page.url(), JSON.stringify((await service.send('GET', '/health')).body));
-  });
-
   afterAll(async () => {
     console.info(
       `axe-core on each main screen (serious + critical / all violations):\n${Object.entries(axeResults)
@@ -68,7 +64,7 @@ describe('the staff page (/ui/) in a real browser', () => {
   /** axe-core on the page as it is: no serious or critical violation. Injected over the DevTools protocol (the page's CSP allows no inline script). */
   async function expectAccessible(screen: string) {
     await page.evaluate(AXE);
-    const result = await page.evaluate(() => (window as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
+    const result = await page.evaluate<AxeResult>('axe.run()');
     const grave = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     axeResults[screen] =
       `${grave.length} / ${result.violations.length}${result.violations.length ? ` (${result.violations.map((v) => `${v.id}: ${v.impact}`).join(', ')})` : ''}`;
@@ -79,11 +75,14 @@ describe('the staff page (/ui/) in a real browser', () => {
 
   async function signIn(token: string) {
     await page.goto(`${service.url}/ui/`);
-    const signOut = page.getByRole('button', { name: /サインアウト|Sign out/ });
-    if (await signOut.isVisible()) await signOut.click();
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
     await page.getByLabel('職員トークン').fill(token);
     await page.getByLabel('職員トークン').press('Enter');
   }
+
+  /** Waits until the reservation shown has this status. */
+  const status = (label: string) => page.locator('.facts .slot', { hasText: new RegExp(`^${label}$`) }).waitFor();
 
   async function reservationsOf(status: string): Promise<Array<{ reservationId: string; name: string; when: string }>> {
     const answer = await service.send('GET', `/v1/reservations?officeId=${officeId}&status=${status}&limit=200`);
@@ -205,8 +204,8 @@ describe('the staff page (/ui/) in a real browser', () => {
     await expectAccessible('reservation (confirm)');
     await shot('reservation-confirm', true);
     await first.getByRole('button', { name: /13:00 山田 花子 で確定/ }).click();
-    await page.getByRole('status').filter({ hasText: '記録しました' }).waitFor();
-    await expect(page.locator('.facts').textContent()).resolves.toMatch(/確定枠12月1日（火） 13:00 山田 花子/);
+    await status('確定');
+    await page.locator('.facts', { hasText: '確定枠12月1日（火） 13:00 山田 花子' }).waitFor();
   });
 
   it('checks in, books a follow-up during the session (A6.4), completes', async () => {
@@ -216,7 +215,7 @@ describe('the staff page (/ui/) in a real browser', () => {
     await page.getByLabel('端末ID（アプリが示すもの、任意）').fill('device-ichiro-01');
     await page.getByRole('button', { name: '受付（チェックイン）' }).click();
     await page.getByRole('heading', { name: '次回の予約（A6.4）' }).waitFor();
-    await expect(page.locator('.facts .slot').textContent()).resolves.toBe('受付済');
+    await status('受付済');
     const followUp = page.getByRole('form', { name: '次回の予約（A6.4）' });
     await followUp.getByLabel('求職番号').fill('33010-99887766');
     await followUp.getByLabel('相談員').selectOption({ label: '山田 花子' });
@@ -225,10 +224,10 @@ describe('the staff page (/ui/) in a real browser', () => {
     await followUp.getByRole('button', { name: '予約する' }).click();
     await followUp.getByRole('link', { name: '予約を開く' }).waitFor();
     await page.getByRole('button', { name: '完了' }).click();
-    await expect(page.locator('.facts .slot').textContent(WAIT)).resolves.toBe('完了');
+    await status('完了');
     await page.getByRole('link', { name: '求職者のページ' }).click();
     await page.getByRole('heading', { name: '岡山 一郎' }).waitFor();
-    await expect(page.getByRole('heading', { name: '今後の相談' }).locator('..').textContent()).resolves.toMatch(/12月8日（火） 10:30確定/);
+    await expect(page.getByRole('heading', { name: '今後の相談' }).locator('..').textContent()).resolves.toMatch(/12月8日（火） 10:30 確定/);
   });
 
   it('cancels a confirmed session by phone and stops one in progress', async () => {
@@ -239,14 +238,14 @@ describe('the staff page (/ui/) in a real browser', () => {
     const cancel = page.getByRole('form', { name: '取消（電話）' });
     await cancel.getByLabel('理由').fill('本人から電話: 体調不良のため');
     await cancel.getByRole('button', { name: '取消（電話）' }).click();
-    await expect(page.locator('.facts .slot').textContent(WAIT)).resolves.toBe('取消');
+    await status('取消');
     service.clock.set(new Date(new Date(toStop.when).getTime() - 5 * 60_000).toISOString());
     await page.goto(`${service.url}/ui/#/reservations/${toStop.reservationId}`);
     await page.getByRole('button', { name: '受付（チェックイン）' }).click();
     const stop = page.getByRole('form', { name: '中止' });
     await stop.getByLabel('理由').fill('就職以外の目的での利用のため');
     await stop.getByRole('button', { name: '中止' }).click();
-    await expect(page.locator('.facts .slot').textContent(WAIT)).resolves.toBe('中止');
+    await status('中止');
     await expect(page.locator('.timeline').textContent()).resolves.toMatch(/A12\.1/);
   });
 
@@ -314,7 +313,7 @@ describe('the staff page (/ui/) in a real browser', () => {
     let focused = '';
     for (let i = 0; i < 10 && focused !== 'やること'; i++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      focused = await page.evaluate<string>("document.activeElement?.textContent ?? ''");
     }
     expect(focused).toBe('やること');
     await page.keyboard.press('Enter');
@@ -323,13 +322,13 @@ describe('the staff page (/ui/) in a real browser', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     // The week of the service's today (moved to 2026-12-02 by the tests above).
     await page.getByRole('heading', { name: 'Wed 2 Dec' }).waitFor();
-    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en');
+    await expect(page.evaluate<string>('document.documentElement.lang')).resolves.toBe('en');
     await expectAccessible('calendar (English)');
     await page.getByRole('button', { name: '日本語' }).click();
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.getByRole('link', { name: 'カレンダー' }).click();
     await page.getByRole('heading', { name: '12月2日（水）' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await shot('calendar-tablet');
     await page.setViewportSize({ width: 1280, height: 800 });
   });

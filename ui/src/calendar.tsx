@@ -85,6 +85,7 @@ function Legend() {
         </li>
       ))}
       <li class="slot unavailable">{t.unavailable}</li>
+      <li class="slot state-free">{t.pastDeadline}</li>
     </ul>
   );
 }
@@ -168,7 +169,8 @@ export function CalendarView({ query, pick }: { query: CalendarQuery; pick?: Pic
 function SlotCell({ slot, counselor, pick }: { slot: Slot; counselor: { counselorId: string; name: string }; pick?: Pick }) {
   const { t, lang } = useApp();
   const state = slot.state === 'confirmed' && slot.invited ? 'invited' : slot.state;
-  const label = t.state[state];
+  // Free, available, but past its A6.1 confirmation deadline (or already begun): nothing can be booked there any more.
+  const label = state === 'free' && !slot.bookable && !slot.unavailable ? t.pastDeadline : t.state[state];
   const classes = `slot state-${state}${slot.unavailable ? ' unavailable' : ''}${slot.bookable ? ' bookable' : ''}`;
   const when = formatWhen(slot.start, lang);
   return (

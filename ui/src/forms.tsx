@@ -39,17 +39,13 @@ export function Check(props: { name: string; label: string; checked: boolean; se
 export function useCommand<T>(run: () => Promise<T>, done: (answer: T) => void) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const submit = async (event?: Event) => {
+  const submit = (event?: Event) => {
     event?.preventDefault();
     setBusy(true);
     setError(undefined);
-    try {
-      done(await run());
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    run()
+      .then(done, setError)
+      .finally(() => setBusy(false));
   };
   return { error, busy, submit };
 }

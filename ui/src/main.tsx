@@ -74,14 +74,9 @@ function SignIn({ lang, toggleLang, signedIn }: { lang: Lang; toggleLang: () => 
   const t = labels[lang];
   const [value, setValue] = useState('');
   const [error, setError] = useState<unknown>();
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    try {
-      await new Api({ token: value.trim(), lang }).get<Me>('/v1/me');
-      signedIn(value.trim());
-    } catch (e) {
-      setError(e);
-    }
+    new Api({ token: value.trim(), lang }).get<Me>('/v1/me').then(() => signedIn(value.trim()), setError);
   };
   return (
     <main class="sign-in" id="main">
