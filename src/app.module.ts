@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
 import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
 import { jobSeekerCommandHandlers } from './application/job-seeker/job-seeker.commands';
+import { OpenReservations } from './application/job-seeker/refusal.reactor';
 import { HeldSessions, officeCommandHandlers } from './application/office/office.commands';
 import { CLOCK, Clock } from './application/ports/clock';
 import type { EventStore } from './application/ports/event-store';
@@ -63,7 +64,10 @@ export interface Ports {
   authenticator?: Authenticator;
   /** Durable read models; absent: a private in-memory SQLite read store (tests). */
   readStore?: ReadStore;
-  /** Invitations, no-shows (issue 17); absent: no side effects run (tests that do not need them). */
+  /**
+   * Issue 17: the reactors (invitations, no-shows, slot releases, the consequences of a refusal) and the minute sweeps
+   * (ConfirmationRecovery's too); absent: none of them runs (tests that do not need them).
+   */
   sideEffects?: { scheduler: Scheduler; mailer: Mailer };
 }
 
@@ -127,6 +131,7 @@ export class AppModule {
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
         ReservationQueries,
+        { provide: OpenReservations, useExisting: ReservationQueries },
         JobSeekerQueries,
         JobSeekerOverviewQuery,
         CalendarQueries,

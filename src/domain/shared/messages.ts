@@ -386,6 +386,18 @@ export const catalogue = {
     (p: { date: string }) => `${jstDate('ja', p.date)}はこの窓口の休業日ではありません。`,
     (p) => `${p.date} is not a closure day of this office.`,
   ),
+  'closure.has-sessions': text(
+    (p: { date: string; starts: string[] }) =>
+      `${jstDate('ja', p.date)}には面談が${p.starts.length}件あります。休業日にする前に移動するか取り消してください：${list(
+        'ja',
+        p.starts.map((s) => jstDateTime('ja', s)),
+      )}。`,
+    (p) =>
+      `${p.date} has ${p.starts.length} session(s). Move or cancel them before closing the office that day: ${list(
+        'en',
+        p.starts.map((s) => jstDateTime('en', s)),
+      )}.`,
+  ),
   'counselor.exists': text(
     (p: { counselorId: string }) => `相談員 ${p.counselorId} はすでに存在します。`,
     (p) => `Counselor ${p.counselorId} already exists.`,

@@ -127,7 +127,17 @@ export const reservationDetailSchema = z.object({
     .optional(),
   checkedInAt: jst.optional(),
   devicePseudonym: z.string().optional().describe('A7.2: the device only as a pseudonym'),
-  cancellation: z.object({ channel: z.enum(['phone', 'counter', 'staff']), at: jst, reason: z.string() }).optional(),
+  cancellation: z
+    .object({
+      channel: z.enum(['phone', 'counter', 'staff']),
+      at: jst,
+      reason: z.string(),
+      refusal: z
+        .object({ article: z.enum(['A12.1', 'A6.5']), since: jst })
+        .optional()
+        .describe('A12.1: cancelled because the job seeker was refused service; `reason` is the refusal’s'),
+    })
+    .optional(),
   erased: z.literal(true).optional(),
   timeline: z.array(timelineEntrySchema),
 });
@@ -178,6 +188,9 @@ export const todoSchema = z.object({
   failedInvitations: z.array(sessionItem.extend({ failedAt: jst, reason: z.string() })),
   awaitingCheckInToday: z.array(sessionItem),
   refusalReviews: z.array(z.object({ jobSeekerId: z.string(), name: z.string(), noShowCount: z.number(), since: jst })),
+  onClosureDays: z
+    .array(sessionItem.extend({ closure: z.string().describe('why the office is closed that day') }))
+    .describe('OFFICE: sessions on a day the office is closed (one confirmed while the day was being closed), to be moved'),
 });
 
 export const auditEntrySchema = z.object({

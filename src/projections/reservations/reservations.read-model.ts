@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReadModels } from '../../application/consumers/read-models';
+import { OpenReservations } from '../../application/job-seeker/refusal.reactor';
 import { READ_STORE, ReadStore, Where } from '../../application/ports/read-store';
 import { addDays, JstDate } from '../../domain/calendar/business-calendar';
 import { NotFound } from '../../domain/shared/errors';
@@ -59,7 +60,7 @@ export interface CursorPage<T> {
 
 /** Queries of the reservations read model; each waits until it has caught up (read-your-writes). */
 @Injectable()
-export class ReservationQueries {
+export class ReservationQueries implements OpenReservations {
   constructor(
     private readonly readModels: ReadModels,
     @Inject(READ_STORE) private readonly store: ReadStore,
@@ -93,6 +94,10 @@ export class ReservationQueries {
   async all(filter: ReservationFilter): Promise<ReservationDocument[]> {
     await this.readModels.caughtUp(reservationProjector.name);
     return findAll<ReservationDocument>(this.store, RESERVATIONS, { where: reservationWhere(filter), orderBy: [{ field: 'when' }] });
+  }
+
+  async ofJobSeeker(jobSeekerId: string): Promise<string[]> {
+    return (await this.all({ jobSeekerId, status: ['requested', 'confirmed', 'invited'] })).map((r) => r.reservationId);
   }
 
   async one(reservationId: string): Promise<ReservationDetail> {
