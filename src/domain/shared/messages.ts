@@ -689,6 +689,22 @@ export const catalogue = {
     (p: { days: number }) => `一度に指定できるのは${p.days}日までです`,
     (p) => `at most ${p.days} days at once`,
   ),
+  'input.position': text(
+    () => 'イベントの位置（0 以上の整数）を指定してください',
+    () => 'must be an event position (a whole number, 0 or more)',
+  ),
+  'input.event-types': text(
+    () => 'イベントの種類をカンマ区切りで指定してください（例：SlotConfirmed,ReservationCancelled）',
+    () => 'must be event types separated by commas, e.g. SlotConfirmed,ReservationCancelled',
+  ),
+  'input.month': text(
+    () => '月を YYYY-MM の形で指定してください',
+    () => 'must be a month, YYYY-MM',
+  ),
+  'input.replay-subject': text(
+    () => 'reservation:<ID>、job-seeker:<ID>、counselor-day:<相談員ID>:<日付> のいずれかを指定してください',
+    () => 'must be reservation:<id>, job-seeker:<id> or counselor-day:<counselor id>:<date>',
+  ),
 } satisfies Record<string, Texts<never>>;
 
 export type MessageCode = keyof typeof catalogue;

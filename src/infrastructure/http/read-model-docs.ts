@@ -209,3 +209,33 @@ export const auditEntrySchema = z.object({
   staffId: z.string().optional(),
   devicePseudonyms: z.array(z.string()).optional().describe('A7.2: pseudonyms only'),
 });
+
+const replayedEvent = z.object({
+  position: z.string(),
+  streamId: z.string(),
+  revision: z.string(),
+  at: jst,
+  event: eventType,
+  actor: z.string(),
+  commandId: z.string(),
+  correlationId: z.string(),
+  causationId: z.string(),
+  rule: ruleId,
+  data: z
+    .record(z.string(), z.unknown())
+    .describe('the event as recorded; personal values opened ([erased] once erased), device identifiers [sealed]'),
+});
+export const replaySchema = z.object({
+  subject: z.string(),
+  asOf: jst,
+  events: z.array(replayedEvent).describe('every event of the subject recorded at or before asOf, oldest first: what the state was folded from'),
+  state: z.record(z.string(), z.unknown()).describe('the state as of asOf, as the domain folds it'),
+  since: z
+    .object({
+      at: jst,
+      state: z.record(z.string(), z.unknown()),
+      events: z.array(z.string()).describe('positions of the events recorded after `since`, up to asOf'),
+      changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    })
+    .optional(),
+});

@@ -112,6 +112,7 @@ const TYPES = eventTypes(
     'StaffTokenRevoked',
     'PersonalDataViewed',
     'LegalDisclosureMade',
+    'UsageRecordsExported',
   ],
 );
 type Handled = (typeof TYPES.handles)[number];

@@ -117,7 +117,7 @@ export class ReservationQueries implements OpenReservations {
   }
 }
 
-function reservationWhere(filter: ReservationFilter): Where {
+export function reservationWhere(filter: ReservationFilter): Where {
   const where: Where = {};
   if (filter.officeId) where.officeId = filter.officeId;
   if (filter.counselorId) where['slot.counselorId'] = filter.counselorId;
