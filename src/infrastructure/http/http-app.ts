@@ -78,12 +78,9 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
       withToken: request.principal !== undefined,
     }),
   });
-<<<<<<< HEAD
   const scheduler = ports.sideEffects?.scheduler;
   if (scheduler instanceof BullMqScheduler) await mountJobDashboard(app, scheduler, app.get<Authenticator>(AUTHENTICATOR));
-=======
   await serveStaffPage(app);
->>>>>>> main
   logRequests(app);
   app.enableShutdownHooks();
   setUpOpenApi(app);
