@@ -73,6 +73,12 @@ export class ConsumerRuntime {
   private stopped?: Promise<void>;
   /** Full catch-up pages recently read, shared by the consumers (they catch up in near lockstep). */
   private readonly pages = new Map<string, Promise<StoredEvent[]>>();
+  /** The live subscription, shared by every consumer of the runtime. */
+  private feed?: LiveFeed;
+  /** Events the live subscription has delivered (each one wakes the live consumers). */
+  private wakes = 0;
+  /** Live reads in flight or just done, by the position they read after, with the wakes seen when they started. */
+  private readonly liveReads = new Map<string, { seen: number; read: Promise<StoredEvent[]> }>();
   private readonly options: Required<Omit<ConsumerRuntimeOptions, 'observer'>> & Pick<ConsumerRuntimeOptions, 'observer'>;
 
   constructor(
@@ -105,10 +111,8 @@ export class ConsumerRuntime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
-      for (const run of this.runs.values()) {
-        run.wake?.();
-        await run.subscription?.stop();
-      }
+      for (const run of this.runs.values()) run.wake?.();
+      await this.feed?.subscription.stop();
       await Promise.all([...this.runs.values()].map((run) => run.loop));
     })();
     return this.stopped;
@@ -248,22 +252,67 @@ export class ConsumerRuntime {
     return events;
   }
 
-  /** Resolves when the subscription ends: with its error, a Resync, or undefined on stop. */
+  /**
+   * Follows the log live until the runtime stops (undefined) or the runtime's subscription ends (its error).
+   * The subscription only wakes the consumers; each then reads what piled up since its checkpoint and applies
+   * it in one transaction, so a consumer that fell behind under load catches up in batches. Consumers at the
+   * same checkpoint share one read (the log is read and its personal data opened once, not once per consumer).
+   */
   private async live(run: ConsumerRun): Promise<Error | undefined> {
-    // The subscription tells that something was appended; what has piled up since the checkpoint is then
-    // read and applied in one transaction, so a consumer that fell behind under load catches up in batches.
+    const feed = this.follow(run.position);
+    while (!this.stopping) {
+      const seen = this.wakes;
+      const events = await this.livePage(run.position, seen);
+      if (events.length > 0) {
+        await this.apply(run, events);
+        continue;
+      }
+      if (feed.ended) return feed.ended;
+      await new Promise<void>((resolve) => {
+        if (this.wakes !== seen || this.stopping) resolve();
+        else feed.waiters.add(resolve);
+      });
+    }
+    return undefined;
+  }
+
+  /** The runtime's one live subscription, opened by the first consumer to go live after the last one ended. */
+  private follow(after: bigint | undefined): LiveFeed {
+    if (this.feed && !this.feed.ended) return this.feed;
+    const waiters = new Set<() => void>();
+    const wakeAll = () => {
+      for (const wake of waiters) wake();
+      waiters.clear();
+    };
     const subscription = this.store.subscribeAll(
-      async (event) => {
-        if (event.position <= (run.position ?? -1n)) return;
-        const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
-        await this.apply(run, events.length > 0 ? events : [event]);
+      () => {
+        this.wakes += 1;
+        wakeAll();
       },
-      { after: run.position },
+      { after },
     );
-    run.subscription = subscription;
-    const error = await subscription.ended;
-    run.subscription = undefined;
-    return error;
+    const feed: LiveFeed = { subscription, waiters, ended: undefined };
+    void subscription.ended.then((error) => {
+      feed.ended = error ?? new Error('the subscription ended');
+      wakeAll();
+    });
+    this.feed = feed;
+    return feed;
+  }
+
+  /**
+   * A read after `after` shared by the consumers that ask for it before the next wake. Sharing is safe only
+   * then: an event the shared read missed was appended after it started, so its wake comes after `seen`
+   * and the consumer reads again.
+   */
+  private livePage(after: bigint | undefined, seen: number): Promise<StoredEvent[]> {
+    const key = String(after ?? -1n);
+    const shared = this.liveReads.get(key);
+    if (shared?.seen === seen) return shared.read;
+    for (const [other, read] of this.liveReads) if (read.seen !== seen) this.liveReads.delete(other);
+    const read = this.store.readAll({ after, limit: this.options.batchSize });
+    this.liveReads.set(key, { seen, read });
+    return read;
   }
 
   /** Applies events read after the run's position; on a failure, isolates the event that fails. */
@@ -297,6 +346,14 @@ export class ConsumerRuntime {
   }
 }
 
+interface LiveFeed {
+  subscription: Subscription;
+  /** Live consumers waiting for the next wake. */
+  waiters: Set<() => void>;
+  /** Why the subscription ended, once it has. */
+  ended: Error | undefined;
+}
+
 class ConsumerRun {
   state: ConsumerState = 'starting';
   position: bigint | undefined;
@@ -304,7 +361,6 @@ class ConsumerRun {
   error?: ConsumerStatus['error'];
   failures = 0;
   failedAt?: bigint;
-  subscription?: Subscription;
   loop: Promise<void> = Promise.resolve();
   wake?: () => void;
   readonly handles: Set<string>;
