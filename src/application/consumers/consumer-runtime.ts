@@ -254,50 +254,73 @@ export class ConsumerRuntime {
 
   /**
    * Follows the log live until the runtime stops (undefined) or the runtime's subscription ends (its error).
-   * The subscription only wakes the consumers; each then reads what piled up since its checkpoint and applies
-   * it in one transaction, so a consumer that fell behind under load catches up in batches. Consumers at the
-   * same checkpoint share one read (the log is read and its personal data opened once, not once per consumer).
+   * The runtime's one subscription keeps the events it delivers in a tail shared by the consumers: each takes
+   * what piled up after its checkpoint from there and applies it in one transaction, so a consumer that fell
+   * behind under load catches up in batches, and the log is read and its personal data opened once, not once
+   * per consumer. A consumer whose checkpoint is not in the tail (behind it, or ahead of the subscription) reads
+   * the store instead.
    */
   private async live(run: ConsumerRun): Promise<Error | undefined> {
     const feed = this.follow(run.position);
-    while (!this.stopping) {
-      const seen = this.wakes;
-      const events = await this.livePage(run.position, seen);
-      if (events.length > 0) {
-        await this.apply(run, events);
-        continue;
+    feed.followers.add(run);
+    try {
+      while (!this.stopping) {
+        const seen = this.wakes;
+        const events = fromTail(feed, run.position, this.options.batchSize) ?? (await this.livePage(run.position, seen));
+        if (events.length > 0) {
+          await this.apply(run, events);
+          this.trim(feed);
+          continue;
+        }
+        if (feed.ended) return feed.ended;
+        await new Promise<void>((resolve) => {
+          if (this.wakes !== seen || this.stopping) resolve();
+          else feed.waiters.add(resolve);
+        });
       }
-      if (feed.ended) return feed.ended;
-      await new Promise<void>((resolve) => {
-        if (this.wakes !== seen || this.stopping) resolve();
-        else feed.waiters.add(resolve);
-      });
+      return undefined;
+    } finally {
+      feed.followers.delete(run);
     }
-    return undefined;
   }
 
   /** The runtime's one live subscription, opened by the first consumer to go live after the last one ended. */
   private follow(after: bigint | undefined): LiveFeed {
     if (this.feed && !this.feed.ended) return this.feed;
     const waiters = new Set<() => void>();
+    const tail: StoredEvent[] = [];
     const wakeAll = () => {
       for (const wake of waiters) wake();
       waiters.clear();
     };
     const subscription = this.store.subscribeAll(
-      () => {
+      (event) => {
+        tail.push(event);
         this.wakes += 1;
         wakeAll();
       },
       { after },
     );
-    const feed: LiveFeed = { subscription, waiters, ended: undefined };
+    const feed: LiveFeed = { subscription, waiters, followers: new Set(), tail, tailAfter: after ?? -1n, ended: undefined };
     void subscription.ended.then((error) => {
       feed.ended = error ?? new Error('the subscription ended');
       wakeAll();
     });
     this.feed = feed;
     return feed;
+  }
+
+  /** Drops the tail's events every live consumer has applied, and the oldest beyond its bound (those behind read the store). */
+  private trim(feed: LiveFeed): void {
+    let applied = feed.tail.length;
+    for (const run of feed.followers) {
+      const next = feed.tail.findIndex((event) => event.position > (run.position ?? -1n));
+      applied = Math.min(applied, next === -1 ? feed.tail.length : next);
+    }
+    const drop = Math.max(applied, feed.tail.length - MAX_TAIL);
+    if (drop <= 0) return;
+    feed.tailAfter = feed.tail[drop - 1].position;
+    feed.tail.splice(0, drop);
   }
 
   /**
@@ -350,8 +373,32 @@ interface LiveFeed {
   subscription: Subscription;
   /** Live consumers waiting for the next wake. */
   waiters: Set<() => void>;
+  /** Consumers following the feed. */
+  followers: Set<ConsumerRun>;
+  /** Events the subscription delivered, in order, right after `tailAfter`, until every follower has applied them. */
+  tail: StoredEvent[];
+  tailAfter: bigint;
   /** Why the subscription ended, once it has. */
   ended: Error | undefined;
+}
+
+/** Live events kept for consumers that have not applied them yet; beyond this, the slowest read the store. */
+const MAX_TAIL = 5000;
+
+/** The events of the tail after `after` (at most `limit`); undefined when `after` is not in the tail. */
+function fromTail(feed: LiveFeed, after: bigint | undefined, limit: number): StoredEvent[] | undefined {
+  const cursor = after ?? -1n;
+  if (cursor === feed.tailAfter) return feed.tail.slice(0, limit);
+  let low = 0;
+  let high = feed.tail.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const position = feed.tail[middle].position;
+    if (position === cursor) return feed.tail.slice(middle + 1, middle + 1 + limit);
+    if (position < cursor) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
 }
 
 class ConsumerRun {
