@@ -112,7 +112,7 @@ export class ConsumerRuntime {
     this.stopped ??= (async () => {
       this.stopping = true;
       for (const run of this.runs.values()) run.wake?.();
-      await this.feed?.subscription.stop();
+      await this.feed?.subscription?.stop();
       await Promise.all([...this.runs.values()].map((run) => run.loop));
     })();
     return this.stopped;
@@ -134,13 +134,16 @@ export class ConsumerRuntime {
     return [...this.runs.values()].every((run) => run.caughtUp && run.state !== 'stopped');
   }
 
-  /** Read-your-writes: resolves once the consumer has applied everything appended before this call. */
+  /**
+   * Read-your-writes: resolves once the consumer has applied everything appended before this call that it
+   * handles (the events it does not handle leave its read model as it is, so it need not wait for them).
+   */
   async caughtUp(name: string): Promise<void> {
     const run = this.runs.get(name);
     if (!run) throw new Error(`No consumer named ${name}`);
     if (run.state === 'stopped') throw new ReadModelUnavailable(name, run.error?.message ?? 'stopped');
     const head = await this.store.headPosition();
-    if ((run.position ?? -1n) >= head) return;
+    if (this.upToDate(run, head)) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         run.waiters.delete(waiter);
@@ -149,6 +152,34 @@ export class ConsumerRuntime {
       const waiter = { position: head, resolve: () => (clearTimeout(timer), resolve()), reject: (e: Error) => (clearTimeout(timer), reject(e)) };
       run.waiters.add(waiter);
     });
+  }
+
+  /**
+   * Whether the consumer has applied every event it handles up to `position`: it has applied up to there, or the
+   * live subscription has delivered up to there, from no later than the consumer's checkpoint, and nothing the
+   * consumer handles after its checkpoint.
+   */
+  private upToDate(run: ConsumerRun, position: bigint): boolean {
+    const applied = run.position ?? -1n;
+    if (applied >= position) return true;
+    const feed = this.feed;
+    return (
+      feed !== undefined &&
+      feed.ended === undefined &&
+      feed.delivered >= position &&
+      applied >= feed.start &&
+      (feed.lastHandled.get(run) ?? -1n) <= applied
+    );
+  }
+
+  /** Resolves the reads waiting for the consumer that it is up to date for. */
+  private settle(run: ConsumerRun): void {
+    for (const waiter of run.waiters) {
+      if (this.upToDate(run, waiter.position)) {
+        waiter.resolve();
+        run.waiters.delete(waiter);
+      }
+    }
   }
 
   private async loop(run: ConsumerRun): Promise<void> {
@@ -287,26 +318,31 @@ export class ConsumerRuntime {
   /** The runtime's one live subscription, opened by the first consumer to go live after the last one ended. */
   private follow(after: bigint | undefined): LiveFeed {
     if (this.feed && !this.feed.ended) return this.feed;
-    const waiters = new Set<() => void>();
-    const tail: StoredEvent[] = [];
+    const start = after ?? -1n;
+    const feed: LiveFeed = { waiters: new Set(), followers: new Set(), tail: [], tailAfter: start, start, delivered: start, lastHandled: new Map() };
     const wakeAll = () => {
-      for (const wake of waiters) wake();
-      waiters.clear();
+      for (const wake of feed.waiters) wake();
+      feed.waiters.clear();
     };
-    const subscription = this.store.subscribeAll(
+    this.feed = feed;
+    feed.subscription = this.store.subscribeAll(
       (event) => {
-        tail.push(event);
+        feed.tail.push(event);
+        if (feed.tail.length > MAX_TAIL) this.trim(feed);
+        feed.delivered = event.position;
+        for (const run of this.runs.values()) {
+          if (run.handles.has(event.type)) feed.lastHandled.set(run, event.position);
+          if (run.waiters.size > 0) this.settle(run);
+        }
         this.wakes += 1;
         wakeAll();
       },
       { after },
     );
-    const feed: LiveFeed = { subscription, waiters, followers: new Set(), tail, tailAfter: after ?? -1n, ended: undefined };
-    void subscription.ended.then((error) => {
+    void feed.subscription.ended.then((error) => {
       feed.ended = error ?? new Error('the subscription ended');
       wakeAll();
     });
-    this.feed = feed;
     return feed;
   }
 
@@ -356,12 +392,7 @@ export class ConsumerRuntime {
     run.position = result.checkpoint;
     this.options.observer?.applied(run.consumer.name, events, result.checkpoint);
     if (run.position >= this.headAtStart) run.caughtUp = true;
-    for (const waiter of run.waiters) {
-      if (waiter.position <= run.position) {
-        waiter.resolve();
-        run.waiters.delete(waiter);
-      }
-    }
+    this.settle(run);
   }
 
   private batch(run: ConsumerRun, after: bigint | undefined, events: StoredEvent[]): Batch {
@@ -370,7 +401,8 @@ export class ConsumerRuntime {
 }
 
 interface LiveFeed {
-  subscription: Subscription;
+  /** Set right after the feed: the subscription may deliver before subscribeAll returns. */
+  subscription?: Subscription;
   /** Live consumers waiting for the next wake. */
   waiters: Set<() => void>;
   /** Consumers following the feed. */
@@ -378,8 +410,14 @@ interface LiveFeed {
   /** Events the subscription delivered, in order, right after `tailAfter`, until every follower has applied them. */
   tail: StoredEvent[];
   tailAfter: bigint;
+  /** The subscription delivers the events after this position... */
+  start: bigint;
+  /** ...up to this one so far. */
+  delivered: bigint;
+  /** Per consumer, the last event delivered of a type it handles. */
+  lastHandled: Map<ConsumerRun, bigint>;
   /** Why the subscription ended, once it has. */
-  ended: Error | undefined;
+  ended?: Error;
 }
 
 /** Live events kept for consumers that have not applied them yet; beyond this, the slowest read the store. */
