@@ -50,6 +50,8 @@ describe('read models and their queries', () => {
     expect(holiday).toMatchObject({ counselorId, from: '2026-11-23', to: '2026-11-23' });
     expect(holiday.days[0].closed).toContain('勤労感謝の日');
     expect(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-29`)).days[0].closed).toContain('12月29日〜1月3日');
+    const english = ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-29`, undefined, { 'accept-language': 'en' }));
+    expect(english.days[0].closed).toBe('2026-12-29 falls in the year-end closure (12/29 – 1/3)');
     // A6.1: the day itself is too late to confirm.
     service.clock.set('2026-12-01T00:55:00Z');
     expect(slotAt(ok(await service.send('GET', `/v1/offices/${officeId}/calendar?date=2026-12-01`)).days[0], '10:30')).toMatchObject({

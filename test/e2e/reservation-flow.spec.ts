@@ -166,7 +166,7 @@ describe('the reservation flow over HTTP', () => {
     const refused = await service.send('POST', `/v1/counselors/${ids.counselorIds[0]}/deactivate`, { reason: '異動' });
     expect(refused).toMatchObject({
       status: 422,
-      body: { rule: 'COUNSELOR', details: { sessions: [{ reservationId, start: '2026-12-01T01:00:00.000Z' }] } },
+      body: { rule: 'COUNSELOR', details: { sessions: [{ reservationId, start: '2026-12-01T10:00:00.000+09:00' }] } },
     });
     await service.send('POST', `/v1/reservations/${reservationId}/cancellation`, { channel: 'staff', reason: '担当変更' });
     expect((await service.send('POST', `/v1/counselors/${ids.counselorIds[0]}/deactivate`, { reason: '異動' })).body.appended).toEqual([

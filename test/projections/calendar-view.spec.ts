@@ -19,7 +19,10 @@ const E = {
   SlotHeld: { ...ONE_OF_EACH.SlotHeld, data: { ...ONE_OF_EACH.SlotHeld.data, holdId: ONE_OF_EACH.SlotConfirmed.data.holdId } },
 };
 
-function day(history: History, options: { date?: string; counselor?: Counselor; closures?: Map<string, string>; now?: Date } = {}) {
+function day(
+  history: History,
+  options: { date?: string; counselor?: Counselor; closures?: Map<string, string>; now?: Date; language?: 'ja' | 'en' } = {},
+) {
   const reservations = [...project(reservationProjector, history.events).values()] as ReservationDocument[];
   const holds = [...project(slotHoldProjector, history.events).values()] as SlotHoldDocument[];
   return calendarDay({
@@ -29,6 +32,7 @@ function day(history: History, options: { date?: string; counselor?: Counselor; 
     reservations,
     holds,
     now: options.now ?? NOW,
+    language: options.language ?? 'ja',
   });
 }
 const at = (d: ReturnType<typeof calendarDay>, hhmm: string): CalendarSlot =>
@@ -122,6 +126,14 @@ describe('A6.1 / A6.2 the calendar marks where nothing can be booked', () => {
     const b = day(empty, { counselor: blocked });
     expect(b.counselors[0].slots.filter((s) => !s.bookable).map((s) => s.start.slice(11, 16))).toEqual(['11:00', '11:30']);
     expect(at(b, '11:00').unavailable).toContain('研修');
+  });
+
+  it('gives the reasons in English when the staff member reads English', () => {
+    const saturday = day(empty, { date: '2026-12-05', language: 'en' });
+    expect(saturday.closed).toBe('2026-12-05 is a Saturday');
+    expect(saturday.counselors[0].slots[0].unavailable).toBe('Not bookable: 2026-12-05 is a Saturday');
+    const leave = { ...counselor, exceptions: [{ exceptionId: 'x', kind: 'leave' as const, date: '2026-12-01', reason: '年休' }] };
+    expect(at(day(empty, { counselor: leave, language: 'en' }), '10:00').unavailable).toMatch(/ is on leave on 2026-12-01 \(年休\)$/);
   });
 
   it('a session booked before the counselor took leave keeps its state and shows the conflict', () => {

@@ -129,6 +129,11 @@ export function describeClosed(language: Language, closed: ClosedReason): string
   }
 }
 
+/** A slot of a closed day, as the calendar marks it. */
+export function describeClosedSlot(language: Language, closed: ClosedReason): string {
+  return language === 'ja' ? `予約不可: ${describeClosed('ja', closed)}` : `Not bookable: ${describeClosed('en', closed)}`;
+}
+
 /** Why a counselor cannot take a session (A6.1 confirmation). */
 export type Unavailability =
   | { kind: 'inactive'; name: string }

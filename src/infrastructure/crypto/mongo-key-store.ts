@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, type Collection, MongoClient, type MongoClientOptions, MongoServerError } from 'mongodb';
+import { Binary, type Collection, MongoClient, MongoServerError } from 'mongodb';
 import { type KeyStore, type MasterKeyRotation, type RotationProgress, SubjectErased } from '../../application/ports/key-store';
 import { assertMasterKey, KEY_BYTES, opensWith, unwrapKey, wrapKey } from './key-wrapping';
+import { connectOrExplain, databaseInUrl, mongoClientOptions } from '../mongodb/client-options';
 
 const DEFAULT_DATABASE = 'madoguchi';
 const DEFAULT_COLLECTION = 'subject_keys';
@@ -16,21 +17,6 @@ interface SubjectKeyDocument {
   createdAt: Date | null;
   destroyedAt: Date | null;
 }
-
-/**
- * Limits on waiting, so that a lost majority or an unreachable server fails a request (and a start) instead of
- * hanging it. The driver's defaults wait 30 s to find a server and forever for a majority acknowledgement and for
- * an answer; its `timeoutMS` has no effect in driver 7. The same options in MONGODB_URL take precedence.
- */
-export const MONGO_TIMEOUTS = {
-  /** How long to look for a primary: at start, and when a failover is under way. */
-  serverSelectionTimeoutMS: 10_000,
-  connectTimeoutMS: 10_000,
-  /** An answer that takes longer than this closes the connection: the server is stuck. */
-  socketTimeoutMS: 30_000,
-  /** How long a write waits for a majority; then it fails with a write-concern error (it may still have been applied). */
-  wtimeoutMS: 10_000,
-} as const;
 
 export interface MongoKeyStoreOptions {
   /** Defaults to the database named in the URL, else 'madoguchi'. */
@@ -62,7 +48,7 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotation {
     assertMasterKey(masterKey);
     const client = new MongoClient(url, mongoClientOptions(url));
     try {
-      await connectOrExplain(client);
+      await connectOrExplain(client, 'The key store');
       const database = options.database ?? databaseInUrl(url) ?? DEFAULT_DATABASE;
       const collection = options.collection ?? DEFAULT_COLLECTION;
       const store = new MongoKeyStore(
@@ -173,41 +159,6 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotation {
     const sample = await this.keys.findOne({ wrapped: { $ne: null } });
     if (sample?.wrapped) this.unwrap(sample._id, sample.wrapped);
   }
-}
-
-/** Majority writes and reads from the primary, with MONGO_TIMEOUTS where the URL does not set its own. */
-export function mongoClientOptions(url: string): MongoClientOptions {
-  const inUrl = new Set([...new URLSearchParams(url.split('?')[1] ?? '').keys()].map((key) => key.toLowerCase()));
-  const unlessInUrl = (key: keyof typeof MONGO_TIMEOUTS) => (inUrl.has(key.toLowerCase()) ? {} : { [key]: MONGO_TIMEOUTS[key] });
-  return {
-    ...unlessInUrl('serverSelectionTimeoutMS'),
-    ...unlessInUrl('connectTimeoutMS'),
-    ...unlessInUrl('socketTimeoutMS'),
-    writeConcern: { w: 'majority', journal: true, ...unlessInUrl('wtimeoutMS') },
-    readConcern: { level: 'majority' },
-    readPreference: 'primary',
-  };
-}
-
-/** The driver's own message ("connect ECONNREFUSED 127.0.0.1:27017") names neither the part nor the variable. */
-async function connectOrExplain(client: MongoClient): Promise<void> {
-  try {
-    await client.connect();
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    const waited = client.options.serverSelectionTimeoutMS;
-    throw new Error(
-      `The key store cannot reach MongoDB (MONGODB_URL) within ${waited} ms: ${reason}. ` +
-        'Check MONGODB_URL and that the replica set is up and initiated.',
-      { cause },
-    );
-  }
-}
-
-/** The database named in a connection string's path (`mongodb://host/<database>?…`), as the driver reads it. */
-export function databaseInUrl(url: string): string | undefined {
-  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
-  return path ? decodeURIComponent(path) : undefined;
 }
 
 function isDuplicateKey(error: unknown): boolean {

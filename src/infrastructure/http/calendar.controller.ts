@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query as QueryParams } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query as QueryParams } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { languageOf } from '../../domain/shared/messages';
 import { CalendarQueries } from '../../projections/calendar/calendar.read-model';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { Authenticated, PathSchema, QuerySchema } from './openapi';
@@ -12,7 +13,7 @@ const calendarQuery = z
   .strict();
 const idParam = new Valid(fields.id);
 const SUMMARY =
-  "Every 30-minute slot 10:00–17:00 JST: free / held / confirmed / checked-in / completed / stopped / missed / cancelled, with weekends, national holidays, 12/29–1/3, office closure days and the counselor's hours, leave and blocked periods marked, and whether a wish fits (bookable). No personal data.";
+  "Every 30-minute slot 10:00–17:00 JST: free / held / confirmed / checked-in / completed / stopped / missed / cancelled, with weekends, national holidays, 12/29–1/3, office closure days and the counselor's hours, leave and blocked periods marked, and whether a wish fits (bookable); the reasons in Japanese, or English with Accept-Language: en. No personal data.";
 
 @ApiTags('calendar')
 @Authenticated()
@@ -28,8 +29,9 @@ export class CalendarController {
   office(
     @Param('id', idParam) id: string,
     @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>,
+    @Headers('accept-language') acceptLanguage?: string,
   ): Promise<z.infer<typeof calendarSchema>> {
-    return this.calendar.ofOffice(id, query.date, query.span);
+    return this.calendar.ofOffice(id, query.date, query.span, languageOf(acceptLanguage));
   }
 
   @Get('counselors/:id/calendar')
@@ -40,7 +42,8 @@ export class CalendarController {
   counselor(
     @Param('id', idParam) id: string,
     @QueryParams(new Valid(calendarQuery)) query: z.infer<typeof calendarQuery>,
+    @Headers('accept-language') acceptLanguage?: string,
   ): Promise<z.infer<typeof calendarSchema>> {
-    return this.calendar.ofCounselor(id, query.date, query.span);
+    return this.calendar.ofCounselor(id, query.date, query.span, languageOf(acceptLanguage));
   }
 }

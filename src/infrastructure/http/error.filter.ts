@@ -8,6 +8,7 @@ import { NotFound, RuleViolation } from '../../domain/shared/errors';
 import { Forbidden, Unauthenticated } from './auth.guard';
 import { languageOf, Message, render } from '../../domain/shared/messages';
 import { BODY_LIMIT_BYTES } from './http-app';
+import { toJstTimes } from './jst-times.interceptor';
 import { BadInput, InputProblem } from './validation';
 
 /**
@@ -46,7 +47,7 @@ export class ErrorFilter implements ExceptionFilter {
         ...(rest.rule ? { rule: rest.rule } : {}),
         code: text.code,
         message,
-        ...(rest.details ? { details: rest.details } : {}),
+        ...(rest.details ? { details: toJstTimes(rest.details) } : {}),
         ...(problems ? { problems } : {}),
       });
   }

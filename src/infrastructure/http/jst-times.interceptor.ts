@@ -10,7 +10,8 @@ export function inJst(instant: Date): string {
   return `${new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 23)}+09:00`;
 }
 
-function toJstTimes(value: unknown): unknown {
+/** Every UTC instant in a value (answers, error details) written in JST. */
+export function toJstTimes(value: unknown): unknown {
   if (value instanceof Date) return inJst(value);
   if (typeof value === 'string') return UTC_INSTANT.test(value) ? inJst(new Date(value)) : value;
   if (Array.isArray(value)) return value.map(toJstTimes);

@@ -1,6 +1,6 @@
 import { addMinutes, closedReason, JstDate, SESSION_MINUTES, slotStarts } from '../../domain/calendar/business-calendar';
 import { Counselor, unavailabilityReason } from '../../domain/counselor/counselor';
-import { describeClosed, describeUnavailability } from '../../domain/shared/messages';
+import { describeClosed, describeClosedSlot, describeUnavailability, type Language } from '../../domain/shared/messages';
 import type { ReservationDocument, ReservationStatus } from '../reservations/reservation.projector';
 import { jstIso } from '../projected-event';
 import type { SlotHoldDocument } from './slot-hold.projector';
@@ -64,9 +64,11 @@ export function calendarDay(input: {
   reservations: readonly ReservationDocument[];
   holds: readonly SlotHoldDocument[];
   now: Date;
+  /** The staff member's language (Accept-Language) for the reasons. */
+  language: Language;
 }): CalendarDay {
   const closedFor = closedReason(input.date, input.officeClosures);
-  const closed = closedFor && describeClosed('ja', closedFor);
+  const closed = closedFor && describeClosed(input.language, closedFor);
   const counselors = input.counselors.map((counselor) => {
     const slots = slotStarts(input.date).map((startInstant) => {
       const start = jstIso(startInstant);
@@ -88,8 +90,8 @@ export function calendarDay(input: {
       const hold = input.holds.find((h) => !h.ended && h.counselorId === counselor.counselorId && h.start === start);
       if (hold && RANK.held > RANK[slot.state])
         slot = { start: slot.start, end: slot.end, state: 'held', reservationId: hold.reservationId, bookable: false };
-      const reason = closed ? undefined : unavailabilityReason(counselor, startInstant);
-      const unavailable = closed ? `予約不可: ${closed}` : reason && describeUnavailability('ja', reason);
+      const reason = closedFor ? undefined : unavailabilityReason(counselor, startInstant);
+      const unavailable = closedFor ? describeClosedSlot(input.language, closedFor) : reason && describeUnavailability(input.language, reason);
       const open = slot.state === 'free' || slot.state === 'cancelled';
       // A6.1: a slot of day D can be confirmed until the end of day D-1 (JST).
       const beforeDeadline = input.now.getTime() < Date.parse(`${input.date}T00:00:00+09:00`);

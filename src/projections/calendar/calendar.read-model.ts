@@ -5,6 +5,7 @@ import { READ_STORE, ReadStore } from '../../application/ports/read-store';
 import { addDays, JstDate, weekdayOf } from '../../domain/calendar/business-calendar';
 import type { Counselor } from '../../domain/counselor/counselor';
 import { NotFound } from '../../domain/shared/errors';
+import type { Language } from '../../domain/shared/messages';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { DocumentProjection, findAll } from '../document-projection';
 import { ReservationQueries } from '../reservations/reservations.read-model';
@@ -52,27 +53,26 @@ export class CalendarQueries {
     private readonly reservations: ReservationQueries,
   ) {}
 
-  async ofOffice(officeId: string, date: JstDate, span: CalendarSpan): Promise<Calendar> {
+  async ofOffice(officeId: string, date: JstDate, span: CalendarSpan, language: Language): Promise<Calendar> {
     const office = await this.directory.office(officeId);
     if (!office) throw new NotFound('Office', officeId);
     const counselors = (await this.directory.listCounselors(officeId, 0, 1000, true)).items;
-    return this.calendar(officeId, new Map(office.closures.map((c) => [c.date, c.reason])), counselors, date, span);
+    return this.calendar(officeId, new Map(office.closures.map((c) => [c.date, c.reason])), counselors, { date, span, language });
   }
 
-  async ofCounselor(counselorId: string, date: JstDate, span: CalendarSpan): Promise<Calendar & { counselorId: string }> {
+  async ofCounselor(counselorId: string, date: JstDate, span: CalendarSpan, language: Language): Promise<Calendar & { counselorId: string }> {
     const counselor = await this.directory.counselor(counselorId);
     if (!counselor) throw new NotFound('Counselor', counselorId);
     const office = await this.directory.office(counselor.officeId);
     const closures = new Map((office?.closures ?? []).map((c) => [c.date, c.reason]));
-    return { counselorId, ...(await this.calendar(counselor.officeId, closures, [counselor], date, span)) };
+    return { counselorId, ...(await this.calendar(counselor.officeId, closures, [counselor], { date, span, language })) };
   }
 
   private async calendar(
     officeId: string,
     officeClosures: ReadonlyMap<JstDate, string>,
     counselors: Counselor[],
-    date: JstDate,
-    span: CalendarSpan,
+    { date, span, language }: { date: JstDate; span: CalendarSpan; language: Language },
   ): Promise<Calendar> {
     const dates = calendarDates(date, span);
     const from = dates[0];
@@ -92,6 +92,7 @@ export class CalendarQueries {
         reservations: reservations.filter((r) => r.slot?.start.startsWith(day)),
         holds: holds.filter((h) => h.date === day),
         now,
+        language,
       }),
     );
     return { officeId, from, to, days };

@@ -1,7 +1,8 @@
 import { Binary, MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { MONGO_TIMEOUTS, mongoClientOptions, MongoKeyStore, type MongoKeyStoreOptions } from '../../../src/infrastructure/crypto/mongo-key-store';
+import { MongoKeyStore, type MongoKeyStoreOptions } from '../../../src/infrastructure/crypto/mongo-key-store';
+import { MONGO_TIMEOUTS, mongoClientOptions } from '../../../src/infrastructure/mongodb/client-options';
 import { keyStoreContract } from '../../contracts/key-store.contract';
 import { rejection, times } from '../../contracts/event-store.fixtures';
 

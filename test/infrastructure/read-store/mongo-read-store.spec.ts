@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { MongoReadStore } from '../../../src/infrastructure/read-store/mongodb/mongo-read-store';
 import { readStoreContract } from '../../contracts/read-store.contract';
 
@@ -45,3 +46,19 @@ if (serverUrl) {
     });
   });
 }
+
+describe('MongoReadStore limits on waiting (the real driver 7; no MongoDB server)', () => {
+  it('fails a start against an unreachable MongoDB naming the read store and MONGODB_URL, after the default selection timeout', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+
+    // No option in the URL: the bound is the service's own (MONGO_TIMEOUTS), not the driver's 30 s.
+    const start = MongoReadStore.connect(`mongodb://127.0.0.1:${port}/`);
+
+    await expect(start).rejects.toThrow(
+      new RegExp(`^The read store cannot reach MongoDB \\(MONGODB_URL\\) within 10000 ms: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`),
+    );
+  }, 30_000);
+});

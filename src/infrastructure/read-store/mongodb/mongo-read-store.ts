@@ -12,7 +12,7 @@ import type {
   Where,
 } from '../../../application/ports/read-store';
 import { UnknownCollection } from '../../../application/ports/read-store';
-import { databaseInUrl } from '../../crypto/mongo-key-store';
+import { connectOrExplain, databaseInUrl, mongoClientOptions } from '../../mongodb/client-options';
 import { checkCollectionName, checkField, cursorAfter, decodeCursor, isOperator, pageLimit, pageOffset, sortKeys } from '../query';
 
 export interface MongoReadStoreOptions {
@@ -75,13 +75,9 @@ export class MongoReadStore implements ReadStore {
   }
 
   static async connect(url: string, options: MongoReadStoreOptions = {}): Promise<MongoReadStore> {
-    const client = new MongoClient(url, {
-      writeConcern: { w: 'majority', journal: true },
-      readConcern: { level: 'majority' },
-      readPreference: 'primary',
-    });
+    const client = new MongoClient(url, mongoClientOptions(url));
     try {
-      await client.connect();
+      await connectOrExplain(client, 'The read store');
       return new MongoReadStore(client, client.db(options.database ?? databaseInUrl(url) ?? DEFAULT_DATABASE));
     } catch (error) {
       await client.close();
@@ -173,7 +169,7 @@ export class MongoReadStore implements ReadStore {
           const active = await this.claim(consumer, session);
           return work(this.transactionOn(consumer, generation ?? active, session));
         },
-        { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', journal: true } },
+        { readConcern: { level: 'snapshot' }, writeConcern: this.client.options.writeConcern },
       );
     } finally {
       await session.endSession();
