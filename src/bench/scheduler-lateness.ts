@@ -1,5 +1,5 @@
 /**
- * Scheduler lateness: 200 no-show jobs due in the same instant; prints p50 / p99 / max of (run - due) per
+ * Scheduler lateness: 1,000 no-show jobs (sessions) due in the same instant; prints p50 / p99 / max of (run - due) per
  * adapter. BullMQ runs against REDIS_URL (default 127.0.0.1:6379) under a throw-away key prefix.
  * Run: npm run build && node dist/bench/scheduler-lateness.js
  */
@@ -10,7 +10,7 @@ import { SystemClock } from '../infrastructure/clock/system-clock';
 import { BullMqScheduler } from '../infrastructure/scheduler/bullmq/bullmq-scheduler';
 import { InProcessScheduler } from '../infrastructure/scheduler/in-process/in-process-scheduler';
 
-const JOBS = 200;
+const JOBS = 1000;
 const clock = new SystemClock();
 
 async function lateness(name: string, scheduler: Scheduler): Promise<void> {
