@@ -50,8 +50,9 @@ const table = (collection: string, generation: number) => `"rs_${checkCollection
  * `synchronous = NORMAL`: after power loss the last commits may be gone, but each with its checkpoint,
  * so the consumer simply applies those events again; nothing here is the legal record (the event store is).
  *
- * One connection per process; every use of it goes through one queue, so a read never sees another
- * consumer's uncommitted transaction.
+ * One writing connection per process; every use of it goes through one queue, so a read inside a transaction
+ * never sees another consumer's uncommitted one. Queries outside transactions use a second connection (a
+ * file store): they read what was committed last and never wait behind a consumer's transaction.
  */
 export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite';
@@ -59,8 +60,13 @@ export class SqliteReadStore implements ReadStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Collection → its consumer, for collections registered in this process. */
   private readonly owners = new Map<string, string>();
-  /** Prepared statements by their SQL: preparing costs more than running most of them. */
-  private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Queries outside a transaction (a file store): a second connection, so that a query never waits behind a
+   * consumer's transaction; in WAL mode it reads what was committed last. `:memory:` has one connection only.
+   */
+  private readonly reader: Database.Database;
+  /** Prepared statements per connection, by their SQL: preparing costs more than running most of them. */
+  private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
 
   private constructor(filename: string) {
     this.db = new Database(filename);
@@ -72,6 +78,8 @@ export class SqliteReadStore implements ReadStore {
     // Erased personal data is overwritten in the file, not only unlinked (A8.1).
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
+    this.reader = filename === ':memory:' ? this.db : new Database(filename);
+    if (this.reader !== this.db) this.reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
   /** Opens (creating if needed) the file; ':memory:' for a private in-memory store. */
@@ -80,15 +88,23 @@ export class SqliteReadStore implements ReadStore {
   }
 
   /** The prepared statement of `sql`, kept for the next use (SQLite prepares it again itself after a schema change). */
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
+  private statement(sql: string, db = this.db): Database.Statement {
+    let cache = this.statements.get(db);
+    if (cache === undefined) this.statements.set(db, (cache = new Map<string, Database.Statement>()));
+    let statement = cache.get(sql);
     if (statement === undefined) {
-      statement = this.db.prepare(sql);
+      statement = db.prepare(sql);
       // Queries with literal limits and offsets vary: keep the most recent ones only.
-      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
-      this.statements.set(sql, statement);
+      if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
     }
     return statement;
+  }
+
+  /** A query outside any transaction: on the reader, in one read transaction (one snapshot); see `reader`. */
+  private async query<T>(work: (db: Database.Database) => T): Promise<T> {
+    if (this.reader === this.db) return this.exclusive(() => work(this.db));
+    return this.reader.transaction(() => work(this.reader))();
   }
 
   /** Runs `work` after every earlier use of the connection has finished. */
@@ -139,8 +155,8 @@ export class SqliteReadStore implements ReadStore {
     return rows.map((r) => ({ generation: r.generation, collections: JSON.parse(r.collections) as CollectionSpec[] }));
   }
 
-  private active(consumer: string): number {
-    const row = this.statement('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
+  private active(consumer: string, db = this.db): number {
+    const row = this.statement('SELECT active FROM read_consumers WHERE consumer = ?', db).get(consumer) as { active: number } | undefined;
     if (!row) throw new Error(`Read-store consumer ${consumer} is not registered`);
     return row.active;
   }
@@ -161,23 +177,23 @@ export class SqliteReadStore implements ReadStore {
   // ── reads of committed documents ───────────────────────────────────────────────────────────
 
   get<T extends { id: string } = Document>(collection: string, id: string): Promise<T | undefined> {
-    return this.exclusive(() => this.getIn<T>(table(collection, this.active(this.owner(collection))), id));
+    return this.query((db) => this.getIn<T>(table(collection, this.active(this.owner(collection), db)), id, db));
   }
 
   find<T extends { id: string } = Document>(collection: string, options: FindOptions = {}): Promise<FoundPage<T>> {
-    return this.exclusive(() => this.findIn<T>(table(collection, this.active(this.owner(collection))), options));
+    return this.query((db) => this.findIn<T>(table(collection, this.active(this.owner(collection), db)), options, db));
   }
 
   count(collection: string, where: Where = {}): Promise<number> {
-    return this.exclusive(() => this.countIn(table(collection, this.active(this.owner(collection))), where));
+    return this.query((db) => this.countIn(table(collection, this.active(this.owner(collection), db)), where, db));
   }
 
-  private getIn<T>(t: string, id: string): T | undefined {
-    const row = this.statement(`SELECT doc FROM ${t} WHERE id = ?`).get(id) as { doc: string } | undefined;
+  private getIn<T>(t: string, id: string, db = this.db): T | undefined {
+    const row = this.statement(`SELECT doc FROM ${t} WHERE id = ?`, db).get(id) as { doc: string } | undefined;
     return row && (JSON.parse(row.doc) as T);
   }
 
-  private findIn<T extends { id: string }>(t: string, options: FindOptions): FoundPage<T> {
+  private findIn<T extends { id: string }>(t: string, options: FindOptions, db = this.db): FoundPage<T> {
     const limit = pageLimit(options.limit);
     const params: Param[] = [];
     const clauses = whereClauses(options.where ?? {}, params);
@@ -194,15 +210,15 @@ export class SqliteReadStore implements ReadStore {
     const sql = `SELECT doc FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${keys
       .map((k) => `${expr(k.field)} ${k.direction === 'desc' ? 'DESC' : 'ASC'}`)
       .join(', ')} LIMIT ${limit + 1} OFFSET ${pageOffset(options.offset)}`;
-    const rows = this.statement(sql).all(...params) as Array<{ doc: string }>;
+    const rows = this.statement(sql, db).all(...params) as Array<{ doc: string }>;
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as T);
     return rows.length > limit ? { items, next: cursorAfter(items[items.length - 1], options) } : { items };
   }
 
-  private countIn(t: string, where: Where): number {
+  private countIn(t: string, where: Where, db = this.db): number {
     const params: Param[] = [];
     const clauses = whereClauses(where, params);
-    const row = this.statement(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).get(...params) as {
+    const row = this.statement(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`, db).get(...params) as {
       n: number;
     };
     return row.n;
@@ -330,7 +346,10 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
-    await this.exclusive(() => this.db.close());
+    await this.exclusive(() => {
+      if (this.reader !== this.db) this.reader.close();
+      this.db.close();
+    });
   }
 }
 
