@@ -151,7 +151,8 @@ async function generate(dir: string, count: number): Promise<void> {
               email: 'taro@example.jp',
               officeId: 'office1',
               channel: 'phone',
-              firstWish: start,
+              wishes: [start],
+              attendance: { interpreter: false, assistant: false },
               requestedAt: at,
             },
             at,
@@ -161,27 +162,39 @@ async function generate(dir: string, count: number): Promise<void> {
       );
       await eventStore.append(
         `counselor-day-${counselorId}-${start.slice(0, 10)}`,
-        [event('SlotHeld', { holdId, reservationId, counselorId, start }, at)],
+        [event('SlotHeld', { holdId, reservationId, counselorId, date: start.slice(0, 10), start }, at)],
         'any',
       );
       await eventStore.append(
         `reservation-${reservationId}`,
         [
-          event('SlotConfirmed', { reservationId, jobSeekerId, counselorId, start, holdId, confirmedAt: at }, at),
-          event('InvitationSent', { reservationId, jobSeekerId, sentAt: at }, at),
+          event(
+            'SlotConfirmed',
+            {
+              reservationId,
+              officeId: 'office1',
+              jobSeekerId,
+              counselorId,
+              start,
+              end: new Date(Date.parse(start) + 1_800_000).toISOString(),
+              meetingUrl: `https://meet.example.jp/j/${holdId}`,
+              designatedApp: 'Webex',
+              termsVersion: '2022-07-28',
+              holdId,
+              confirmedAt: at,
+            },
+            at,
+          ),
+          event('InvitationSent', { reservationId, jobSeekerId, to: 'taro@example.jp', messageId: `<${holdId}@bench>`, sentAt: at }, at),
         ],
         'any',
       );
       await eventStore.append(
         `access-log-${at.slice(0, 10)}`,
-        [event('PersonalDataViewed', { viewer: 'staff0', view: 'reservation', jobSeekerIds: [jobSeekerId], at }, at)],
+        [event('PersonalDataViewed', { viewer: 'staff0', view: 'reservation', jobSeekerIds: [jobSeekerId], viewedAt: at }, at)],
         'any',
       );
-      await eventStore.append(
-        `reservation-${reservationId}`,
-        [event('SessionCompleted', { reservationId, jobSeekerId, counselorId, completedAt: at }, at)],
-        'any',
-      );
+      await eventStore.append(`reservation-${reservationId}`, [event('SessionCompleted', { reservationId, completedAt: at }, at)], 'any');
     }
   }
   await keys.close();
@@ -270,6 +283,7 @@ async function measure(count: number): Promise<void> {
     );
   }
   clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   console.log(`peak RSS of this process during the rebuilds: ${Math.round(peakRss / 2 ** 20)} MB`);
   await readStore.close();
   await eventStore.close();
