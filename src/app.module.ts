@@ -4,12 +4,14 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
 import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
 import { jobSeekerCommandHandlers } from './application/job-seeker/job-seeker.commands';
+import { OpenReservations } from './application/job-seeker/refusal.reactor';
 import { HeldSessions, officeCommandHandlers } from './application/office/office.commands';
 import { CLOCK, Clock } from './application/ports/clock';
 import type { EventStore } from './application/ports/event-store';
 import { AUTHENTICATOR, Authenticator } from './application/ports/authenticator';
 import type { Pseudonymizer } from './application/ports/pseudonymizer';
 import { EVENT_STORE, KEY_STORE, PSEUDONYMIZER } from './application/ports/tokens';
+import { ChainIntegrity, STORED_EVENTS } from './infrastructure/event-store/chain/chain-integrity';
 import { KeyStore, PERSONAL_DATA_VAULT, PersonalDataVault } from './application/ports/key-store';
 import { ContextLoader } from './application/reservation/confirmation-context';
 import { ConfirmationRecovery } from './application/reservation/confirmation-recovery';
@@ -28,9 +30,14 @@ import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
 import { StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
+import { EventFeeds, EventsController } from './infrastructure/http/events.controller';
+import { UsageController } from './infrastructure/http/usage.controller';
+import { UsageExports } from './application/privacy/usage-exports';
+import { UsageRecords } from './projections/reservations/usage-records';
 import { AccessLog } from './application/privacy/access-log';
 import { DeviceRecords, privacyCommandHandlers } from './application/privacy/privacy.commands';
 import { AuditQueries } from './projections/audit/audit.read-model';
+import { AuditReplay } from './projections/audit/replay';
 import { CalendarQueries } from './projections/calendar/calendar.read-model';
 import { JobSeekerOverviewQuery } from './projections/job-seekers/job-seeker-overview';
 import { JobSeekerQueries } from './projections/job-seekers/job-seekers.read-model';
@@ -55,6 +62,8 @@ import { sideEffectProviders, SideEffectsLifecycle } from './infrastructure/side
 export interface Ports {
   /** Already wrapped by the encryption of personal data (see encryptPersonalData). */
   eventStore: EventStore;
+  /** The same store below the encryption: events as stored, with their hash-chain links (issue 19). */
+  storedEvents: EventStore;
   vault: PersonalDataVault;
   keyStore: KeyStore;
   clock: Clock;
@@ -63,7 +72,10 @@ export interface Ports {
   authenticator?: Authenticator;
   /** Durable read models; absent: a private in-memory SQLite read store (tests). */
   readStore?: ReadStore;
-  /** Invitations, no-shows (issue 17); absent: no side effects run (tests that do not need them). */
+  /**
+   * Issue 17: the reactors (invitations, no-shows, slot releases, the consequences of a refusal) and the minute sweeps
+   * (ConfirmationRecovery's too); absent: none of them runs (tests that do not need them).
+   */
   sideEffects?: { scheduler: Scheduler; mailer: Mailer };
 }
 
@@ -100,10 +112,14 @@ export class AppModule {
         OfficesController,
         StaffController,
         PrivacyController,
+        EventsController,
+        UsageController,
         ...readModelControllers,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: ports.eventStore },
+        { provide: STORED_EVENTS, useValue: ports.storedEvents },
+        ChainIntegrity,
         { provide: CLOCK, useValue: ports.clock },
         { provide: PERSONAL_DATA_VAULT, useValue: ports.vault },
         { provide: KEY_STORE, useValue: ports.keyStore },
@@ -125,12 +141,17 @@ export class AppModule {
         JobSeekerDirectoryProjection,
         { provide: DeviceRecords, useExisting: JobSeekerDirectoryProjection },
         AccessLog,
+        EventFeeds,
+        UsageExports,
+        UsageRecords,
         ReservationQueries,
+        { provide: OpenReservations, useExisting: ReservationQueries },
         JobSeekerQueries,
         JobSeekerOverviewQuery,
         CalendarQueries,
         TodoQueries,
         AuditQueries,
+        AuditReplay,
         ...privacyCommandHandlers,
         StaffAccess,
         ...staffCommandHandlers,

@@ -9,4 +9,6 @@ export const streams = {
   /** A8.1: reads of personal data, one stream per JST day. */
   accessLog: (jstDate: string) => `access-log-${jstDate}`,
   legalRequest: (requestId: string) => `legal-request-${requestId}`,
+  /** A7.2: the usage-record exports of an office. */
+  usageExports: (officeId: string) => `usage-exports-${officeId}`,
 };

@@ -1,18 +1,11 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { rebuild } from '../application/consumers/rebuild';
 import type { Projector } from '../application/consumers/consumer';
 import { loadConfig } from '../infrastructure/config/config';
-import { masterKeyFromConfig } from '../infrastructure/crypto/master-key';
-import { MongoKeyStore } from '../infrastructure/crypto/mongo-key-store';
-import { encryptPersonalData } from '../infrastructure/crypto/personal-data-encryption';
-import { SqliteKeyStore } from '../infrastructure/crypto/sqlite-key-store';
-import { EventStoreDbEventStore } from '../infrastructure/event-store/eventstoredb/eventstoredb-event-store';
-import { SqliteEventStore } from '../infrastructure/event-store/sqlite/sqlite-event-store';
 import { openReadStore } from '../infrastructure/read-store/open-read-store';
 import { projectorClasses } from '../projections/projectors';
+import { openEncryptedStore } from './stores';
 
 /**
  * `npm run rebuild -- <read model>|--all`: replays the event store into a fresh copy of each read model
@@ -30,15 +23,8 @@ async function main(): Promise<void> {
   const chosen = wanted.includes('--all') ? projectors : projectors.filter((p) => wanted.includes(p.name));
 
   const config = loadConfig();
-  mkdirSync(config.DATA_DIR, { recursive: true });
-  const inner = config.EVENTSTORE_URL
-    ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL)
-    : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
-  const masterKey = masterKeyFromConfig(config.MASTER_KEY, join(config.DATA_DIR, 'secrets', 'master.key'));
-  const keyStore = config.MONGODB_URL
-    ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey)
-    : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
-  const { eventStore } = encryptPersonalData(inner, keyStore);
+  const stores = await openEncryptedStore(config);
+  const { eventStore } = stores;
   const readStore = await openReadStore(config);
   try {
     // One read of the log for every chosen read model, of the event types they handle only.
@@ -64,8 +50,7 @@ async function main(): Promise<void> {
     console.log(`${chosen.length} read model(s) rebuilt in ${seconds.toFixed(1)} s`);
   } finally {
     await readStore.close();
-    await eventStore.close();
-    await keyStore.close();
+    await stores.close();
   }
 }
 

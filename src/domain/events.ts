@@ -60,6 +60,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<EventType, number> = {
   StaffTokenRevoked: 1,
   PersonalDataViewed: 1,
   LegalDisclosureMade: 1,
+  UsageRecordsExported: 1,
 };
 
 export function isMadoguchiEvent(type: string): type is EventType {

@@ -4,6 +4,8 @@ import { MAILER, type Mailer } from '../application/ports/mailer';
 import { SCHEDULER, type Scheduler } from '../application/ports/scheduler';
 import { InvitationReactor } from '../application/reservation/invitation.reactor';
 import { NoShowReactor } from '../application/reservation/no-show.reactor';
+import { RefusalReactor } from '../application/job-seeker/refusal.reactor';
+import { SlotReleaseReactor } from '../application/reservation/slot-release.reactor';
 import { SideEffects } from '../application/side-effects/side-effects';
 import { loadMessageTemplates } from './mail/templates';
 
@@ -26,6 +28,8 @@ export function sideEffectProviders(ports: { scheduler: Scheduler; mailer: Maile
     { provide: MESSAGE_TEMPLATES, useFactory: () => loadMessageTemplates() },
     NoShowReactor,
     InvitationReactor,
+    SlotReleaseReactor,
+    RefusalReactor,
     SideEffects,
     {
       provide: SideEffectsLifecycle,

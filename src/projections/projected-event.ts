@@ -64,6 +64,7 @@ export const RULE_OF: Record<EventType, RuleId> = {
   StaffTokenRevoked: 'A8.1',
   PersonalDataViewed: 'A8.1',
   LegalDisclosureMade: 'A7.2',
+  UsageRecordsExported: 'A7.2',
 };
 
 /** Instants staff read: JST with its offset, '2026-12-01T10:00:00+09:00'. */

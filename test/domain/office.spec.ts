@@ -70,9 +70,32 @@ describe('OFFICE configuration: templates, closure days', () => {
 
   it('adds a closure day with its reason, once', () => {
     const added = { type: 'OfficeClosureDayAdded', data: { officeId: OFFICE_ID, date: '2026-12-02', reason: 'building inspection' } } as const;
-    office.given([officeOpened()]).when({ type: 'AddClosureDay', date: '2026-12-02', reason: 'building inspection' }).then([added]);
-    office.given([officeOpened(), added]).when({ type: 'AddClosureDay', date: '2026-12-02', reason: 'building inspection' }).then([]);
+    office.given([officeOpened()]).when({ type: 'AddClosureDay', date: '2026-12-02', reason: 'building inspection', sessions: [] }).then([added]);
+    office.given([officeOpened(), added]).when({ type: 'AddClosureDay', date: '2026-12-02', reason: 'building inspection', sessions: [] }).then([]);
     expect(officeState([officeOpened(), added]).closures.get('2026-12-02')).toBe('building inspection');
+  });
+
+  it('refuses a closure day on a day with sessions, listing them (like deactivating a counselor): they are moved or cancelled first', () => {
+    const sessions = [
+      { reservationId: 'res-1', start: '2026-12-02T01:00:00.000Z' },
+      { reservationId: 'res-2', start: '2026-12-02T05:30:00.000Z' },
+    ];
+    const closing = { type: 'AddClosureDay', date: '2026-12-02', reason: 'building inspection', sessions } as const;
+    office
+      .given([officeOpened()])
+      .when(closing)
+      .thenRejected('OFFICE', /2026年12月2日（水）には面談が2件あります.*10:00.*14:30/);
+    office
+      .given([officeOpened()])
+      .when(closing)
+      .thenRejected('OFFICE', /has 2 session\(s\)\. Move or cancel them/);
+    let details: unknown;
+    try {
+      officeDecider.decide(closing, { status: 'open', ...officeState() });
+    } catch (error) {
+      details = (error as { details?: unknown }).details;
+    }
+    expect(details).toEqual({ sessions });
   });
 
   it('removes a closure day, and rejects removing a day that is not one', () => {

@@ -765,6 +765,80 @@ describe('A12.1 a refused job seeker cannot be booked until the refusal is lifte
   });
 });
 
+describe('A12.1 refusing service cancels what the job seeker still has ahead', () => {
+  const refusal = { article: 'A12.1', reason: 'abusive language', since: '2026-11-20T01:00:00.000Z' } as const;
+  const cancelForRefusal = (now: Date) => ({ type: 'CancelForRefusal', refusal, now }) as const;
+  const cancelledForRefusal = (now: Date, slot?: { counselorId: string; start: string }) =>
+    ({
+      type: 'ReservationCancelled',
+      data: {
+        reservationId: RESERVATION_ID,
+        jobSeekerId: JOB_SEEKER_ID,
+        channel: 'staff',
+        reason: 'abusive language',
+        cancelledAt: now.toISOString(),
+        refusal: { article: 'A12.1', refusedAt: '2026-11-20T01:00:00.000Z' },
+        ...(slot ? { slot } : {}),
+      },
+    }) as const;
+  const slot = { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() };
+
+  it('cancels a confirmed or invited session with the refusal as its reason, giving its slot back', () => {
+    reservation
+      .given([requested, confirmed])
+      .when(cancelForRefusal(NOW))
+      .then([cancelledForRefusal(NOW, slot)]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when(cancelForRefusal(NOW))
+      .then([cancelledForRefusal(NOW, slot)]);
+    expect(slotNoLongerNeeded(fold(reservationDecider, [requested, confirmed, cancelledForRefusal(NOW, slot)]))).toEqual({
+      ...slot,
+      reason: 'cancelled',
+    });
+  });
+
+  it('cancels an open request: a refused job seeker cannot be booked, so it could only wait in the to-do list', () => {
+    reservation
+      .given([requested])
+      .when(cancelForRefusal(NOW))
+      .then([cancelledForRefusal(NOW)]);
+  });
+
+  it('cancels a session that started less than 10 minutes ago and was not joined; not one past its A6.5 deadline (missed)', () => {
+    const started = plusSeconds(SESSION_START, 599);
+    reservation
+      .given([requested, confirmed, invited])
+      .when(cancelForRefusal(started))
+      .then([cancelledForRefusal(started, slot)]);
+    reservation
+      .given([requested, confirmed, invited])
+      .when(cancelForRefusal(plusSeconds(SESSION_START, 600)))
+      .then([]);
+  });
+
+  it('leaves a session in progress (staff stop it), one that ended, and one cancelled already; never refused, so it can be sent again', () => {
+    reservation
+      .given([requested, confirmed, invited, checkedInAt(SESSION_START)])
+      .when(cancelForRefusal(DURING_SESSION))
+      .then([]);
+    reservation
+      .given([requested, confirmed, cancelledForRefusal(NOW, slot)])
+      .when(cancelForRefusal(NOW))
+      .then([]);
+    reservation
+      .given([
+        requested,
+        confirmed,
+        invited,
+        checkedInAt(SESSION_START),
+        { type: 'SessionCompleted', data: { reservationId: RESERVATION_ID, completedAt: DURING_SESSION.toISOString() } },
+      ])
+      .when(cancelForRefusal(DURING_SESSION))
+      .then([]);
+  });
+});
+
 describe('A12.3 an interpreter or assistant is notified before the session starts', () => {
   const notified = (role: 'interpreter' | 'assistant', at: Date) =>
     ({

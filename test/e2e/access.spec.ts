@@ -60,6 +60,10 @@ const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'POST /v1/legal-requests': ['supervisor'],
   'GET /v1/audit/personal-data-views': ['auditor'],
   'GET /v1/audit/events': ['auditor'],
+  'GET /v1/audit/replay': ['auditor'],
+  'GET /v1/usage-records': ['supervisor', 'auditor'],
+  'GET /v1/events': ['integration'],
+  'GET /v1/events/schema': ['integration', 'auditor', 'admin'],
   'POST /v1/staff': ['admin'],
   'GET /v1/staff': ['admin'],
   'POST /v1/staff/{staffId}/tokens': ['admin'],
@@ -114,6 +118,11 @@ async function call(service: TestService, operation: string, headers: Record<str
     headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: payload,
   });
+  // The event feed never ends: its status and headers are the answer.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, body: undefined, headers: response.headers };
+  }
   const text = await response.text();
   let parsed: unknown = text;
   try {

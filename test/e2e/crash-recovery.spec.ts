@@ -1,7 +1,14 @@
 import type { EventStore, NewEvent, ExpectedRevision } from '../../src/application/ports/event-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfirmationRecovery } from '../../src/application/reservation/confirmation-recovery';
+import { SideEffects } from '../../src/application/side-effects/side-effects';
+import { OutboxMailer } from '../../src/infrastructure/mail/outbox/outbox-mailer';
+import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
+import { ClockTimers } from '../infrastructure/scheduler/clock-timers';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite/sqlite-event-store';
-import { JST, registerJobSeeker, requestBody, seed, startService, TestClock, TestService } from './harness';
+import { eventually, JST, registerJobSeeker, requestBody, seed, startService, TestClock, TestService } from './harness';
 
 /**
  * The process "dies" right after the counselor's slot is taken: the append of SlotConfirmed fails,
@@ -57,6 +64,22 @@ describe('a crash between taking the slot and confirming the reservation', () =>
     expect((await restarted.store.readStream(`reservation-${reservationId}`)).map((e) => e.type)).toEqual(['ReservationRequested']);
     const other = await restarted.send('POST', `/v1/reservations/${await otherReservation()}/confirmation`, { counselorId, start });
     expect(other).toMatchObject({ status: 422, body: { rule: 'SLOT' } });
+  });
+
+  it('with the side effects running, the minute sweep (a scheduled job, no timer of its own) releases the abandoned hold', async () => {
+    await restarted.close();
+    const clock = new TestClock();
+    const timers = new ClockTimers(clock);
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-recovery-'));
+    const sideEffects = { scheduler: new InProcessScheduler(clock, timers), mailer: new OutboxMailer(join(dir, 'outbox.sqlite'), clock) };
+    restarted = await startService({ dbFile: crashed.dbFile, clock, sideEffects });
+    await restarted.app.get(SideEffects).started; // the start-up sweep: the hold is too young
+    const day = async () => (await restarted.store.readStream(`counselor-day-${counselorId}-2026-12-01`)).map((e) => e.type);
+    expect(await day()).toEqual(['SlotHeld']);
+
+    timers.advanceTo('2026-11-26T01:03:00Z'); // the sweep jobs of 10:01, 10:02 and 10:03 JST fall due
+    await eventually(async () => (await day()).includes('SlotReleased'), 'the release by the minute sweep');
+    expect(await day()).toEqual(['SlotHeld', 'SlotReleased']);
   });
 
   it('re-sending the same command after the restart finishes it, without a second hold, and answers what the whole command appended', async () => {
@@ -147,14 +170,20 @@ describe('A6.5: a failure between ReservationCancelled and SlotReleased', () => 
   const releases = async (running: TestService) =>
     (await running.store.readStream(dayStream())).filter((e) => e.type === 'SlotReleased').map((e) => [e.data.reservationId, e.data.reason]);
 
-  it('leaves the slot held until the recovery, which releases it once after a restart; then another session can have it', async () => {
+  it('leaves the slot held until the slot-release reactor, which releases it once after a restart (twice over); then another session can have it', async () => {
     expect(await confirmAnotherAtTheSameSlot(service)).toMatchObject({ status: 422, body: { rule: 'SLOT' } });
     await service.close();
 
-    service = await startService({ dbFile: service.dbFile, clock: service.clock });
-    const recovery = service.app.get(ConfirmationRecovery);
-    await recovery.sweep();
-    expect(await recovery.sweep()).toBe(0);
+    const withReactors = async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'madoguchi-release-'));
+      const sideEffects = { scheduler: new InProcessScheduler(service.clock), mailer: new OutboxMailer(join(dir, 'outbox.sqlite'), service.clock) };
+      service = await startService({ dbFile: service.dbFile, clock: service.clock, sideEffects });
+      await service.app.get(SideEffects).runtime.caughtUp('slot-release');
+    };
+    await withReactors();
+    expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);
+    await service.close();
+    await withReactors(); // its checkpoint is past the cancellation now; released once all the same
 
     expect(await releases(service)).toEqual([[reservationId, 'cancelled']]);
     expect((await confirmAnotherAtTheSameSlot(service)).status).toBe(200);

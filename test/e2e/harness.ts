@@ -162,3 +162,12 @@ export function validConsent() {
 export function requestBody(officeId: string, jobSeeker: { jobSeekerNo: string; name: string }, firstWish = JST('2026-12-01', '10:00')) {
   return { officeId, jobSeekerNo: jobSeeker.jobSeekerNo, name: jobSeeker.name, email: 'taro@example.jp', channel: 'phone', firstWish };
 }
+
+/** Waits until `condition` holds (side effects run after the answer); fails naming `what` after `timeoutMs`. */
+export async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

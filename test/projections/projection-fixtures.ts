@@ -209,6 +209,10 @@ export const ONE_OF_EACH: { [T in MadoguchiEvent['type']]: Extract<MadoguchiEven
       disclosedAt: AT,
     },
   },
+  UsageRecordsExported: {
+    type: 'UsageRecordsExported',
+    data: { officeId: 'office-1', month: '2026-12', sessions: 3, exportedBy: 'staff:kansa', exportedAt: AT },
+  },
   PersonalDataErased: { type: 'PersonalDataErased', data: { jobSeekerId: JS, reason: '保存期間満了', erasedAt: AT } },
 };
 

@@ -32,6 +32,11 @@ describe('the reservation timeline: who did what, when, under which rule', () =>
     expect(JSON.stringify(document)).not.toMatch(/hold-secret|\[sealed\]/);
   });
 
+  it('A6.4: a follow-up holds its slot before it is requested; the hold (and its release, if the booking is refused) does not stop the read model', () => {
+    const followUp = new History().add(E.SlotHeld).add(E.SlotReleased).add(E.ReservationRequested).add(E.SlotHeld).add(E.SlotConfirmed);
+    expect(reservation(followUp).timeline.map((t) => t.event)).toEqual(['ReservationRequested', 'SlotHeld', 'SlotConfirmed']);
+  });
+
   it('A8.1: an erasure blanks the e-mail and every reason and note, and is itself on the timeline', () => {
     const history = new History()
       .add(E.ReservationRequested)

@@ -6,10 +6,10 @@ import { History, JS, ONE_OF_EACH as E, project, RES } from './projection-fixtur
 /** Thursday 2026-11-26 10:00 JST; the sample's session is Tuesday 2026-12-01 10:00 JST. */
 const NOW = new Date('2026-11-26T01:00:00Z');
 
-function lists(history: History, now = NOW) {
+function lists(history: History, now = NOW, closures = new Map<string, string>()) {
   const reservations = [...project(reservationProjector, history.events).values()] as ReservationDocument[];
   const jobSeekers = [...project(jobSeekerProjector, history.events).values()] as JobSeekerDocument[];
-  return todoLists(reservations, jobSeekers, now);
+  return todoLists(reservations, jobSeekers, closures, now);
 }
 const requested = (wishes: string[]) =>
   new History().add(E.JobSeekerRegistered).add({ ...E.ReservationRequested, data: { ...E.ReservationRequested.data, wishes } });
@@ -68,5 +68,26 @@ describe('A6.5 refusal reviews after no-shows', () => {
     expect(lists(history).refusalReviews).toEqual([]);
     history.add(E.ServiceRefusalLifted);
     expect(lists(history).refusalReviews).toEqual([]);
+  });
+});
+
+describe('OFFICE sessions on a closure day, to be moved', () => {
+  const confirmed = () => new History().add(E.JobSeekerRegistered).add(E.ReservationRequested).add(E.SlotHeld).add(E.SlotConfirmed);
+  const closed = new Map([['2026-12-01', '停電工事']]);
+
+  it('a confirmed or invited session on a closure day is listed with the closure; another day, or once cancelled: not', () => {
+    expect(lists(confirmed(), NOW, closed).onClosureDays).toEqual([
+      {
+        reservationId: RES,
+        jobSeekerId: JS,
+        officeId: 'office-1',
+        counselorId: E.SlotConfirmed.data.counselorId,
+        start: '2026-12-01T10:00:00+09:00',
+        closure: '停電工事',
+      },
+    ]);
+    expect(lists(confirmed().add(E.InvitationSent), NOW, closed).onClosureDays.map((i) => i.reservationId)).toEqual([RES]);
+    expect(lists(confirmed(), NOW, new Map([['2026-12-02', '停電工事']])).onClosureDays).toEqual([]);
+    expect(lists(confirmed().add(E.ReservationCancelled), NOW, closed).onClosureDays).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CounselorCommand, counselorDecider, HeldSession } from '../../domain/counselor/counselor';
-import { OfficeCommand, officeDecider } from '../../domain/office/office';
+import type { JstDate } from '../../domain/calendar/business-calendar';
+import { AddClosureDay, OfficeCommand, officeDecider } from '../../domain/office/office';
 import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, entityId } from '../event-sourcing/command-context';
 import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
@@ -27,14 +28,24 @@ export class OpenOffice extends Command<OfficeAnswer> {
   }
 }
 
+/** A staff command on an office; a closure day's sessions are looked up by the handler. */
+export type OfficeStep = Exclude<OfficeCommand, { type: 'OpenOffice' } | { type: 'AddClosureDay' }> | Omit<AddClosureDay, 'sessions'>;
+
 export class ActOnOffice extends Command<OfficeAnswer> {
   constructor(
     readonly officeId: string,
-    readonly command: Exclude<OfficeCommand, { type: 'OpenOffice' }>,
+    readonly step: OfficeStep,
     readonly context: CommandContext,
   ) {
     super();
   }
+}
+
+/** Where the sessions still held are known (the calendar read models): what deactivating a counselor or closing a day must not leave behind. */
+export abstract class HeldSessions {
+  abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
+  /** The office's sessions (confirmed, invited or in progress) on a JST date, earliest first. */
+  abstract ofOfficeOn(officeId: string, date: JstDate): Promise<HeldSession[]>;
 }
 
 @CommandHandler(OpenOffice)
@@ -55,15 +66,19 @@ export class OpenOfficeHandler implements ICommandHandler<OpenOffice> {
 
 @CommandHandler(ActOnOffice)
 export class ActOnOfficeHandler implements ICommandHandler<ActOnOffice> {
-  constructor(private readonly es: EventSourcing) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly sessions: HeldSessions,
+  ) {}
 
-  async execute({ officeId, command, context }: ActOnOffice): Promise<OfficeAnswer> {
+  async execute({ officeId, step, context }: ActOnOffice): Promise<OfficeAnswer> {
     const outcome = await this.es.execute(
       officeDecider,
       streams.office(officeId),
-      (state) => {
+      async (state): Promise<OfficeCommand> => {
         if (state.status !== 'open') throw new NotFound('Office', officeId);
-        return command;
+        if (step.type !== 'AddClosureDay') return step;
+        return { ...step, sessions: await this.sessions.ofOfficeOn(officeId, step.date) };
       },
       context,
     );
@@ -101,11 +116,6 @@ export class AddCounselorHandler implements ICommandHandler<AddCounselor> {
     );
     return { counselorId, ...outcomeOf(outcome) };
   }
-}
-
-/** Where the counselor's future sessions are known (the calendar read model). */
-export abstract class HeldSessions {
-  abstract futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]>;
 }
 
 export type CounselorStep =

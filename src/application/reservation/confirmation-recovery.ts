@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { reservationDecider } from '../../domain/reservation/reservation';
 import { newCommandContext } from '../event-sourcing/command-context';
 import { EventSourcing, toDomainEvent } from '../event-sourcing/event-sourcing';
@@ -8,12 +8,11 @@ import { streams } from '../streams';
 import { READ_STORE, ReadStore, ReadTransaction } from '../ports/read-store';
 import type { Projector } from '../consumers/consumer';
 import { ReadModels } from '../consumers/read-models';
-import { releaseContext, SlotBooking } from './slot-booking';
+import type { Sweeper } from '../side-effects/side-effect';
+import { SlotBooking } from './slot-booking';
 
 /** How long a slot may stay held without its reservation being confirmed before it is released. */
 export const ABANDONED_HOLD_AFTER_MS = 2 * 60 * 1000;
-const SWEEP_EVERY_MS = 30 * 1000;
-
 interface OpenHold {
   id: string;
   holdId: string;
@@ -23,21 +22,14 @@ interface OpenHold {
   heldAt: number;
 }
 
-/** A reservation cancelled or missed whose slot has not been seen released yet; `id` is `reservationId|start`. */
-interface PendingRelease {
-  id: string;
-  reservationId: string;
-}
-
 const OPEN_HOLDS = 'recovery_open_holds';
-const PENDING_RELEASES = 'recovery_pending_releases';
 
-/** The holds not yet confirmed nor released, and the slots of cancelled or missed sessions not yet released: what ConfirmationRecovery may have to release. */
+/** The holds not yet confirmed nor released: what ConfirmationRecovery may have to release. */
 @Injectable()
 export class OpenHoldsProjector implements Projector {
   readonly name = 'confirmation-recovery';
-  readonly handles = ['SlotHeld', 'SlotReleased', 'SlotConfirmed', 'ReservationCancelled', 'SessionMissed'];
-  readonly collections = [{ name: OPEN_HOLDS, indexes: [{ fields: [{ field: 'heldAt' }] }] }, { name: PENDING_RELEASES }];
+  readonly handles = ['SlotHeld', 'SlotReleased', 'SlotConfirmed'];
+  readonly collections = [{ name: OPEN_HOLDS, indexes: [{ fields: [{ field: 'heldAt' }] }] }];
 
   async apply(stored: StoredEvent, tx: ReadTransaction): Promise<void> {
     const event = toDomainEvent(stored);
@@ -46,24 +38,8 @@ export class OpenHoldsProjector implements Projector {
         await tx.put<OpenHold>(OPEN_HOLDS, { id: event.data.holdId, ...event.data, heldAt: Date.parse(stored.metadata.recordedAt) });
         return;
       case 'SlotReleased':
-        await tx.delete(OPEN_HOLDS, event.data.holdId);
-        await tx.delete(PENDING_RELEASES, releaseKey(event.data.reservationId, event.data.start));
-        return;
       case 'SlotConfirmed':
         await tx.delete(OPEN_HOLDS, event.data.holdId);
-        return;
-      case 'ReservationCancelled':
-        if (event.data.slot)
-          await tx.put<PendingRelease>(PENDING_RELEASES, {
-            id: releaseKey(event.data.reservationId, event.data.slot.start),
-            reservationId: event.data.reservationId,
-          });
-        return;
-      case 'SessionMissed':
-        await tx.put<PendingRelease>(PENDING_RELEASES, {
-          id: releaseKey(event.data.reservationId, event.data.start),
-          reservationId: event.data.reservationId,
-        });
         return;
       default:
         return;
@@ -72,21 +48,17 @@ export class OpenHoldsProjector implements Projector {
 }
 
 /**
- * Process manager for slots left held by a command that stopped half-way, at start and every 30 s:
- * - confirmations that crashed between taking the slot and confirming the reservation: it first
- *   records ConfirmationAbandoned on the reservation (appended at an expected revision, so it cannot
- *   interleave with the late confirmation: one of the two wins), then releases the slot unless the
- *   reservation was confirmed with that very hold;
- * - A6.5: cancelled (or missed) sessions whose slot was not given back (a failure between
- *   ReservationCancelled and SlotReleased): `SlotBooking.releaseSlotNoLongerNeeded` releases it.
- * Runs on every instance: every step is idempotent and fenced by expected revisions.
+ * Process manager for slots left held by a confirmation that crashed between taking the slot and confirming the
+ * reservation: it first records ConfirmationAbandoned on the reservation (appended at an expected revision, so it
+ * cannot interleave with the late confirmation: one of the two wins), then releases the slot unless the reservation
+ * was confirmed with that very hold. A sweeper with no timer of its own: SideEffects runs it at start-up and then
+ * every minute as a scheduled job (Scheduler port), once a minute between all instances. Every step is idempotent
+ * and fenced by expected revisions, so two instances sweeping at once release once. (The slots of cancelled or missed
+ * sessions are given back by the slot-release reactor.)
  */
 @Injectable()
-export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConfirmationRecovery implements Sweeper {
   private readonly logger = new Logger('ConfirmationRecovery');
-  private timer?: NodeJS.Timeout;
-  /** Pending releases this instance already handled (released, or found already free), by `reservationId|start`. */
-  private readonly settled = new Set<string>();
 
   constructor(
     private readonly es: EventSourcing,
@@ -96,17 +68,7 @@ export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicati
     @Inject(READ_STORE) private readonly store: ReadStore,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const run = () => this.sweep().catch((error: Error) => this.logger.error({ msg: 'sweep failed; will retry', error: error.message }));
-    void run();
-    this.timer = setInterval(() => void run(), SWEEP_EVERY_MS).unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Releases the holds older than ABANDONED_HOLD_AFTER_MS, and those of cancelled or missed sessions; returns how many it released. */
+  /** Releases the holds older than ABANDONED_HOLD_AFTER_MS; returns how many it released. */
   async sweep(): Promise<number> {
     await this.readModels.caughtUp('confirmation-recovery');
     const cutoff = this.clock.now().getTime() - ABANDONED_HOLD_AFTER_MS;
@@ -139,18 +101,6 @@ export class ConfirmationRecovery implements OnApplicationBootstrap, OnApplicati
         this.logger.warn({ msg: 'released the slot of an abandoned confirmation', holdId: hold.holdId, reservationId: hold.reservationId });
       }
     }
-    const { items: pending } = await this.store.find<PendingRelease>(PENDING_RELEASES, { limit: 1000 });
-    for (const { id: key, reservationId } of pending.filter((p) => !this.settled.has(p.id))) {
-      if ((await this.booking.releaseSlotNoLongerNeeded(reservationId, releaseContext(reservationId)))?.released) {
-        released++;
-        this.logger.warn({ msg: 'released the slot of a cancelled or missed session that was still held', reservationId });
-      }
-      this.settled.add(key); // released now, or already free: nothing more to do for it
-    }
     return released;
   }
-}
-
-function releaseKey(reservationId: string, start: string): string {
-  return `${reservationId}|${new Date(start).toISOString()}`;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { jobSeekerDecider } from '../../domain/job-seeker/job-seeker';
 import { officeDecider } from '../../domain/office/office';
 import { reservationDecider, type ReservationRequested, type SlotConfirmed } from '../../domain/reservation/reservation';
 import { deterministicUuid, type CommandContext } from '../event-sourcing/command-context';
@@ -24,7 +25,7 @@ type InvitationJob = { reservationId: string; confirmationEventId: string };
  * The claim: one job per SlotConfirmed event (`invitation-<event id>`): the same event processed twice, or by
  * two instances, schedules one job, and one worker at a time holds it (BullMQ's lock; in-process, one
  * process). The job re-reads the reservation first and sends only while it is `confirmed` (not yet invited,
- * not cancelled). A crash between the SMTP answer and InvitationSent leaves the job unfinished: it is run
+ * not cancelled) and its job seeker is not refused service (A12.1). A crash between the SMTP answer and InvitationSent leaves the job unfinished: it is run
  * again on purpose and sends once more under the same Message-ID (derived from the event), which mail
  * clients use to recognise the copy — SMTP cannot be exactly-once.
  */
@@ -83,6 +84,9 @@ export class InvitationReactor implements SideEffect {
       designatedApp: confirmed.designatedApp,
       confirmedAt: new Date(confirmed.confirmedAt),
     });
+    // A12.1: never invite a job seeker refused service (the refusal reactor cancels the session). Checked last, with the
+    // reservation again, so that a refusal or cancellation can cross the send only while SMTP is talking.
+    if (!(await this.stillToInvite(stream, confirmed.jobSeekerId))) return;
     let messageId: string;
     try {
       ({ messageId } = await this.mailer.send(message));
@@ -105,6 +109,14 @@ export class InvitationReactor implements SideEffect {
       (_, now) => ({ type: 'RecordInvitationSent' as const, messageId, now }),
       context('invitation-sent', confirmationEventId),
     );
+  }
+
+  private async stillToInvite(stream: string, jobSeekerId: string): Promise<boolean> {
+    const [reservation, jobSeeker] = await Promise.all([
+      this.es.load(reservationDecider, stream),
+      this.es.load(jobSeekerDecider, streams.jobSeeker(jobSeekerId)),
+    ]);
+    return reservation.state.status === 'confirmed' && !(jobSeeker.state.status === 'registered' && jobSeeker.state.refusal);
   }
 
   private schedule(job: InvitationJob): Promise<void> {

@@ -79,9 +79,9 @@ export class SlotBooking {
    * A6.5: gives back the counselor's slot that the reservation no longer needs (cancelled or missed; see
    * `slotNoLongerNeeded`), if the reservation still holds it. Idempotent: the counselor's day decides, at an
    * expected revision, so any number of callers release it once. The one place this release is made: by the
-   * cancel command (also finishing an earlier cancel's release) and by ConfirmationRecovery's sweep, at start and
-   * periodically; a reactor on ReservationCancelled / SessionMissed can call it as it is. Answers the slot and
-   * whether this call released it (undefined: the reservation holds no slot it no longer needs).
+   * cancel command (also finishing an earlier cancel's release) and by the slot-release reactor on
+   * ReservationCancelled / SessionMissed. Answers the slot and whether this call released it (undefined: the
+   * reservation holds no slot it no longer needs).
    */
   async releaseSlotNoLongerNeeded(
     reservationId: string,

@@ -7,24 +7,29 @@ import type { EventStore } from '../ports/event-store';
 import { READ_STORE, type ReadStore } from '../ports/read-store';
 import { SCHEDULER, type ScheduledJob, type Scheduler } from '../ports/scheduler';
 import { EVENT_STORE } from '../ports/tokens';
+import { RefusalReactor } from '../job-seeker/refusal.reactor';
+import { ConfirmationRecovery } from '../reservation/confirmation-recovery';
 import { InvitationReactor } from '../reservation/invitation.reactor';
 import { NoShowReactor } from '../reservation/no-show.reactor';
+import { SlotReleaseReactor } from '../reservation/slot-release.reactor';
 import { PENDING_SESSIONS_CONSUMER } from './pending-sessions';
-import type { SideEffect } from './side-effect';
+import type { SideEffect, Sweeper } from './side-effect';
 
 const MINUTE_MS = 60_000;
 
 /**
  * Runs the reactors (each a consumer from its own checkpoint, on their own ConsumerRuntime) and the one
- * worker of the scheduler, which hands every job to the reactor that runs its name. The sweepers run once at
- * start-up (everything pending) and then every minute as a scheduled job whose id is the minute
- * (`sweep-202612010514`), so several instances sweep once a minute between them, with no timer of their own.
+ * worker of the scheduler, which hands every job to the reactor that runs its name. The sweepers (the side
+ * effects' and ConfirmationRecovery's) run once at start-up (everything pending) and then every minute as a
+ * scheduled job whose id is the minute (`sweep-202612010514`), so several instances sweep once a minute
+ * between them, with no timer of their own.
  */
 @Injectable()
 export class SideEffects implements OnApplicationBootstrap {
   private readonly logger = new Logger(SideEffects.name);
   readonly runtime: ConsumerRuntime;
   private readonly effects: SideEffect[];
+  private readonly sweepers: Sweeper[];
   /** Resolves once the start-up sweep is done (tests and readiness wait on it). */
   started: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -37,11 +42,15 @@ export class SideEffects implements OnApplicationBootstrap {
     private readonly readModels: ReadModels,
     noShow: NoShowReactor,
     invitation: InvitationReactor,
+    slotRelease: SlotReleaseReactor,
+    refusal: RefusalReactor,
+    recovery: ConfirmationRecovery,
   ) {
     this.effects = [noShow, invitation];
+    this.sweepers = [...this.effects, recovery];
     this.runtime = new ConsumerRuntime(
       store,
-      this.effects.map((effect) => new ReactorConsumer(effect, readStore)),
+      [...this.effects, slotRelease, refusal].map((reactor) => new ReactorConsumer(reactor, readStore)),
       clock,
     );
   }
@@ -62,7 +71,7 @@ export class SideEffects implements OnApplicationBootstrap {
   private async run(job: ScheduledJob): Promise<void> {
     if (job.name === 'sweep') {
       await this.scheduleNextSweep();
-      for (const effect of this.effects) await effect.sweep(false);
+      for (const sweeper of this.sweepers) await sweeper.sweep(false);
       return;
     }
     const handler = this.effects.find((effect) => job.name in effect.jobs)?.jobs[job.name];
@@ -74,7 +83,7 @@ export class SideEffects implements OnApplicationBootstrap {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.readModels.caughtUp(PENDING_SESSIONS_CONSUMER);
-        for (const effect of this.effects) await effect.sweep(true);
+        for (const sweeper of this.sweepers) await sweeper.sweep(true);
         await this.scheduleNextSweep();
         return;
       } catch (error) {

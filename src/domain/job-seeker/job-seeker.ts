@@ -61,7 +61,9 @@ export type JobSeekerRegistrationCompleted = DomainEvent<'JobSeekerRegistrationC
 export type ConsentGiven = DomainEvent<'ConsentGiven', { jobSeekerId: string; recordingProhibitionAcknowledged: true } & Consent>;
 export type NoShowCounted = DomainEvent<'NoShowCounted', { jobSeekerId: string; reservationId: string; noShowCount: number }>;
 export type RefusalReviewRequested = DomainEvent<'RefusalReviewRequested', { jobSeekerId: string; noShowCount: number }>;
-export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: 'A12.1' | 'A6.5'; reason: string; refusedAt: string }>;
+/** A12.1 (threats, abuse, use for other purposes) or A6.5 (cancelling without contact). */
+export type RefusalArticle = 'A12.1' | 'A6.5';
+export type ServiceRefused = DomainEvent<'ServiceRefused', { jobSeekerId: string; article: RefusalArticle; reason: string; refusedAt: string }>;
 export type ServiceRefusalLifted = DomainEvent<'ServiceRefusalLifted', { jobSeekerId: string; reason: string; liftedAt: string }>;
 /**
  * A8.1: the job seeker's personal data was erased (their key destroyed: crypto-shredding). `reason`
@@ -91,7 +93,7 @@ export type JobSeekerState =
       details: PersonalDetails;
       consents: Consent[];
       noShows: string[];
-      refusal?: { article: 'A12.1' | 'A6.5'; reason: string; since: string };
+      refusal?: { article: RefusalArticle; reason: string; since: string };
       /** A8.1: when set, nothing personal can be recorded for this job seeker any more. */
       erasedAt?: string;
     };
@@ -119,7 +121,7 @@ export type GiveConsent = {
   now: Date;
 };
 export type CountNoShow = { type: 'CountNoShow'; reservationId: string };
-export type RefuseService = { type: 'RefuseService'; article: 'A12.1' | 'A6.5'; reason: string; now: Date };
+export type RefuseService = { type: 'RefuseService'; article: RefusalArticle; reason: string; now: Date };
 export type LiftRefusal = { type: 'LiftRefusal'; reason: string; now: Date };
 export type ErasePersonalData = { type: 'ErasePersonalData'; reason: string; now: Date };
 export type JobSeekerCommand = RegisterJobSeeker | GiveConsent | CountNoShow | RefuseService | LiftRefusal | ErasePersonalData;

@@ -1,4 +1,5 @@
 import { JstDate } from '../calendar/business-calendar';
+import type { HeldSession } from '../counselor/counselor';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
 
@@ -51,7 +52,8 @@ export type OfficeState = { status: 'unknown' } | ({ status: 'open' } & Office);
 export type OpenOffice = { type: 'OpenOffice'; officeId: string; designatedApp: DesignatedApp; meetingUrlPolicy: MeetingUrlPolicy } & OfficeProfile;
 export type ChangeOfficeProfile = { type: 'ChangeOfficeProfile' } & Partial<OfficeProfile>;
 export type ChangeDesignatedApp = { type: 'ChangeDesignatedApp'; designatedApp: DesignatedApp; meetingUrlPolicy: MeetingUrlPolicy };
-export type AddClosureDay = { type: 'AddClosureDay'; date: JstDate; reason: string };
+/** `sessions`: the office's sessions on that day (confirmed, invited or in progress; from the read models). */
+export type AddClosureDay = { type: 'AddClosureDay'; date: JstDate; reason: string; sessions: readonly HeldSession[] };
 export type RemoveClosureDay = { type: 'RemoveClosureDay'; date: JstDate };
 export type OfficeCommand = OpenOffice | ChangeOfficeProfile | ChangeDesignatedApp | AddClosureDay | RemoveClosureDay;
 
@@ -120,6 +122,15 @@ export const officeDecider: Decider<OfficeCommand, OfficeEvent, OfficeState> = {
         ];
       case 'AddClosureDay':
         if (state.closures.get(command.date) === command.reason) return [];
+        // Like a counselor's deactivation: the sessions of that day are moved or cancelled first, not left in place silently.
+        if (command.sessions.length > 0) {
+          throw new RuleViolation(
+            'OFFICE',
+            'closure.has-sessions',
+            { date: command.date, starts: command.sessions.map((s) => s.start) },
+            { sessions: command.sessions },
+          );
+        }
         return [{ type: 'OfficeClosureDayAdded', data: { officeId, date: command.date, reason: command.reason } }];
       case 'RemoveClosureDay':
         if (!state.closures.has(command.date)) {

@@ -33,7 +33,16 @@ export type LegalDisclosureMade = DomainEvent<
   }
 >;
 
-export type AccessEvent = PersonalDataViewed | LegalDisclosureMade;
+/**
+ * A7 / A7.2: the usage records of an office's month left the system as statistics, in a form that identifies no
+ * device and no person; the export itself is this event (stream `usage-exports-<officeId>`).
+ */
+export type UsageRecordsExported = DomainEvent<
+  'UsageRecordsExported',
+  { officeId: string; /** YYYY-MM (JST). */ month: string; sessions: number; exportedBy: string; exportedAt: string }
+>;
+
+export type AccessEvent = PersonalDataViewed | LegalDisclosureMade | UsageRecordsExported;
 
 export type LegalRequestState = { status: 'none' } | { status: 'disclosed'; disclosedAt: string };
 export type RecordLegalDisclosure = {

@@ -1,7 +1,7 @@
 import { addMinutes, assertSessionSlot, noShowDeadline, SESSION_MINUTES } from '../calendar/business-calendar';
 import { assertNever, Decider, DomainEvent } from '../shared/decider';
 import { NotFound, RuleViolation } from '../shared/errors';
-import { notErased } from '../job-seeker/job-seeker';
+import { notErased, type RefusalArticle } from '../job-seeker/job-seeker';
 import type { ReservationAction } from '../shared/messages';
 import { assertConfirmable, ConfirmationContext } from './confirmation-policy';
 
@@ -81,6 +81,8 @@ export type ReservationCancelled = DomainEvent<
     reason: string;
     cancelledAt: string;
     slot?: { counselorId: string; start: string };
+    /** A12.1: cancelled because the job seeker was refused service (the refusal's article and instant); `reason` is the refusal's. */
+    refusal?: { article: RefusalArticle; refusedAt: string };
   }
 >;
 export type SessionMissed = DomainEvent<
@@ -176,6 +178,8 @@ export type CheckIn = { type: 'CheckIn'; device?: DeviceRecord; now: Date };
 export type CompleteSession = { type: 'CompleteSession'; now: Date };
 export type StopSession = { type: 'StopSession'; reason: string; now: Date };
 export type CancelReservation = { type: 'CancelReservation'; channel: CancelChannel; reason: string; now: Date };
+/** A12.1: the job seeker is refused service (their current refusal); what they still have ahead is cancelled. */
+export type CancelForRefusal = { type: 'CancelForRefusal'; refusal: { article: RefusalArticle; reason: string; since: string }; now: Date };
 export type MarkMissed = { type: 'MarkMissed'; now: Date };
 export type AbandonConfirmation = { type: 'AbandonConfirmation'; holdId: string; counselorId: string; start: Date; now: Date };
 
@@ -190,6 +194,7 @@ export type ReservationCommand =
   | CompleteSession
   | StopSession
   | CancelReservation
+  | CancelForRefusal
   | MarkMissed
   | AbandonConfirmation;
 
@@ -321,23 +326,16 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
       return [{ type: 'SessionStopped', data: { reservationId, jobSeekerId, reason: command.reason, stoppedAt: at } }];
     case 'CancelReservation': {
       const open = requireStatus(state, ['requested', 'confirmed', 'invited'], 'RESERVATION', 'cancel');
-      const slot = open.status === 'requested' ? undefined : open.slot;
-      if (slot && now.getTime() >= noShowDeadline(new Date(slot.start)).getTime()) {
-        throw new RuleViolation('A6.5', 'cancel.missed');
-      }
-      return [
-        {
-          type: 'ReservationCancelled',
-          data: {
-            reservationId,
-            jobSeekerId,
-            channel: command.channel,
-            reason: command.reason,
-            cancelledAt: at,
-            ...(slot ? { slot: { counselorId: slot.counselorId, start: slot.start } } : {}),
-          },
-        },
-      ];
+      if (!stillAhead(open, now)) throw new RuleViolation('A6.5', 'cancel.missed');
+      return [cancelled(open, { channel: command.channel, reason: command.reason, cancelledAt: at })];
+    }
+    case 'CancelForRefusal': {
+      // Idempotent, never refused: the refusal reactor sends it for every reservation of a refused job seeker, as
+      // often as it sees them. A session in progress is for staff to stop (A12.1); one past its A6.5 deadline is missed.
+      if (state.status !== 'requested' && state.status !== 'confirmed' && state.status !== 'invited') return [];
+      if (!stillAhead(state, now)) return [];
+      const { article, reason, since } = command.refusal;
+      return [cancelled(state, { channel: 'staff', reason, cancelledAt: at, refusal: { article, refusedAt: since } })];
     }
     case 'MarkMissed': {
       if (state.status !== 'confirmed' && state.status !== 'invited') return []; // missed once, or attended, or cancelled
@@ -361,6 +359,21 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
     default:
       return assertNever(command, 'reservation command');
   }
+}
+
+type Open = Extract<Existing, { status: 'requested' | 'confirmed' | 'invited' }>;
+
+/** A6.5: a request, or a session that can still be cancelled (10 minutes after its start it counts as missed). */
+function stillAhead(open: Open, now: Date): boolean {
+  return open.status === 'requested' || now.getTime() < noShowDeadline(new Date(open.slot.start)).getTime();
+}
+
+function cancelled(open: Open, data: Omit<ReservationCancelled['data'], 'reservationId' | 'jobSeekerId' | 'slot'>): ReservationCancelled {
+  const slot = open.status === 'requested' ? undefined : { counselorId: open.slot.counselorId, start: open.slot.start };
+  return {
+    type: 'ReservationCancelled',
+    data: { reservationId: open.reservationId, jobSeekerId: open.jobSeekerId, ...data, ...(slot ? { slot } : {}) },
+  };
 }
 
 /**

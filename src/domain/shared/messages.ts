@@ -386,6 +386,18 @@ export const catalogue = {
     (p: { date: string }) => `${jstDate('ja', p.date)}はこの窓口の休業日ではありません。`,
     (p) => `${p.date} is not a closure day of this office.`,
   ),
+  'closure.has-sessions': text(
+    (p: { date: string; starts: string[] }) =>
+      `${jstDate('ja', p.date)}には面談が${p.starts.length}件あります。休業日にする前に移動するか取り消してください：${list(
+        'ja',
+        p.starts.map((s) => jstDateTime('ja', s)),
+      )}。`,
+    (p) =>
+      `${p.date} has ${p.starts.length} session(s). Move or cancel them before closing the office that day: ${list(
+        'en',
+        p.starts.map((s) => jstDateTime('en', s)),
+      )}.`,
+  ),
   'counselor.exists': text(
     (p: { counselorId: string }) => `相談員 ${p.counselorId} はすでに存在します。`,
     (p) => `Counselor ${p.counselorId} already exists.`,
@@ -676,6 +688,22 @@ export const catalogue = {
   'input.range-too-long': text(
     (p: { days: number }) => `一度に指定できるのは${p.days}日までです`,
     (p) => `at most ${p.days} days at once`,
+  ),
+  'input.position': text(
+    () => 'イベントの位置（0 以上の整数）を指定してください',
+    () => 'must be an event position (a whole number, 0 or more)',
+  ),
+  'input.event-types': text(
+    () => 'イベントの種類をカンマ区切りで指定してください（例：SlotConfirmed,ReservationCancelled）',
+    () => 'must be event types separated by commas, e.g. SlotConfirmed,ReservationCancelled',
+  ),
+  'input.month': text(
+    () => '月を YYYY-MM の形で指定してください',
+    () => 'must be a month, YYYY-MM',
+  ),
+  'input.replay-subject': text(
+    () => 'reservation:<ID>、job-seeker:<ID>、counselor-day:<相談員ID>:<日付> のいずれかを指定してください',
+    () => 'must be reservation:<id>, job-seeker:<id> or counselor-day:<counselor id>:<date>',
   ),
 } satisfies Record<string, Texts<never>>;
 

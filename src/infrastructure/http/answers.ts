@@ -216,6 +216,14 @@ export const readiness = z
         })
         .strict(),
     ),
+    chain: z
+      .object({
+        status: z.enum(['unchecked', 'checking', 'intact', 'broken']),
+        checked: z.number().int().describe('newest events whose hash-chain links were checked at start-up'),
+        firstBroken: z.string().optional().describe('which event, which link (npm run verify walks the whole store)'),
+      })
+      .strict()
+      .describe('Issue 19: tamper evidence, the newest events checked at start-up; 503 while checking and when broken'),
   })
   .strict();
 

@@ -1,11 +1,15 @@
-import { Controller, Get, Query as QueryParams } from '@nestjs/common';
+import { Controller, Get, Inject, Query as QueryParams } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { MAX_AUDIT_DAYS } from '../../application/privacy/access-log';
 import { AuditQueries } from '../../projections/audit/audit.read-model';
+import { AuditReplay, replaySubject } from '../../projections/audit/replay';
+import type { Clock } from '../../application/ports/clock';
+import { CLOCK } from '../../application/ports/clock';
 import { Allow } from './auth.guard';
 import { Authenticated, QuerySchema } from './openapi';
-import { auditEntrySchema, cursorPage, eventTypeParam, pageOf, paged, Query } from './read-model-docs';
+import { auditEntrySchema, cursorPage, eventTypeParam, pageOf, paged, Query, replaySchema } from './read-model-docs';
+import { Viewer } from './command-context.decorator';
 import { fields, says, Valid } from './validation';
 
 const auditQuery = cursorPage
@@ -33,11 +37,26 @@ const auditQuery = cursorPage
   });
 const auditSchema = pageOf(auditEntrySchema);
 
+const replayQuery = z
+  .object({
+    subject: z
+      .string()
+      .refine((text) => replaySubject(text) !== undefined, says('input.replay-subject'))
+      .describe('reservation:<id>, job-seeker:<id> or counselor-day:<counselor id>:<JST date>'),
+    asOf: fields.instant.optional().describe('replay to this instant (what was known then); default: now'),
+    since: fields.instant.optional().describe('also the state at this earlier instant, and what changed from it to asOf'),
+  })
+  .strict();
+
 @ApiTags('privacy')
 @Authenticated()
 @Controller('v1/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditQueries) {}
+  constructor(
+    private readonly audit: AuditQueries,
+    private readonly replays: AuditReplay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get('events')
   @Allow('auditor')
@@ -49,5 +68,16 @@ export class AuditController {
   events(@QueryParams(new Valid(auditQuery)) query: z.infer<typeof auditQuery>): Promise<z.infer<typeof auditSchema>> {
     const { limit, after, ...filter } = query;
     return paged(() => this.audit.events(filter, { limit, after }));
+  }
+
+  @Get('replay')
+  @Allow('auditor')
+  @Query(
+    'Issue 19: the history of a reservation, a job seeker (every stream) or a counselor’s day: who, when (JST), which command, which rule, and what each event says; the state as of `asOf` (what was known then); with `since`, the state then and what changed. A8.1: personal values are shown, so the replay itself is recorded.',
+    replaySchema,
+  )
+  @QuerySchema(replayQuery)
+  replay(@QueryParams(new Valid(replayQuery)) query: z.infer<typeof replayQuery>, @Viewer() viewer: string): Promise<z.infer<typeof replaySchema>> {
+    return this.replays.replay({ subject: replaySubject(query.subject)!, asOf: query.asOf ?? this.clock.now(), since: query.since, viewer });
   }
 }

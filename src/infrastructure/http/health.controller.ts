@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import type { EventStore } from '../../application/ports/event-store';
 import { EVENT_STORE } from '../../application/ports/tokens';
 import { ReadModels } from '../../application/consumers/read-models';
+import { ChainIntegrity } from '../event-store/chain/chain-integrity';
+import { describeBreak } from '../event-store/chain/chain-verifier';
 import { live, readiness } from './answers';
 import { Public } from './auth.guard';
 import { AnswerSchema, openApiSchema } from './openapi';
@@ -21,6 +23,7 @@ interface Readiness {
   status: 'ready' | 'not_ready';
   eventStore: { head: string } | { error: string };
   consumers: ConsumerHealth[];
+  chain: { status: 'unchecked' | 'checking' | 'intact' | 'broken'; checked: number; firstBroken?: string };
 }
 
 @ApiTags('operations')
@@ -29,6 +32,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
+    private readonly chain: ChainIntegrity,
   ) {}
 
   @Get('health/live')
@@ -43,7 +47,7 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: 200 once every read model has caught up with the event store head seen at start and none is stopped; 503 otherwise (or when the event store does not answer). Each consumer with its position and lag.',
+      'Readiness: 200 once every read model has caught up with the event store head seen at start and none is stopped; 503 otherwise (or when the event store does not answer, or the hash chain was found broken at start-up). Each consumer with its position and lag.',
   })
   @AnswerSchema(200, readiness, 'Ready: the event store answers and every read model has caught up.')
   @ApiResponse({
@@ -85,12 +89,18 @@ export class HealthController {
         error: { message: s.error.message, at: s.error.at, ...(s.error.position !== undefined && { position: String(s.error.position) }) },
       }),
     }));
-    const ready = head !== undefined && this.readModels.ready();
+    const chain = this.chain.status();
+    const ready = head !== undefined && this.readModels.ready() && chain.status !== 'broken' && chain.status !== 'checking';
     void reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ready' : 'not_ready',
       eventStore: head === undefined ? { error: 'The event store does not answer.' } : { head: String(head) },
       consumers,
+      chain: {
+        status: chain.status,
+        checked: chain.status === 'intact' || chain.status === 'broken' ? chain.report.checked : 0,
+        ...(chain.status === 'broken' && chain.report.broken && { firstBroken: describeBreak(chain.report.broken) }),
+      },
     };
   }
 }

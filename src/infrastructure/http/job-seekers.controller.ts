@@ -141,7 +141,9 @@ export class JobSeekersController {
   @Post(':id/refusal')
   @Allow('supervisor')
   @HttpCode(200)
-  @Documented('A12.1 / A6.5: refuse service to a job seeker.')
+  @Documented(
+    'A12.1 / A6.5: refuse service to a job seeker. Their open reservations (requests, and sessions not yet joined) are then cancelled by the system, the refusal as the reason, and the slots given back; no invitation is sent to them.',
+  )
   @BodySchema(refuseSchema)
   @AnswerSchema(200, jobSeekerAnswer)
   @PathSchema('id', jobSeekerId)

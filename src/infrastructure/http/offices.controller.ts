@@ -119,7 +119,9 @@ export class OfficesController {
 
   @Post('offices/:id/closure-days')
   @Allow('supervisor', 'admin')
-  @Documented('Close the office on a day (on top of national holidays and 12/29–1/3).')
+  @Documented(
+    'Close the office on a day (on top of national holidays and 12/29–1/3). Refused (422 OFFICE, the sessions in `details.sessions`) while the office has sessions that day: move or cancel them first.',
+  )
   @BodySchema(closureSchema)
   @AnswerSchema(201, officeAnswer)
   @PathSchema('id', fields.id)

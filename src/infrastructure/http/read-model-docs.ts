@@ -127,7 +127,17 @@ export const reservationDetailSchema = z.object({
     .optional(),
   checkedInAt: jst.optional(),
   devicePseudonym: z.string().optional().describe('A7.2: the device only as a pseudonym'),
-  cancellation: z.object({ channel: z.enum(['phone', 'counter', 'staff']), at: jst, reason: z.string() }).optional(),
+  cancellation: z
+    .object({
+      channel: z.enum(['phone', 'counter', 'staff']),
+      at: jst,
+      reason: z.string(),
+      refusal: z
+        .object({ article: z.enum(['A12.1', 'A6.5']), since: jst })
+        .optional()
+        .describe('A12.1: cancelled because the job seeker was refused service; `reason` is the refusal’s'),
+    })
+    .optional(),
   erased: z.literal(true).optional(),
   timeline: z.array(timelineEntrySchema),
 });
@@ -178,6 +188,9 @@ export const todoSchema = z.object({
   failedInvitations: z.array(sessionItem.extend({ failedAt: jst, reason: z.string() })),
   awaitingCheckInToday: z.array(sessionItem),
   refusalReviews: z.array(z.object({ jobSeekerId: z.string(), name: z.string(), noShowCount: z.number(), since: jst })),
+  onClosureDays: z
+    .array(sessionItem.extend({ closure: z.string().describe('why the office is closed that day') }))
+    .describe('OFFICE: sessions on a day the office is closed (one confirmed while the day was being closed), to be moved'),
 });
 
 export const auditEntrySchema = z.object({
@@ -195,4 +208,34 @@ export const auditEntrySchema = z.object({
   counselorId: z.string().optional(),
   staffId: z.string().optional(),
   devicePseudonyms: z.array(z.string()).optional().describe('A7.2: pseudonyms only'),
+});
+
+const replayedEvent = z.object({
+  position: z.string(),
+  streamId: z.string(),
+  revision: z.string(),
+  at: jst,
+  event: eventType,
+  actor: z.string(),
+  commandId: z.string(),
+  correlationId: z.string(),
+  causationId: z.string(),
+  rule: ruleId,
+  data: z
+    .record(z.string(), z.unknown())
+    .describe('the event as recorded; personal values opened ([erased] once erased), device identifiers [sealed]'),
+});
+export const replaySchema = z.object({
+  subject: z.string(),
+  asOf: jst,
+  events: z.array(replayedEvent).describe('every event of the subject recorded at or before asOf, oldest first: what the state was folded from'),
+  state: z.record(z.string(), z.unknown()).describe('the state as of asOf, as the domain folds it'),
+  since: z
+    .object({
+      at: jst,
+      state: z.record(z.string(), z.unknown()),
+      events: z.array(z.string()).describe('positions of the events recorded after `since`, up to asOf'),
+      changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    })
+    .optional(),
 });

@@ -22,7 +22,7 @@ export class TodoController {
   @Get(':id/todo')
   @Allow(...COUNTER_STAFF)
   @Query(
-    `What the office's staff must act on now: requests within ${DEADLINE_NEAR_HOURS} h of their A6.1 confirmation deadline and past it, confirmed sessions not yet invited, failed invitations (A6.3), today's sessions awaiting check-in, job seekers due for a refusal review after no-shows (A6.5). A8.1: names shown are recorded.`,
+    `What the office's staff must act on now: requests within ${DEADLINE_NEAR_HOURS} h of their A6.1 confirmation deadline and past it, confirmed sessions not yet invited, failed invitations (A6.3), today's sessions awaiting check-in, job seekers due for a refusal review after no-shows (A6.5), sessions on the office's closure days to be moved. A8.1: names shown are recorded.`,
     todoSchema,
   )
   @PathSchema('id', fields.id)

@@ -72,6 +72,7 @@ const TYPES = eventTypes(
     'StaffTokenRevoked',
     'PersonalDataViewed',
     'LegalDisclosureMade',
+    'UsageRecordsExported',
   ],
   [],
 );

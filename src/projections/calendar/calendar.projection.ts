@@ -5,7 +5,8 @@ import { StoredEvent } from '../../application/ports/event-store';
 import { READ_STORE, ReadStore, ReadTransaction } from '../../application/ports/read-store';
 import type { Projector } from '../../application/consumers/consumer';
 import { ReadModels } from '../../application/consumers/read-models';
-import { SESSION_MINUTES, addMinutes } from '../../domain/calendar/business-calendar';
+import { SESSION_MINUTES, addMinutes, type JstDate } from '../../domain/calendar/business-calendar';
+import { ReservationQueries } from '../reservations/reservations.read-model';
 import { HeldSession } from '../../domain/counselor/counselor';
 
 const HELD = 'held_sessions';
@@ -49,7 +50,13 @@ export class CalendarProjection implements HeldSessions {
   constructor(
     private readonly readModels: ReadModels,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly reservations: ReservationQueries,
   ) {}
+
+  async ofOfficeOn(officeId: string, date: JstDate): Promise<HeldSession[]> {
+    const held = await this.reservations.all({ officeId, status: ['confirmed', 'invited', 'checked-in'], from: date, to: date });
+    return held.map(({ reservationId, when }) => ({ reservationId, start: new Date(when).toISOString() }));
+  }
 
   /** Sessions of the counselor that have not ended by `from`, earliest first. */
   async futureSessionsOf(counselorId: string, from: Date): Promise<HeldSession[]> {

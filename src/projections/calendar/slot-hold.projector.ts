@@ -61,6 +61,7 @@ const TYPES = eventTypes(
     'StaffTokenRevoked',
     'PersonalDataViewed',
     'LegalDisclosureMade',
+    'UsageRecordsExported',
   ],
 );
 

@@ -82,6 +82,7 @@ const TYPES = eventTypes(
     'StaffTokenRevoked',
     'PersonalDataViewed',
     'LegalDisclosureMade',
+    'UsageRecordsExported',
   ],
 );
 type Handled = Extract<ProjectedEvent['event'], { type: (typeof TYPES.handles)[number] }>;

@@ -1,6 +1,7 @@
 import type { EventType } from '../../domain/events';
 import type { Attendance, CancelChannel, Channel } from '../../domain/reservation/reservation';
 import type { SlotReleasedReason } from '../../domain/counselor-day/counselor-day';
+import type { RefusalArticle } from '../../domain/job-seeker/job-seeker';
 import { assertNever } from '../../domain/shared/decider';
 import type { RuleId } from '../../domain/shared/errors';
 import { ERASED } from '../../domain/privacy/personal-data';
@@ -51,7 +52,8 @@ export interface ReservationDocument {
   checkedInAt?: string;
   /** A7.2: the device only by its pseudonym. */
   devicePseudonym?: string;
-  cancellation?: { channel: CancelChannel; at: string; reason: string };
+  /** `refusal`: cancelled because the job seeker was refused service (A12.1), since then (JST). */
+  cancellation?: { channel: CancelChannel; at: string; reason: string; refusal?: { article: RefusalArticle; since: string } };
   erased?: true;
   timeline: TimelineEntry[];
 }
@@ -110,6 +112,7 @@ const TYPES = eventTypes(
     'StaffTokenRevoked',
     'PersonalDataViewed',
     'LegalDisclosureMade',
+    'UsageRecordsExported',
   ],
 );
 type Handled = (typeof TYPES.handles)[number];
@@ -164,6 +167,9 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
       ],
     };
   }
+  // A6.4: a follow-up's slot is held before the follow-up is requested and confirmed in one step (and given back if
+  // that step is refused): its timeline starts at the request.
+  if (!current && (event.type === 'SlotHeld' || event.type === 'SlotReleased')) return null;
   const document = requireDocument(current, projected);
   switch (event.type) {
     case 'SlotHeld':
@@ -224,12 +230,18 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
     case 'SessionStopped':
       return withEntry(document, { status: 'stopped' }, entry(projected, event.data.stoppedAt, '相談を中止', { reason: event.data.reason }));
     case 'ReservationCancelled': {
-      const { channel, reason, cancelledAt } = event.data;
-      return withEntry(
-        document,
-        { status: 'cancelled', cancellation: { channel, at: jstIso(cancelledAt), reason } },
-        entry(projected, cancelledAt, '予約取消し', { channel, reason }),
-      );
+      const { channel, reason, cancelledAt, refusal } = event.data;
+      const cancellation = {
+        channel,
+        at: jstIso(cancelledAt),
+        reason,
+        ...(refusal ? { refusal: { article: refusal.article, since: jstIso(refusal.refusedAt) } } : {}),
+      };
+      // A12.1: cancelled because the job seeker was refused service, under the refusal's article.
+      const line = refusal
+        ? { ...entry(projected, cancelledAt, `利用拒否（${refusal.article}）により予約取消し`, { channel, reason }), rule: refusal.article }
+        : entry(projected, cancelledAt, '予約取消し', { channel, reason });
+      return withEntry(document, { status: 'cancelled', cancellation }, line);
     }
     case 'SessionMissed':
       return withEntry(document, { status: 'missed' }, entry(projected, event.data.recordedAt, '連絡なく開始10分経過（無断キャンセル）'));

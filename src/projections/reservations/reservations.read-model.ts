@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReadModels } from '../../application/consumers/read-models';
+import { OpenReservations } from '../../application/job-seeker/refusal.reactor';
 import { READ_STORE, ReadStore, Where } from '../../application/ports/read-store';
 import { addDays, JstDate } from '../../domain/calendar/business-calendar';
 import { NotFound } from '../../domain/shared/errors';
@@ -59,7 +60,7 @@ export interface CursorPage<T> {
 
 /** Queries of the reservations read model; each waits until it has caught up (read-your-writes). */
 @Injectable()
-export class ReservationQueries {
+export class ReservationQueries implements OpenReservations {
   constructor(
     private readonly readModels: ReadModels,
     @Inject(READ_STORE) private readonly store: ReadStore,
@@ -95,6 +96,10 @@ export class ReservationQueries {
     return findAll<ReservationDocument>(this.store, RESERVATIONS, { where: reservationWhere(filter), orderBy: [{ field: 'when' }] });
   }
 
+  async ofJobSeeker(jobSeekerId: string): Promise<string[]> {
+    return (await this.all({ jobSeekerId, status: ['requested', 'confirmed', 'invited'] })).map((r) => r.reservationId);
+  }
+
   async one(reservationId: string): Promise<ReservationDetail> {
     await this.readModels.caughtUp(reservationProjector.name);
     const document = await this.store.get<Stored<ReservationDocument>>(RESERVATIONS, reservationId);
@@ -112,7 +117,7 @@ export class ReservationQueries {
   }
 }
 
-function reservationWhere(filter: ReservationFilter): Where {
+export function reservationWhere(filter: ReservationFilter): Where {
   const where: Where = {};
   if (filter.officeId) where.officeId = filter.officeId;
   if (filter.counselorId) where['slot.counselorId'] = filter.counselorId;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../application/ports/clock';
+import { DirectoryProjection } from '../directory/directory.projection';
 import { JobSeekerQueries } from '../job-seekers/job-seekers.read-model';
 import { ReservationQueries } from '../reservations/reservations.read-model';
 import { jstIso } from '../projected-event';
@@ -12,15 +13,18 @@ export class TodoQueries {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reservations: ReservationQueries,
     private readonly jobSeekers: JobSeekerQueries,
+    private readonly directory: DirectoryProjection,
   ) {}
 
   async ofOffice(officeId: string): Promise<TodoLists & { officeId: string; at: string }> {
     const now = this.clock.now();
-    const [open, reviews] = await Promise.all([
+    const [open, reviews, office] = await Promise.all([
       this.reservations.all({ officeId, status: ['requested', 'confirmed', 'invited'] }),
       this.jobSeekers.dueForRefusalReview(),
+      this.directory.office(officeId),
     ]);
+    const closures = new Map((office?.closures ?? []).map((c) => [c.date, c.reason]));
     // A6.5: refusal reviews concern the job seeker, whichever office they booked with: every office sees them.
-    return { officeId, at: jstIso(now), ...todoLists(open, reviews, now) };
+    return { officeId, at: jstIso(now), ...todoLists(open, reviews, closures, now) };
   }
 }

@@ -26,6 +26,10 @@ export interface FailedInvitationItem extends SessionItem {
   failedAt: string;
   reason: string;
 }
+export interface ClosureDayItem extends SessionItem {
+  /** Why the office is closed that day. */
+  closure: string;
+}
 export interface RefusalReviewItem {
   jobSeekerId: string;
   name: string;
@@ -47,6 +51,11 @@ export interface TodoLists {
   awaitingCheckInToday: SessionItem[];
   /** A6.5: job seekers whose no-shows call for a refusal review. */
   refusalReviews: RefusalReviewItem[];
+  /**
+   * OFFICE: sessions on a day the office is closed, to be moved. Adding a closure day is refused while that day has
+   * sessions; one confirmed at the same moment (the two commands decide on different streams) shows here.
+   */
+  onClosureDays: ClosureDayItem[];
 }
 
 const byStart = <T extends { start: string }>(a: T, b: T) => a.start.localeCompare(b.start);
@@ -58,9 +67,14 @@ function session(r: ReservationDocument & { slot: NonNullable<ReservationDocumen
 /**
  * The to-do lists, derived at the moment of the question from the reservation and job-seeker
  * read models: what is due depends on the clock, so it is computed, not stored.
- * `reservations`: the office's open ones (requested, confirmed, invited).
+ * `reservations`: the office's open ones (requested, confirmed, invited); `closures`: the office's closure days (JST date → reason).
  */
-export function todoLists(reservations: readonly ReservationDocument[], jobSeekers: readonly JobSeekerDocument[], now: Date): TodoLists {
+export function todoLists(
+  reservations: readonly ReservationDocument[],
+  jobSeekers: readonly JobSeekerDocument[],
+  closures: ReadonlyMap<string, string>,
+  now: Date,
+): TodoLists {
   const nearLimit = now.getTime() + DEADLINE_NEAR_HOURS * 3_600_000;
   const today = toJst(now).date;
   const lists: TodoLists = {
@@ -70,6 +84,7 @@ export function todoLists(reservations: readonly ReservationDocument[], jobSeeke
     failedInvitations: [],
     awaitingCheckInToday: [],
     refusalReviews: [],
+    onClosureDays: [],
   };
   for (const r of reservations) {
     if (r.status === 'requested') {
@@ -96,6 +111,8 @@ export function todoLists(reservations: readonly ReservationDocument[], jobSeeke
       else lists.notInvited.push(session(withSlot));
     }
     if (r.slot.start.slice(0, 10) === today) lists.awaitingCheckInToday.push(session(withSlot));
+    const closure = closures.get(r.slot.start.slice(0, 10));
+    if (closure !== undefined) lists.onClosureDays.push({ ...session(withSlot), closure });
   }
   for (const j of jobSeekers) {
     if (j.refusalReviewDue && !j.refusal)
@@ -106,6 +123,7 @@ export function todoLists(reservations: readonly ReservationDocument[], jobSeeke
   lists.notInvited.sort(byStart);
   lists.failedInvitations.sort(byStart);
   lists.awaitingCheckInToday.sort(byStart);
+  lists.onClosureDays.sort(byStart);
   lists.refusalReviews.sort((a, b) => a.since.localeCompare(b.since));
   return lists;
 }

@@ -10,13 +10,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from '../../../src/application/ports/event-store';
 import { EventStoreDbDeadlineExceeded, EventStoreDbEventStore } from '../../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store';
 import { HealthController } from '../../../src/infrastructure/http/health.controller';
+import { ChainIntegrity } from '../../../src/infrastructure/event-store/chain/chain-integrity';
 
 /** What /health answers on this store, with every read model caught up: only the event store can make it 503. */
 async function healthOf(store: EventStoreDbEventStore): Promise<{ status: number; body: { status: string; eventStore: object } }> {
   const caughtUp = { status: () => [], ready: () => true } as unknown as ReadModels;
   let status = 200;
   const reply = { status: (code: number) => ((status = code), reply) } as unknown as FastifyReply;
-  const body = await new HealthController(store, caughtUp).health(reply);
+  // Not bootstrapped: the chain reads as unchecked, which never makes /health 503.
+  const body = await new HealthController(store, caughtUp, new ChainIntegrity(store)).health(reply);
   return { status, body };
 }
 
