@@ -12,6 +12,9 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY .swcrc tsconfig.json ./
 COPY src ./src
+# The staff page (/ui/): its sources and the esbuild script that bundles them (both dev dependencies, like swc).
+COPY scripts/build-ui.mjs ./scripts/
+COPY ui ./ui
 RUN npm run build && npm prune --omit=dev
 
 # Run: the compiled service and its production dependencies, as the unprivileged user `node`.
@@ -24,6 +27,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/ui/dist ./ui/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 # SQLite event store and key store of the embedded default, and the generated key files (secrets/, mode 600).

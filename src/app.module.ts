@@ -18,7 +18,7 @@ import { ConfirmationRecovery } from './application/reservation/confirmation-rec
 import { reservationCommandHandlers } from './application/reservation/reservation.commands';
 import { SlotBooking } from './application/reservation/slot-booking';
 import { StaffAccess, staffCommandHandlers } from './application/staff/staff.commands';
-import { PublishTermsVersionHandler } from './application/terms/terms.commands';
+import { PublishTermsVersionHandler, TermsCatalogue } from './application/terms/terms.commands';
 import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authenticator';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
@@ -28,7 +28,7 @@ import { HealthController } from './infrastructure/http/health.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
 import { OfficesController } from './infrastructure/http/offices.controller';
 import { ReservationsController } from './infrastructure/http/reservations.controller';
-import { StaffController } from './infrastructure/http/staff.controller';
+import { SignedInController, StaffController } from './infrastructure/http/staff.controller';
 import { PrivacyController } from './infrastructure/http/privacy.controller';
 import { EventFeeds, EventsController } from './infrastructure/http/events.controller';
 import { UsageController } from './infrastructure/http/usage.controller';
@@ -111,6 +111,7 @@ export class AppModule {
         TermsController,
         OfficesController,
         StaffController,
+        SignedInController,
         PrivacyController,
         EventsController,
         UsageController,
@@ -151,6 +152,7 @@ export class AppModule {
         CalendarQueries,
         TodoQueries,
         AuditQueries,
+        TermsCatalogue,
         AuditReplay,
         ...privacyCommandHandlers,
         StaffAccess,

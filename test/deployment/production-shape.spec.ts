@@ -119,7 +119,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm run build && npm prune --omit=dev/);
     expect(dockerfile).toContain('CMD ["node", "dist/main.js"]');
     expect(JSON.parse(read('package.json')).scripts.build).toMatch(/swc src -d dist --strip-leading-paths/);
-    for (const copied of ['package.json', 'package-lock.json', '.swcrc', 'tsconfig.json', 'src']) expect(existsSync(join(root, copied))).toBe(true);
+    for (const copied of ['package.json', 'package-lock.json', '.swcrc', 'tsconfig.json', 'src', 'scripts/build-ui.mjs', 'ui'])
+      expect(existsSync(join(root, copied))).toBe(true);
+    // The staff page is built beside dist (ui/dist), where the service looks for it.
+    expect(dockerfile).toContain('COPY --from=build /app/ui/dist ./ui/dist');
   });
 
   it('runs as the unprivileged user node, with DATA_DIR on a volume and a HEALTHCHECK on /health', () => {

@@ -37,6 +37,8 @@ const ACCESS: Record<string, Role[] | typeof PUBLIC> = {
   'POST /v1/job-seekers/{id}/refusal/lift': ['supervisor'],
   'POST /v1/job-seekers/{id}/erasure': ['supervisor'],
   'POST /v1/terms-versions': ['supervisor'],
+  'GET /v1/terms-versions': COUNTER_STAFF,
+  'GET /v1/me': ['counselor', 'supervisor', 'auditor', 'integration', 'admin'],
   'POST /v1/offices': ['admin'],
   'GET /v1/offices': READERS,
   'GET /v1/offices/{id}': READERS,

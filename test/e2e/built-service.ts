@@ -6,13 +6,18 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 let built: string | undefined;
 
-/** Builds the service as `npm start` does (swc), once per test file, into a temp dir; returns its main.js. */
+/**
+ * Builds the service as `npm start` does (swc into dist, the staff page into ui/dist beside it), once per test
+ * file, into a temp dir; returns its main.js.
+ */
 export function builtMain(): string {
   if (!built) {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-built-'));
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', '-d', dir, '--strip-leading-paths', '--copy-files', '--quiet'], { cwd: ROOT });
+    const dist = join(dir, 'dist');
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', '-d', dist, '--strip-leading-paths', '--copy-files', '--quiet'], { cwd: ROOT });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-ui.mjs'), join(dir, 'ui', 'dist')], { cwd: ROOT });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    built = join(dir, 'main.js');
+    built = join(dist, 'main.js');
   }
   return built;
 }

@@ -58,7 +58,7 @@ describe('the demo data', () => {
   async function expectAWorkingPrintedToken(app: NestFastifyApplication, lines: string[], summary: DemoSummary) {
     const token = summary.signIn.token;
     expect(lines.slice(-3)).toEqual([
-      'demo: sign in as デモ 相談員 (staff id demo-soudan; supervisor, counselor) to see the week — Authorization: Bearer <token>:',
+      'demo: sign in as デモ 相談員 (staff id demo-soudan; supervisor, counselor) to see the week on the staff page /ui/ (paste the token there), or in the API — Authorization: Bearer <token>:',
       `  ${token}`,
       expect.stringMatching(/^ {2}Valid until \d{4}-\d\d-\d\d \d\d:\d\d JST \(.+\)\. Each run of the demo prints a new one\./),
     ]);

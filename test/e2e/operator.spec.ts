@@ -43,6 +43,10 @@ describe('A8.1: the operator signs in on the server', () => {
     const [, jst, expiresAt] = await first.waitForStdout(VALID_UNTIL);
     expectAYearFromNow(expiresAt, jst);
     expect(await staffList(url, token)).toBe(200);
+    // The built service serves the staff page it was built with (npm run build: dist and ui/dist).
+    const staffPage = await fetch(`${url}/ui/`);
+    expect(staffPage.status).toBe(200);
+    expect(await staffPage.text()).toContain('<script type="module" src="./main.js"></script>');
 
     // The token is lost: the operator asks for a new one on the same data directory, the service still running.
     const recovery = run(['--new-admin-token'], { DATA_DIR, LOG_LEVEL: 'silent' });

@@ -1,6 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { JstDate } from '../../domain/calendar/business-calendar';
-import { termsDecider } from '../../domain/terms/terms';
+import { JstDate, toJst } from '../../domain/calendar/business-calendar';
+import { termsDecider, TermsVersion, termsVersionInForce } from '../../domain/terms/terms';
+import { Clock, CLOCK } from '../ports/clock';
 import { CommandContext } from '../event-sourcing/command-context';
 import { CommandOutcome, outcomeOf } from '../event-sourcing/command-answer';
 import { EventSourcing } from '../event-sourcing/event-sourcing';
@@ -33,5 +35,20 @@ export class PublishTermsVersionHandler implements ICommandHandler<PublishTermsV
       context,
     );
     return { version: input.version, ...outcomeOf(outcome) };
+  }
+}
+
+/** A13: the published versions and the one in force today (JST), which a consent given now names. */
+@Injectable()
+export class TermsCatalogue {
+  constructor(
+    private readonly es: EventSourcing,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async versions(): Promise<{ versions: TermsVersion[]; inForce?: string }> {
+    const { state } = await this.es.load(termsDecider, streams.terms());
+    const inForce = termsVersionInForce(state, toJst(this.clock.now()).date);
+    return { versions: state.versions, ...(inForce ? { inForce: inForce.version } : {}) };
   }
 }

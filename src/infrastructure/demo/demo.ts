@@ -404,7 +404,7 @@ export async function runDemo(app: NestFastifyApplication, now: Date, log: (line
 async function signInToTheDemo(app: NestFastifyApplication, log: (line: string) => void, officeId: string): Promise<IssuedToken> {
   const signIn = await app.get(StaffAccess).issuedTokenFor(DEMO_VIEWER.id, DEMO_VIEWER.name, DEMO_VIEWER.roles, DEMO_VIEWER.validDays, 'system:demo');
   log(
-    `demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week — Authorization: Bearer <token>:`,
+    `demo: sign in as ${DEMO_VIEWER.name} (staff id ${DEMO_VIEWER.id}; ${DEMO_VIEWER.roles.join(', ')}) to see the week on the staff page /ui/ (paste the token there), or in the API — Authorization: Bearer <token>:`,
   );
   for (const line of describeToken(
     signIn,

@@ -8,7 +8,9 @@ import type { DisclosureAnswer, ErasureAnswer } from '../../application/privacy/
 import type { ReservationAnswer } from '../../application/reservation/reservation.commands';
 import type { StaffAnswer, TokenAnswer } from '../../application/staff/staff.commands';
 import type { TermsAnswer } from '../../application/terms/terms.commands';
+import type { Principal } from '../../application/ports/authenticator';
 import { ROLES } from '../../domain/staff/staff';
+import type { TermsVersion } from '../../domain/terms/terms';
 import type { CounselorView, OfficeView } from '../../projections/directory/directory.projection';
 import type { JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
 import type { StaffMemberView } from '../../projections/staff/staff-directory.projection';
@@ -245,3 +247,19 @@ export const errorBody = z
     details: z.record(z.string(), z.unknown()).optional().describe('422: facts behind the refusal, e.g. the sessions that block a deactivation'),
   })
   .strict();
+
+export const termsCatalogueAnswer = describes<{ versions: TermsVersion[]; inForce?: string }>()(
+  z
+    .object({
+      versions: z.array(z.object({ version: z.string(), effectiveFrom: jstDate }).strict()).describe('ordered by effective date'),
+      inForce: z
+        .string()
+        .optional()
+        .describe('the version in force today (JST), which a consent given now names (A13); absent before the first takes effect'),
+    })
+    .strict(),
+);
+
+export const principalAnswer = describes<Principal>()(
+  z.object({ staffId: z.string(), roles: z.array(z.enum(ROLES)).describe('what this staff member may do (A8.1)') }).strict(),
+);

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -78,10 +81,45 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
       withToken: request.principal !== undefined,
     }),
   });
+  await serveStaffPage(app);
   logRequests(app);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
+}
+
+/** Where `npm run build` puts the staff page (scripts/build-ui.mjs): `ui/dist` beside `src` and `dist`. */
+export const STAFF_PAGE_DIR = join(__dirname, '..', '..', '..', 'ui', 'dist');
+
+/**
+ * Offices run on closed networks: the page's every script, style, font and request comes from this origin,
+ * with no inline code. Stricter than the rest of the service, whose /docs needs inline styles.
+ */
+const STAFF_PAGE_CSP = [
+  "default-src 'self'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self'",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+].join(';');
+
+/**
+ * The staff page at /ui/: static files that call the same API as any integration, with a token the staff member
+ * pastes. Not there when the page was not built (a test that compiles only `src`): /ui/ then answers 404.
+ */
+async function serveStaffPage(app: NestFastifyApplication): Promise<void> {
+  if (!existsSync(join(STAFF_PAGE_DIR, 'index.html'))) return;
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyStatic, { root: STAFF_PAGE_DIR, prefix: '/ui/', redirect: true, cacheControl: true, maxAge: 0 });
+  fastify.addHook('onSend', async (request, reply) => {
+    if (request.url === '/ui' || request.url.startsWith('/ui/')) reply.header('content-security-policy', STAFF_PAGE_CSP);
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { CommandContext } from '../../application/event-sourcing/command-context';
 import { ActOnJobSeeker, JobSeekerAnswer, RegisterJobSeeker } from '../../application/job-seeker/job-seeker.commands';
-import { PublishTermsVersion, TermsAnswer } from '../../application/terms/terms.commands';
+import { PublishTermsVersion, TermsAnswer, TermsCatalogue } from '../../application/terms/terms.commands';
 import { Allow, COUNTER_STAFF } from './auth.guard';
 import { AccessLog } from '../../application/privacy/access-log';
 import { JobSeekerIds } from '../../application/job-seeker/job-seeker-ids';
@@ -13,7 +13,7 @@ import { ErasePersonalData } from '../../application/privacy/privacy.commands';
 import { NotFound } from '../../domain/shared/errors';
 import type { Page } from '../../application/page';
 import { JobSeekerDirectoryProjection, JobSeekerListItem, JobSeekerView } from '../../projections/job-seeker/job-seeker-directory.projection';
-import { erasureAnswer, jobSeekerAnswer, jobSeekerPage, jobSeekerView, termsAnswer } from './answers';
+import { erasureAnswer, jobSeekerAnswer, jobSeekerPage, jobSeekerView, termsAnswer, termsCatalogueAnswer } from './answers';
 import { Ctx, Viewer } from './command-context.decorator';
 import { AnswerSchema, Authenticated, Documented, PathSchema, QuerySchema, sendCreatedWhen } from './openapi';
 import { BodySchema, fields, pagination, says, Valid } from './validation';
@@ -175,7 +175,18 @@ export class JobSeekersController {
 @Authenticated()
 @Controller('v1/terms-versions')
 export class TermsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalogue: TermsCatalogue,
+  ) {}
+
+  @Get()
+  @Allow(...COUNTER_STAFF)
+  @ApiOperation({ summary: 'A13: the published terms versions, and the one in force today (JST) that a consent given now names.' })
+  @AnswerSchema(200, termsCatalogueAnswer)
+  versions(): Promise<z.infer<typeof termsCatalogueAnswer>> {
+    return this.catalogue.versions();
+  }
 
   @Post()
   @Allow('supervisor')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -8,8 +8,8 @@ import { EnrollStaffMember, IssueStaffToken, RevokeStaffToken, StaffAnswer, Toke
 import { MAX_TOKEN_DAYS, ROLES } from '../../domain/staff/staff';
 import type { Page } from '../../application/page';
 import { StaffDirectoryProjection, StaffMemberView } from '../../projections/staff/staff-directory.projection';
-import { Allow } from './auth.guard';
-import { staffAnswer, staffPage, tokenAnswer } from './answers';
+import { Allow, AuthenticatedRequest } from './auth.guard';
+import { principalAnswer, staffAnswer, staffPage, tokenAnswer } from './answers';
 import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
 import { RuleViolation } from '../../domain/shared/errors';
 import { StoreTokenAuthenticator } from '../auth/store-token-authenticator';
@@ -95,5 +95,20 @@ export class StaffController {
     @Ctx() context: CommandContext,
   ): Promise<StaffAnswer> {
     return this.commands.execute(new RevokeStaffToken(id, token, context));
+  }
+}
+
+/** Who is signed in and with which roles, so that a client (the staff page at /ui/) offers only what they may do (A8.1). */
+@ApiTags('staff')
+@Authenticated()
+@Controller('v1/me')
+export class SignedInController {
+  @Get()
+  @Allow(...ROLES)
+  @ApiOperation({ summary: 'A8.1: the signed-in staff member and their roles (any valid token).' })
+  @AnswerSchema(200, principalAnswer)
+  me(@Req() request: AuthenticatedRequest): z.infer<typeof principalAnswer> {
+    const principal = request.principal!;
+    return { staffId: principal.staffId, roles: principal.roles };
   }
 }
