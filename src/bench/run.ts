@@ -2,7 +2,10 @@
  * `npm run bench [-- --quick]`: loads the service as users run it (`node dist/main.js` on the
  * embedded default, a fresh DATA_DIR) with autocannon, and prints every figure beside the same
  * run's floors — a bare Fastify echo and the service's own /health — because absolute numbers on
- * a shared machine drift from run to run. Never fails on a figure: it measures, people judge.
+ * a shared machine drift from run to run. The full run then measures the rest of issue 18's figures: append
+ * latency, projection lag at 500 appends/s, no-show lateness with 1,000 sessions due at once, and the read side
+ * (ready after start, rebuild events/s and peak RSS) at 100,000 and 1,000,000 events (BENCH_READ_SIDE_SIZES).
+ * Never fails on a figure: it measures, people judge.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { assertSessionSlot } from '../domain/calendar/business-calendar';
+import { appendLatency } from './append-latency';
 import { describeLateness, noShowLateness } from './scheduler-lateness';
 
 const quick = process.argv.includes('--quick');
@@ -279,6 +283,7 @@ async function main(): Promise<void> {
     const sessions = quick ? 20 : 200;
     console.log('');
     for (const adapter of ['in-process', 'BullMQ'] as const) console.log(describeLateness(await noShowLateness(adapter, sessions)));
+    if (!quick) await theRest();
   } finally {
     // The service finishes what it is doing and closes its stores before its data directory goes.
     await Promise.all(
@@ -286,6 +291,28 @@ async function main(): Promise<void> {
     );
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Runs a bench script of this directory as a child process, its output shown as it comes. */
+function script(name: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    console.log(`\n## node dist/bench/${name} ${args.join(' ')}`);
+    spawn(process.execPath, [join(__dirname, name), ...args], { stdio: 'inherit' }).once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)),
+    );
+  });
+}
+
+/** The figures of issue 18 besides HTTP, each from the script that measures it. */
+async function theRest(): Promise<void> {
+  console.log('\n## append latency, embedded event store (SQLite WAL, synchronous = FULL, group commit), 10 s each\n');
+  console.log('| what | appends | appends/s | p50 ms | p99 ms |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const row of await appendLatency(50, 10)) console.log(`| ${row.what} | ${row.appends} | ${row.perSecond} | ${row.p50} | ${row.p99} |`);
+  await script('projection-lag.js', ['500', '20']);
+  // Issue 18: 1,000 no-show deadlines in the same instant, through the whole service like the 200 above.
+  await script('scheduler-lateness.js', ['1000']);
+  await script('read-side.js', (process.env.BENCH_READ_SIDE_SIZES ?? '100000 1000000').split(' '));
 }
 
 main().catch((error: unknown) => {

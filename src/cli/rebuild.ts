@@ -27,26 +27,27 @@ async function main(): Promise<void> {
   const { eventStore } = stores;
   const readStore = await openReadStore(config);
   try {
-    for (const projector of chosen) {
-      const bar = new SingleBar({
-        format: `${projector.name.padEnd(24)} {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
-        etaBuffer: 50,
-        hideCursor: true,
-      });
-      const started = performance.now();
-      bar.start(1, 0, { speed: 0 });
-      const result = await rebuild(eventStore, readStore, projector, {
-        onProgress: ({ read, total }) => {
-          bar.setTotal(Math.max(total, read, 1));
-          bar.update(read, { speed: Math.round(read / ((performance.now() - started) / 1000)) });
-        },
-      });
-      bar.stop();
-      const seconds = (performance.now() - started) / 1000;
-      console.log(
-        `${projector.name}: ${result.events} events in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s); generation ${result.generation} is now active`,
-      );
+    // One read of the log for every chosen read model, of the event types they handle only.
+    const bar = new SingleBar({
+      format: `${'log read'.padEnd(24)} {bar} {percentage}% | position {value}/{total} | {speed} events/s | ETA {eta_formatted}`,
+      etaBuffer: 50,
+      hideCursor: true,
+    });
+    const started = performance.now();
+    bar.start(1, 0, { speed: 0 });
+    const rebuilt = await rebuild(eventStore, readStore, chosen, {
+      onProgress: ({ applied, position, total }) => {
+        const events = Object.values(applied).reduce((sum, n) => sum + n, 0);
+        bar.setTotal(Math.max(total, position, 1));
+        bar.update(position, { speed: Math.round(events / ((performance.now() - started) / 1000)) });
+      },
+    });
+    bar.stop();
+    const seconds = (performance.now() - started) / 1000;
+    for (const result of rebuilt) {
+      console.log(`${result.projector}: ${result.events} events of its types; generation ${result.generation} is now active`);
     }
+    console.log(`${chosen.length} read model(s) rebuilt in ${seconds.toFixed(1)} s`);
   } finally {
     await readStore.close();
     await stores.close();

@@ -255,6 +255,28 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
         expect(all.every((event) => event.position > head)).toBe(true);
       });
 
+      it('reads only the types asked for, the limit counting only those', async () => {
+        const streamId = newStreamId();
+        const head = await store.headPosition();
+        const [a1, b1, a2, b2, a3] = [
+          newEvent({ type: 'TypeA' }),
+          newEvent({ type: 'TypeB' }),
+          newEvent({ type: 'TypeA' }),
+          newEvent({ type: 'TypeB' }),
+          newEvent({ type: 'TypeA' }),
+        ];
+        await store.append(streamId, [a1, b1, a2, b2, a3], 'no_stream');
+
+        const onlyA = await store.readAll({ after: head, types: ['TypeA'] });
+        expect(onlyA.map((event) => event.eventId)).toEqual([a1, a2, a3].map((event) => event.eventId));
+        expect((await store.readAll({ after: head, types: ['TypeA'], limit: 2 })).map((event) => event.eventId)).toEqual([a1.eventId, a2.eventId]);
+        expect((await store.readAll({ after: onlyA[0].position, types: ['TypeB', 'TypeA'], limit: 2 })).map((event) => event.eventId)).toEqual([
+          b1.eventId,
+          a2.eventId,
+        ]);
+        expect(await store.readAll({ after: head, types: [] })).toEqual([]);
+      });
+
       it('rejects a limit that is not a positive integer', async () => {
         for (const limit of [0, -1, 1.5, Number.NaN]) {
           await expect(store.readAll({ limit })).rejects.toBeInstanceOf(RangeError);

@@ -73,6 +73,12 @@ export class ConsumerRuntime {
   private stopped?: Promise<void>;
   /** Full catch-up pages recently read, shared by the consumers (they catch up in near lockstep). */
   private readonly pages = new Map<string, Promise<StoredEvent[]>>();
+  /** The live subscription, shared by every consumer of the runtime. */
+  private feed?: LiveFeed;
+  /** Events the live subscription has delivered (each one wakes the live consumers). */
+  private wakes = 0;
+  /** Live reads in flight or just done, by the position they read after, with the wakes seen when they started. */
+  private readonly liveReads = new Map<string, { seen: number; read: Promise<StoredEvent[]> }>();
   private readonly options: Required<Omit<ConsumerRuntimeOptions, 'observer'>> & Pick<ConsumerRuntimeOptions, 'observer'>;
 
   constructor(
@@ -105,10 +111,8 @@ export class ConsumerRuntime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
-      for (const run of this.runs.values()) {
-        run.wake?.();
-        await run.subscription?.stop();
-      }
+      for (const run of this.runs.values()) run.wake?.();
+      await this.feed?.subscription?.stop();
       await Promise.all([...this.runs.values()].map((run) => run.loop));
       for (const run of this.runs.values()) run.state = 'stopped';
     })();
@@ -131,13 +135,16 @@ export class ConsumerRuntime {
     return [...this.runs.values()].every((run) => run.caughtUp && run.state !== 'stopped');
   }
 
-  /** Read-your-writes: resolves once the consumer has applied everything appended before this call. */
+  /**
+   * Read-your-writes: resolves once the consumer has applied everything appended before this call that it
+   * handles (the events it does not handle leave its read model as it is, so it need not wait for them).
+   */
   async caughtUp(name: string): Promise<void> {
     const run = this.runs.get(name);
     if (!run) throw new Error(`No consumer named ${name}`);
     if (run.state === 'stopped') throw new ReadModelUnavailable(name, run.error?.message ?? 'stopped');
     const head = await this.store.headPosition();
-    if ((run.position ?? -1n) >= head) return;
+    if (this.upToDate(run, head)) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         run.waiters.delete(waiter);
@@ -146,6 +153,34 @@ export class ConsumerRuntime {
       const waiter = { position: head, resolve: () => (clearTimeout(timer), resolve()), reject: (e: Error) => (clearTimeout(timer), reject(e)) };
       run.waiters.add(waiter);
     });
+  }
+
+  /**
+   * Whether the consumer has applied every event it handles up to `position`: it has applied up to there, or the
+   * live subscription has delivered up to there, from no later than the consumer's checkpoint, and nothing the
+   * consumer handles after its checkpoint.
+   */
+  private upToDate(run: ConsumerRun, position: bigint): boolean {
+    const applied = run.position ?? -1n;
+    if (applied >= position) return true;
+    const feed = this.feed;
+    return (
+      feed !== undefined &&
+      feed.ended === undefined &&
+      feed.delivered >= position &&
+      applied >= feed.start &&
+      (feed.lastHandled.get(run) ?? -1n) <= applied
+    );
+  }
+
+  /** Resolves the reads waiting for the consumer that it is up to date for. */
+  private settle(run: ConsumerRun): void {
+    for (const waiter of run.waiters) {
+      if (this.upToDate(run, waiter.position)) {
+        waiter.resolve();
+        run.waiters.delete(waiter);
+      }
+    }
   }
 
   private async loop(run: ConsumerRun): Promise<void> {
@@ -249,22 +284,95 @@ export class ConsumerRuntime {
     return events;
   }
 
-  /** Resolves when the subscription ends: with its error, a Resync, or undefined on stop. */
+  /**
+   * Follows the log live until the runtime stops (undefined) or the runtime's subscription ends (its error).
+   * The runtime's one subscription keeps the events it delivers in a tail shared by the consumers: each takes
+   * what piled up after its checkpoint from there and applies it in one transaction, so a consumer that fell
+   * behind under load catches up in batches, and the log is read and its personal data opened once, not once
+   * per consumer. A consumer whose checkpoint is not in the tail (behind it, or ahead of the subscription) reads
+   * the store instead.
+   */
   private async live(run: ConsumerRun): Promise<Error | undefined> {
-    // The subscription tells that something was appended; what has piled up since the checkpoint is then
-    // read and applied in one transaction, so a consumer that fell behind under load catches up in batches.
-    const subscription = this.store.subscribeAll(
-      async (event) => {
-        if (event.position <= (run.position ?? -1n)) return;
-        const events = await this.store.readAll({ after: run.position, limit: this.options.batchSize });
-        await this.apply(run, events.length > 0 ? events : [event]);
+    const feed = this.follow(run.position);
+    feed.followers.add(run);
+    try {
+      while (!this.stopping) {
+        const seen = this.wakes;
+        const events = fromTail(feed, run.position, this.options.batchSize) ?? (await this.livePage(run.position, seen));
+        if (events.length > 0) {
+          await this.apply(run, events);
+          this.trim(feed);
+          continue;
+        }
+        if (feed.ended) return feed.ended;
+        await new Promise<void>((resolve) => {
+          if (this.wakes !== seen || this.stopping) resolve();
+          else feed.waiters.add(resolve);
+        });
+      }
+      return undefined;
+    } finally {
+      feed.followers.delete(run);
+    }
+  }
+
+  /** The runtime's one live subscription, opened by the first consumer to go live after the last one ended. */
+  private follow(after: bigint | undefined): LiveFeed {
+    if (this.feed && !this.feed.ended) return this.feed;
+    const start = after ?? -1n;
+    const feed: LiveFeed = { waiters: new Set(), followers: new Set(), tail: [], tailAfter: start, start, delivered: start, lastHandled: new Map() };
+    const wakeAll = () => {
+      for (const wake of feed.waiters) wake();
+      feed.waiters.clear();
+    };
+    this.feed = feed;
+    feed.subscription = this.store.subscribeAll(
+      (event) => {
+        feed.tail.push(event);
+        if (feed.tail.length > MAX_TAIL) this.trim(feed);
+        feed.delivered = event.position;
+        for (const run of this.runs.values()) {
+          if (run.handles.has(event.type)) feed.lastHandled.set(run, event.position);
+          if (run.waiters.size > 0) this.settle(run);
+        }
+        this.wakes += 1;
+        wakeAll();
       },
-      { after: run.position },
+      { after },
     );
-    run.subscription = subscription;
-    const error = await subscription.ended;
-    run.subscription = undefined;
-    return error;
+    void feed.subscription.ended.then((error) => {
+      feed.ended = error ?? new Error('the subscription ended');
+      wakeAll();
+    });
+    return feed;
+  }
+
+  /** Drops the tail's events every live consumer has applied, and the oldest beyond its bound (those behind read the store). */
+  private trim(feed: LiveFeed): void {
+    let applied = feed.tail.length;
+    for (const run of feed.followers) {
+      const next = feed.tail.findIndex((event) => event.position > (run.position ?? -1n));
+      applied = Math.min(applied, next === -1 ? feed.tail.length : next);
+    }
+    const drop = Math.max(applied, feed.tail.length - MAX_TAIL);
+    if (drop <= 0) return;
+    feed.tailAfter = feed.tail[drop - 1].position;
+    feed.tail.splice(0, drop);
+  }
+
+  /**
+   * A read after `after` shared by the consumers that ask for it before the next wake. Sharing is safe only
+   * then: an event the shared read missed was appended after it started, so its wake comes after `seen`
+   * and the consumer reads again.
+   */
+  private livePage(after: bigint | undefined, seen: number): Promise<StoredEvent[]> {
+    const key = String(after ?? -1n);
+    const shared = this.liveReads.get(key);
+    if (shared?.seen === seen) return shared.read;
+    for (const [other, read] of this.liveReads) if (read.seen !== seen) this.liveReads.delete(other);
+    const read = this.store.readAll({ after, limit: this.options.batchSize });
+    this.liveReads.set(key, { seen, read });
+    return read;
   }
 
   /** Applies events read after the run's position; on a failure, isolates the event that fails. */
@@ -285,17 +393,51 @@ export class ConsumerRuntime {
     run.position = result.checkpoint;
     this.options.observer?.applied(run.consumer.name, events, result.checkpoint);
     if (run.position >= this.headAtStart) run.caughtUp = true;
-    for (const waiter of run.waiters) {
-      if (waiter.position <= run.position) {
-        waiter.resolve();
-        run.waiters.delete(waiter);
-      }
-    }
+    this.settle(run);
   }
 
   private batch(run: ConsumerRun, after: bigint | undefined, events: StoredEvent[]): Batch {
     return { after, events: events.filter((e) => run.handles.has(e.type)), through: events[events.length - 1].position };
   }
+}
+
+interface LiveFeed {
+  /** Set right after the feed: the subscription may deliver before subscribeAll returns. */
+  subscription?: Subscription;
+  /** Live consumers waiting for the next wake. */
+  waiters: Set<() => void>;
+  /** Consumers following the feed. */
+  followers: Set<ConsumerRun>;
+  /** Events the subscription delivered, in order, right after `tailAfter`, until every follower has applied them. */
+  tail: StoredEvent[];
+  tailAfter: bigint;
+  /** The subscription delivers the events after this position... */
+  start: bigint;
+  /** ...up to this one so far. */
+  delivered: bigint;
+  /** Per consumer, the last event delivered of a type it handles. */
+  lastHandled: Map<ConsumerRun, bigint>;
+  /** Why the subscription ended, once it has. */
+  ended?: Error;
+}
+
+/** Live events kept for consumers that have not applied them yet; beyond this, the slowest read the store. */
+const MAX_TAIL = 5000;
+
+/** The events of the tail after `after` (at most `limit`); undefined when `after` is not in the tail. */
+function fromTail(feed: LiveFeed, after: bigint | undefined, limit: number): StoredEvent[] | undefined {
+  const cursor = after ?? -1n;
+  if (cursor === feed.tailAfter) return feed.tail.slice(0, limit);
+  let low = 0;
+  let high = feed.tail.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const position = feed.tail[middle].position;
+    if (position === cursor) return feed.tail.slice(middle + 1, middle + 1 + limit);
+    if (position < cursor) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
 }
 
 class ConsumerRun {
@@ -305,7 +447,6 @@ class ConsumerRun {
   error?: ConsumerStatus['error'];
   failures = 0;
   failedAt?: bigint;
-  subscription?: Subscription;
   loop: Promise<void> = Promise.resolve();
   wake?: () => void;
   readonly handles: Set<string>;

@@ -4,6 +4,7 @@ import { Decider, fold } from '../../domain/shared/decider';
 import { CLOCK, Clock } from '../ports/clock';
 import { EventStore, NewEvent, StoredEvent, WrongExpectedRevision } from '../ports/event-store';
 import { EVENT_STORE } from '../ports/tokens';
+import { recordedOn } from './command-answer';
 import { CommandContext, deterministicUuid } from './command-context';
 
 /** What one stream gained from a command: the answer staff get, and what a re-send returns. */
@@ -58,6 +59,25 @@ function appliedBy(events: StoredEvent[], context: CommandContext): StoredEvent[
   return applied;
 }
 
+/** A command decided on a stream and not appended yet (see `EventSourcing.decide`). */
+export interface Decision {
+  readonly streamId: string;
+  readonly loaded: Loaded<unknown>;
+  readonly context: CommandContext;
+  /** The stream's events this command id appended before (an earlier send). */
+  readonly earlier: StoredEvent[];
+  readonly events: MadoguchiEvent[];
+  /** The command id had already been applied: nothing to append, the first outcome to answer. */
+  readonly replayed: boolean;
+  readonly now: Date;
+}
+
+/** What a command's step appended, and what the command has recorded on the stream over all its sends (see `recordedOn`). */
+export interface Committed {
+  outcome: StreamOutcome;
+  recorded: StreamOutcome;
+}
+
 export interface Loaded<S> {
   state: S;
   events: StoredEvent[];
@@ -88,22 +108,6 @@ export class EventSourcing {
   }
 
   /**
-   * Decides without appending: throws the rule violation the command would meet now, or answers
-   * 'applied' (without deciding) when this command id has already appended to the stream.
-   */
-  async check<C, E extends MadoguchiEvent, S>(
-    decider: Decider<C, E, S>,
-    streamId: string,
-    makeCommand: (state: S, now: Date) => C | Promise<C>,
-    context: CommandContext,
-  ): Promise<'applied' | 'allowed'> {
-    const { state, events } = await this.load(decider, streamId);
-    if (appliedBy(events, context).length > 0) return 'applied';
-    decider.decide(await makeCommand(state, this.clock.now()), state);
-    return 'allowed';
-  }
-
-  /**
    * @param makeCommand builds the command from the loaded state and the clock's now (it may load
    *   other streams: it runs again on every attempt).
    * @param replay when true (the default), a command id already applied to this stream returns
@@ -117,30 +121,68 @@ export class EventSourcing {
     context: CommandContext,
     replay = true,
   ): Promise<StreamOutcome> {
+    return (await this.executeRecorded(decider, streamId, makeCommand, context, replay)).outcome;
+  }
+
+  /** As `execute`, also answering what the command has recorded on the stream over all its sends, from the same read. */
+  async executeRecorded<C, E extends MadoguchiEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    makeCommand: (state: S, now: Date) => C | Promise<C>,
+    context: CommandContext,
+    replay = true,
+  ): Promise<Committed> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(decider, streamId);
-      const earlier = appliedBy(loaded.events, context);
-      if (replay && earlier.length > 0) {
-        return { streamId, revision: String(earlier.at(-1)!.revision), appended: earlier.map((e) => e.type), replayed: true };
-      }
-      const now = this.clock.now();
-      const decided = decider.decide(await makeCommand(loaded.state, now), loaded.state);
-      if (decided.length === 0) {
-        return { streamId, revision: loaded.revision === undefined ? null : String(loaded.revision), appended: [], replayed: false };
-      }
       try {
-        const result = await this.store.append(
-          streamId,
-          this.toNewEvents(streamId, decided, loaded.revision, context, now),
-          loaded.revision ?? 'no_stream',
-        );
-        return { streamId, revision: String(result.nextExpectedRevision), appended: decided.map((e) => e.type), replayed: false };
+        return await this.commit(await this.decide(decider, streamId, makeCommand, context, replay));
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(streamId);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
+  }
+
+  /**
+   * Loads the stream and decides, without appending: throws the rule violation the command meets now. `commit`
+   * appends the decision; a command that must act elsewhere first (take a slot) decides once, acts, then commits.
+   */
+  async decide<C, E extends MadoguchiEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    makeCommand: (state: S, now: Date) => C | Promise<C>,
+    context: CommandContext,
+    replay = true,
+  ): Promise<Decision> {
+    const loaded = await this.load(decider, streamId);
+    const earlier = appliedBy(loaded.events, context);
+    const now = this.clock.now();
+    if (replay && earlier.length > 0) return { streamId, loaded, context, earlier, events: [], replayed: true, now };
+    const events = decider.decide(await makeCommand(loaded.state, now), loaded.state);
+    return { streamId, loaded, context, earlier, events, replayed: false, now };
+  }
+
+  /** Appends a decision at the revision it was decided on: throws WrongExpectedRevision when the stream moved since. */
+  async commit({ streamId, loaded, context, earlier, events, replayed, now }: Decision): Promise<Committed> {
+    if (replayed) {
+      const outcome = { streamId, revision: String(earlier.at(-1)!.revision), appended: earlier.map((e) => e.type), replayed: true };
+      return { outcome, recorded: outcome };
+    }
+    if (events.length === 0) {
+      const outcome = { streamId, revision: loaded.revision === undefined ? null : String(loaded.revision), appended: [], replayed: false };
+      return { outcome, recorded: recordedOn(streamId, loaded.events, context, false) };
+    }
+    const result = await this.store.append(
+      streamId,
+      this.toNewEvents(streamId, events, loaded.revision, context, now),
+      loaded.revision ?? 'no_stream',
+    );
+    const revision = String(result.nextExpectedRevision);
+    const appended = events.map((e) => e.type);
+    return {
+      outcome: { streamId, revision, appended, replayed: false },
+      recorded: { streamId, revision, appended: [...earlier.map((e) => e.type), ...appended], replayed: false },
+    };
   }
 
   private toNewEvents(streamId: string, events: MadoguchiEvent[], revision: bigint | undefined, context: CommandContext, now: Date): NewEvent[] {

@@ -59,6 +59,8 @@ export interface ReadAllOptions {
   after?: bigint;
   /** Maximum number of events (adapters may cap it). */
   limit?: number;
+  /** Only events of these types (the others are skipped, and do not count towards `limit`). Omitted: every type. */
+  types?: readonly string[];
 }
 
 export type EventHandler = (event: StoredEvent) => Promise<void> | void;

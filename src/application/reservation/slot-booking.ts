@@ -5,6 +5,7 @@ import { NotFound } from '../../domain/shared/errors';
 import { CommandContext, deterministicUuid, newCommandContext } from '../event-sourcing/command-context';
 import { CommandOutcome, outcomeOf, recordedOn } from '../event-sourcing/command-answer';
 import { EventSourcing, StreamOutcome } from '../event-sourcing/event-sourcing';
+import { WrongExpectedRevision } from '../ports/event-store';
 import { streams } from '../streams';
 import { ContextLoader } from './confirmation-context';
 
@@ -116,25 +117,35 @@ export class SlotBooking {
     stream: string,
     makeCommand: (state: ReservationState, now: Date) => Promise<ReservationCommand>,
   ): Promise<CommandOutcome> {
-    // A re-send of a finished command answers as the first time; otherwise decide once before
-    // touching the slot, so a rule violation takes nothing.
-    if ((await this.es.check(reservationDecider, stream, makeCommand, context)) === 'allowed') {
-      await this.es.execute(
-        counselorDayDecider,
-        counselorDayStream(counselorId, start),
-        () => ({ type: 'HoldSlot' as const, counselorId, start, reservationId, holdId }),
-        context,
-        false,
-      );
+    // One decision, before touching the slot, so a rule violation takes nothing; a re-send of a finished
+    // command answers as the first time.
+    const decision = await this.es.decide(reservationDecider, stream, makeCommand, context);
+    if (decision.replayed) {
+      const { outcome } = await this.es.commit(decision);
+      return outcomeOf(await this.recordedOnDay(counselorId, start, context, true), outcome);
     }
+    const held = await this.es.executeRecorded(
+      counselorDayDecider,
+      counselorDayStream(counselorId, start),
+      () => ({ type: 'HoldSlot' as const, counselorId, start, reservationId, holdId }),
+      context,
+      false,
+    );
     let confirmed: StreamOutcome;
     try {
-      confirmed = await this.es.execute(reservationDecider, stream, makeCommand, context);
+      confirmed = await this.es.commit(decision).then(
+        ({ outcome }) => outcome,
+        // The reservation changed while the slot was taken: decide again on what it is now.
+        (error: unknown) => {
+          if (error instanceof WrongExpectedRevision) return this.es.execute(reservationDecider, stream, makeCommand, context);
+          throw error;
+        },
+      );
     } catch (error) {
       await this.release({ counselorId, start, reservationId, holdId }, 'confirmation-failed', context);
       throw error;
     }
-    return outcomeOf(await this.recordedOnDay(counselorId, start, context, confirmed.replayed), confirmed);
+    return outcomeOf({ ...held.recorded, replayed: confirmed.replayed }, confirmed);
   }
 
   /** What this command appended to the counselor's day (SlotHeld, SlotReleased), whichever send of it did. */

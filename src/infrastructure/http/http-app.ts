@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AppModule, Ports } from '../../app.module';
 import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
 import { createLogger, ServiceLogger } from '../logging/logging';
@@ -54,7 +54,8 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
     logs ? { bufferLogs: true } : { logger: false },
   );
   if (logs) app.useLogger(new ServiceLogger(createLogger(logs)));
-  await app.register(helmet, {
+  // Helmet's headers, its middleware built once (@fastify/helmet builds it again for every request).
+  const secureHeaders = helmet({
     // The Swagger UI at /docs loads its own script and styles from this origin.
     contentSecurityPolicy: {
       directives: {
@@ -66,6 +67,10 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
       },
     },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => secureHeaders(request.raw, reply.raw, () => done()));
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',

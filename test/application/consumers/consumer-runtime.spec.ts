@@ -258,4 +258,32 @@ describe('ConsumerRuntime', () => {
     await started.caughtUp('slow');
     expect(started.ready()).toBe(true);
   });
+
+  it('answers a read of a consumer at once when everything appended since its checkpoint is of types it does not handle', async () => {
+    class OtherProjector extends CountingProjector {
+      override readonly handles = ['Other'];
+    }
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const blocked = new Promise<void>((resolve) => (reached = resolve));
+    const started = await run(events, [
+      new CountingProjector('busy', 'counted_h', async () => {
+        reached();
+        await gate;
+      }),
+      new OtherProjector('quiet', 'counted_i'),
+    ]);
+    await waitFor(() => started.status().every((s) => s.state === 'live'), 'both consumers live');
+    await appendCounted(events, 0, 1);
+    // The busy consumer holds the read store's one connection: the quiet one cannot commit a checkpoint now.
+    await blocked;
+
+    await started.caughtUp('quiet');
+    expect(started.status().find((s) => s.name === 'quiet')?.position).toBeUndefined();
+
+    release();
+    await started.caughtUp('busy');
+    expect(await counted(read, 'counted_h')).toHaveLength(1);
+  });
 });

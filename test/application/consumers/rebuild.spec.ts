@@ -56,10 +56,10 @@ describe('rebuild: a fresh copy while the service answers from the old one, then
             }
           : (Reflect.get(target, property, receiver) as unknown),
     });
-    const result = await rebuild(paced, read, new CountingProjector('counter', 'rebuilt'), {
+    const [result] = await rebuild(paced, read, [new CountingProjector('counter', 'rebuilt')], {
       batchSize: 25,
       onProgress: (p) => {
-        progress.push(p.read);
+        progress.push(p.applied.counter);
         // Between two batches: the service answers a query, and takes commands.
         during ??= read.count('rebuilt').then(async (count) => (await appendCounted(events, 120, 5), count));
       },
@@ -78,5 +78,39 @@ describe('rebuild: a fresh copy while the service answers from the old one, then
     expect(docs).toHaveLength(128);
     expect(docs.filter((d) => d.applied !== 1)).toEqual([]);
     expect(await read.get('rebuilt', 'defect')).toBeUndefined();
+  });
+
+  it('rebuilds several read models from one read of the log, reading only the event types they handle', async () => {
+    class OtherProjector extends CountingProjector {
+      override readonly handles = ['Other'];
+    }
+    await appendCounted(events, 0, 30);
+    await appendCounted(events, 1000, 40, 'Noise');
+    await appendCounted(events, 2000, 20, 'Other');
+    const reads: Array<{ types?: readonly string[]; got: string[] }> = [];
+    const counting = new Proxy(events, {
+      get: (target, property, receiver) =>
+        property === 'readAll'
+          ? async (...args: Parameters<typeof events.readAll>) => {
+              const got = await target.readAll(...args);
+              reads.push({ types: args[0]?.types, got: [...new Set(got.map((e) => e.type))] });
+              return got;
+            }
+          : (Reflect.get(target, property, receiver) as unknown),
+    });
+
+    const rebuilt = await rebuild(counting, read, [new CountingProjector('counter', 'rebuilt'), new OtherProjector('other', 'others')], {
+      batchSize: 10,
+    });
+
+    expect(rebuilt.map((r) => [r.projector, r.events])).toEqual([
+      ['counter', 30],
+      ['other', 20],
+    ]);
+    expect(await all(read, 'rebuilt')).toHaveLength(30);
+    expect(await all(read, 'others')).toHaveLength(20);
+    expect(reads.every((r) => r.types !== undefined && !r.got.includes('Noise'))).toBe(true);
+    // Five full pages of the two types together read once for both, then each read model's tail in its switch-over.
+    expect(reads.filter((r) => r.types?.length === 2)).toHaveLength(6);
   });
 });

@@ -156,8 +156,10 @@ export class EventStoreDbEventStore implements EventStore {
     return (await this.readExistingStream(read, `a read of ${streamId}`)).map(fromStreamRead);
   }
 
-  async readAll({ after, limit }: ReadAllOptions = {}): Promise<StoredEvent[]> {
+  async readAll({ after, limit, types }: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const wanted = readAllLimit(limit);
+    // The client cannot filter reads of $all by type (only subscriptions): the filter runs here.
+    const only = types && new Set(types);
     const events: StoredEvent[] = [];
     let floor = after ?? -1n;
     for (;;) {
@@ -167,7 +169,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (position <= floor) continue;
         floor = position;
         const stored = this.ownEvent(event, position);
-        if (stored !== undefined) events.push(stored);
+        if (stored !== undefined && (only === undefined || only.has(stored.type))) events.push(stored);
         if (events.length === wanted) return events;
       }
       if (page.length < PAGE_SIZE) return events;

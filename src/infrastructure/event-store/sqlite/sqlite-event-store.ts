@@ -155,8 +155,10 @@ export class SqliteEventStore implements EventStore {
     return (this.statements.readStream.all(streamId, fromRevision) as EventRow[]).map(toStoredEvent);
   }
 
-  async readAll({ after, limit }: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    return this.readPage(after ?? -1n, readAllLimit(limit));
+  async readAll({ after, limit, types }: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    if (types === undefined) return this.readPage(after ?? -1n, readAllLimit(limit));
+    const rows = this.statements.readAllOfTypes.all(after ?? -1n, JSON.stringify(types), BigInt(readAllLimit(limit))) as EventRow[];
+    return rows.map(toStoredEvent);
   }
 
   async headPosition(): Promise<bigint> {
@@ -238,6 +240,9 @@ function prepareStatements(db: Database.Database) {
     ),
     readStream: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`),
     readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    readAllOfTypes: db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    ),
     head: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1'),
   };
 }

@@ -17,6 +17,9 @@ import { checkCollectionName, checkField, cursorAfter, decodeCursor, isOperator,
 /** A writer waits this long for another process's transaction on the same file (a rebuild). */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** Prepared statements kept per connection. */
+const MAX_STATEMENTS = 500;
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS read_consumers (
     consumer TEXT PRIMARY KEY,
@@ -47,8 +50,9 @@ const table = (collection: string, generation: number) => `"rs_${checkCollection
  * `synchronous = NORMAL`: after power loss the last commits may be gone, but each with its checkpoint,
  * so the consumer simply applies those events again; nothing here is the legal record (the event store is).
  *
- * One connection per process; every use of it goes through one queue, so a read never sees another
- * consumer's uncommitted transaction.
+ * One writing connection per process; every use of it goes through one queue, so a read inside a transaction
+ * never sees another consumer's uncommitted one. Queries outside transactions use a second connection (a
+ * file store): they read what was committed last and never wait behind a consumer's transaction.
  */
 export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite';
@@ -56,6 +60,13 @@ export class SqliteReadStore implements ReadStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Collection → its consumer, for collections registered in this process. */
   private readonly owners = new Map<string, string>();
+  /**
+   * Queries outside a transaction (a file store): a second connection, so that a query never waits behind a
+   * consumer's transaction; in WAL mode it reads what was committed last. `:memory:` has one connection only.
+   */
+  private readonly reader: Database.Database;
+  /** Prepared statements per connection, by their SQL: preparing costs more than running most of them. */
+  private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
 
   private constructor(filename: string) {
     this.db = new Database(filename);
@@ -67,11 +78,33 @@ export class SqliteReadStore implements ReadStore {
     // Erased personal data is overwritten in the file, not only unlinked (A8.1).
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
+    this.reader = filename === ':memory:' ? this.db : new Database(filename);
+    if (this.reader !== this.db) this.reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
   /** Opens (creating if needed) the file; ':memory:' for a private in-memory store. */
   static open(filename: string): SqliteReadStore {
     return new SqliteReadStore(filename);
+  }
+
+  /** The prepared statement of `sql`, kept for the next use (SQLite prepares it again itself after a schema change). */
+  private statement(sql: string, db = this.db): Database.Statement {
+    let cache = this.statements.get(db);
+    if (cache === undefined) this.statements.set(db, (cache = new Map<string, Database.Statement>()));
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      // Queries with literal limits and offsets vary: keep the most recent ones only.
+      if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A query outside any transaction: on the reader, in one read transaction (one snapshot); see `reader`. */
+  private async query<T>(work: (db: Database.Database) => T): Promise<T> {
+    if (this.reader === this.db) return this.exclusive(() => work(this.db));
+    return this.reader.transaction(() => work(this.reader))();
   }
 
   /** Runs `work` after every earlier use of the connection has finished. */
@@ -90,14 +123,12 @@ export class SqliteReadStore implements ReadStore {
     await this.exclusive(() => {
       this.db
         .transaction(() => {
-          const row = this.db.prepare('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
+          const row = this.statement('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
           const generation = row?.active ?? 1;
-          if (!row) this.db.prepare('INSERT INTO read_consumers (consumer, active) VALUES (?, ?)').run(consumer, generation);
-          this.db
-            .prepare(
-              'INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?) ON CONFLICT (consumer, generation) DO UPDATE SET collections = excluded.collections',
-            )
-            .run(consumer, generation, JSON.stringify(collections));
+          if (!row) this.statement('INSERT INTO read_consumers (consumer, active) VALUES (?, ?)').run(consumer, generation);
+          this.statement(
+            'INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?) ON CONFLICT (consumer, generation) DO UPDATE SET collections = excluded.collections',
+          ).run(consumer, generation, JSON.stringify(collections));
           this.createCollections(collections, generation);
         })
         .immediate();
@@ -118,14 +149,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private generations(consumer: string): Array<{ generation: number; collections: CollectionSpec[] }> {
-    const rows = this.db
-      .prepare('SELECT generation, collections FROM read_generations WHERE consumer = ? ORDER BY generation')
-      .all(consumer) as Array<{ generation: number; collections: string }>;
+    const rows = this.statement('SELECT generation, collections FROM read_generations WHERE consumer = ? ORDER BY generation').all(
+      consumer,
+    ) as Array<{ generation: number; collections: string }>;
     return rows.map((r) => ({ generation: r.generation, collections: JSON.parse(r.collections) as CollectionSpec[] }));
   }
 
-  private active(consumer: string): number {
-    const row = this.db.prepare('SELECT active FROM read_consumers WHERE consumer = ?').get(consumer) as { active: number } | undefined;
+  private active(consumer: string, db = this.db): number {
+    const row = this.statement('SELECT active FROM read_consumers WHERE consumer = ?', db).get(consumer) as { active: number } | undefined;
     if (!row) throw new Error(`Read-store consumer ${consumer} is not registered`);
     return row.active;
   }
@@ -137,8 +168,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private readCheckpoint(consumer: string, generation: number): bigint | undefined {
-    const row = this.db
-      .prepare('SELECT checkpoint FROM read_generations WHERE consumer = ? AND generation = ?')
+    const row = this.statement('SELECT checkpoint FROM read_generations WHERE consumer = ? AND generation = ?')
       .safeIntegers(true)
       .get(consumer, generation) as { checkpoint: bigint | null } | undefined;
     return row?.checkpoint ?? undefined;
@@ -147,23 +177,23 @@ export class SqliteReadStore implements ReadStore {
   // ── reads of committed documents ───────────────────────────────────────────────────────────
 
   get<T extends { id: string } = Document>(collection: string, id: string): Promise<T | undefined> {
-    return this.exclusive(() => this.getIn<T>(table(collection, this.active(this.owner(collection))), id));
+    return this.query((db) => this.getIn<T>(table(collection, this.active(this.owner(collection), db)), id, db));
   }
 
   find<T extends { id: string } = Document>(collection: string, options: FindOptions = {}): Promise<FoundPage<T>> {
-    return this.exclusive(() => this.findIn<T>(table(collection, this.active(this.owner(collection))), options));
+    return this.query((db) => this.findIn<T>(table(collection, this.active(this.owner(collection), db)), options, db));
   }
 
   count(collection: string, where: Where = {}): Promise<number> {
-    return this.exclusive(() => this.countIn(table(collection, this.active(this.owner(collection))), where));
+    return this.query((db) => this.countIn(table(collection, this.active(this.owner(collection), db)), where, db));
   }
 
-  private getIn<T>(t: string, id: string): T | undefined {
-    const row = this.db.prepare(`SELECT doc FROM ${t} WHERE id = ?`).get(id) as { doc: string } | undefined;
+  private getIn<T>(t: string, id: string, db = this.db): T | undefined {
+    const row = this.statement(`SELECT doc FROM ${t} WHERE id = ?`, db).get(id) as { doc: string } | undefined;
     return row && (JSON.parse(row.doc) as T);
   }
 
-  private findIn<T extends { id: string }>(t: string, options: FindOptions): FoundPage<T> {
+  private findIn<T extends { id: string }>(t: string, options: FindOptions, db = this.db): FoundPage<T> {
     const limit = pageLimit(options.limit);
     const params: Param[] = [];
     const clauses = whereClauses(options.where ?? {}, params);
@@ -180,15 +210,15 @@ export class SqliteReadStore implements ReadStore {
     const sql = `SELECT doc FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${keys
       .map((k) => `${expr(k.field)} ${k.direction === 'desc' ? 'DESC' : 'ASC'}`)
       .join(', ')} LIMIT ${limit + 1} OFFSET ${pageOffset(options.offset)}`;
-    const rows = this.db.prepare(sql).all(...params) as Array<{ doc: string }>;
+    const rows = this.statement(sql, db).all(...params) as Array<{ doc: string }>;
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as T);
     return rows.length > limit ? { items, next: cursorAfter(items[items.length - 1], options) } : { items };
   }
 
-  private countIn(t: string, where: Where): number {
+  private countIn(t: string, where: Where, db = this.db): number {
     const params: Param[] = [];
     const clauses = whereClauses(where, params);
-    const row = this.db.prepare(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).get(...params) as {
+    const row = this.statement(`SELECT count(*) AS n FROM ${t}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`, db).get(...params) as {
       n: number;
     };
     return row.n;
@@ -221,9 +251,10 @@ export class SqliteReadStore implements ReadStore {
       find: async <D extends { id: string }>(c: string, options: FindOptions = {}) => this.findIn<D>(own(c), options),
       count: async (c: string, where: Where = {}) => this.countIn(own(c), where),
       put: async <D extends { id: string }>(c: string, document: D) => {
-        this.db
-          .prepare(`INSERT INTO ${own(c)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`)
-          .run(document.id, JSON.stringify(document));
+        this.statement(`INSERT INTO ${own(c)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(
+          document.id,
+          JSON.stringify(document),
+        );
       },
       update: async (c: string, id: string, changes: Record<string, unknown>) => {
         const t = own(c);
@@ -231,27 +262,29 @@ export class SqliteReadStore implements ReadStore {
         if (!current) return false;
         const next: Document = { ...current, ...changes, id };
         for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
-        this.db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`).run(JSON.stringify(next), id);
+        this.statement(`UPDATE ${t} SET doc = ? WHERE id = ?`).run(JSON.stringify(next), id);
         return true;
       },
-      delete: async (c: string, id: string) => this.db.prepare(`DELETE FROM ${own(c)} WHERE id = ?`).run(id).changes > 0,
+      delete: async (c: string, id: string) => this.statement(`DELETE FROM ${own(c)} WHERE id = ?`).run(id).changes > 0,
       deleteWhere: async (c: string, where: Where) => {
         const params: Param[] = [];
         const clauses = whereClauses(where, params);
-        return this.db.prepare(`DELETE FROM ${own(c)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).run(...params).changes;
+        return this.statement(`DELETE FROM ${own(c)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`).run(...params).changes;
       },
     };
     return {
       ...writer,
       checkpoint: async () => this.readCheckpoint(consumer, generation),
       setCheckpoint: async (position: bigint) => {
-        const changed = this.db
-          .prepare('UPDATE read_generations SET checkpoint = ? WHERE consumer = ? AND generation = ?')
-          .run(position, consumer, generation).changes;
+        const changed = this.statement('UPDATE read_generations SET checkpoint = ? WHERE consumer = ? AND generation = ?').run(
+          position,
+          consumer,
+          generation,
+        ).changes;
         if (changed !== 1) throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
       },
       activate: async () => {
-        this.db.prepare('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
+        this.statement('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
       },
     };
   }
@@ -275,9 +308,11 @@ export class SqliteReadStore implements ReadStore {
           if (!active) throw new Error(`Read-store consumer ${consumer} is not registered`);
           for (const left of all.filter((g) => g !== active)) this.drop(consumer, left);
           const generation = Math.max(...all.map((g) => g.generation)) + 1;
-          this.db
-            .prepare('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?)')
-            .run(consumer, generation, JSON.stringify(active.collections));
+          this.statement('INSERT INTO read_generations (consumer, generation, collections) VALUES (?, ?, ?)').run(
+            consumer,
+            generation,
+            JSON.stringify(active.collections),
+          );
           this.createCollections(active.collections, generation);
           return generation;
         })
@@ -289,7 +324,7 @@ export class SqliteReadStore implements ReadStore {
     return this.exclusive(() => {
       if (!this.generations(consumer).some((g) => g.generation === generation))
         throw new Error(`Read-store consumer ${consumer} has no generation ${generation}`);
-      this.db.prepare('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
+      this.statement('UPDATE read_consumers SET active = ? WHERE consumer = ?').run(generation, consumer);
     });
   }
 
@@ -307,11 +342,14 @@ export class SqliteReadStore implements ReadStore {
 
   private drop(consumer: string, found: { generation: number; collections: CollectionSpec[] }): void {
     for (const c of found.collections) this.db.exec(`DROP TABLE IF EXISTS ${table(c.name, found.generation)}`);
-    this.db.prepare('DELETE FROM read_generations WHERE consumer = ? AND generation = ?').run(consumer, found.generation);
+    this.statement('DELETE FROM read_generations WHERE consumer = ? AND generation = ?').run(consumer, found.generation);
   }
 
   async close(): Promise<void> {
-    await this.exclusive(() => this.db.close());
+    await this.exclusive(() => {
+      if (this.reader !== this.db) this.reader.close();
+      this.db.close();
+    });
   }
 }
 
