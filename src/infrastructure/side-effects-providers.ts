@@ -7,6 +7,7 @@ import { InvitationReactor } from '../application/reservation/invitation.reactor
 import { NoShowReactor } from '../application/reservation/no-show.reactor';
 import { RefusalReactor } from '../application/job-seeker/refusal.reactor';
 import { SlotReleaseReactor } from '../application/reservation/slot-release.reactor';
+import { MailErasureReactor } from '../application/privacy/mail-erasure.reactor';
 import { SideEffects } from '../application/side-effects/side-effects';
 import { TermsNoticeReactor } from '../application/terms/terms-notice.reactor';
 import { loadMessageTemplates } from './mail/templates';
@@ -38,6 +39,7 @@ export function sideEffectProviders(ports: { scheduler: Scheduler; mailer: Maile
     TermsNoticeReactor,
     SlotReleaseReactor,
     RefusalReactor,
+    MailErasureReactor,
     SideEffects,
     {
       provide: SideEffectsLifecycle,

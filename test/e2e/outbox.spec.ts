@@ -2,13 +2,15 @@
  * The mail outbox of the embedded default (SMTP_URL unset), as staff read it through the API: what the
  * demo's confirmations produced, and each message's text; reading it is recorded (A8.1).
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SideEffects } from '../../src/application/side-effects/side-effects';
 import { OutboxMailer } from '../../src/infrastructure/mail/outbox/outbox-mailer';
 import { SmtpMailer } from '../../src/infrastructure/mail/smtp/smtp-mailer';
 import { InProcessScheduler } from '../../src/infrastructure/scheduler/in-process/in-process-scheduler';
 import { runBuilt, tempDataDir } from './built-service';
-import { JST, requestBody, seed, startService, TestClock, type TestService } from './harness';
+import { eventually, JST, requestBody, seed, startService, TestClock, type TestService } from './harness';
 
 describe('the mail outbox through the API', () => {
   let service: TestService | undefined;
@@ -60,6 +62,36 @@ describe('the mail outbox through the API', () => {
       expect.arrayContaining([expect.objectContaining({ viewer: 'staff:tanaka', view: 'outbox', jobSeekerIds: [ids.jobSeeker.jobSeekerId] })]),
     );
     expect((await service.send('GET', '/v1/outbox', undefined, auditor)).status).toBe(403);
+  });
+
+  it('A8.1: erasing a job seeker erases the copies of their e-mails: gone from the API and, byte for byte, from the outbox files', async () => {
+    const clock = new TestClock();
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-erasure-'));
+    try {
+      service = await startService({
+        clock,
+        sideEffects: { scheduler: new InProcessScheduler(clock), mailer: new OutboxMailer(join(dir, 'outbox.sqlite'), clock) },
+      });
+      await service.app.get(SideEffects).started;
+      const ids = await seed(service);
+      const start = JST('2026-12-01', '10:00');
+      const requested = await service.send('POST', '/v1/reservations', requestBody(ids.officeId, ids.jobSeeker, start));
+      await service.send('POST', `/v1/reservations/${requested.body.reservationId}/confirmation`, { counselorId: ids.counselorIds[0], start });
+      await eventually(async () => (await service!.send('GET', '/v1/outbox')).body.total === 1, 'the invitation in the outbox');
+      const outboxBytes = () => Buffer.concat(readdirSync(dir).map((file) => readFileSync(join(dir, file))));
+      expect(outboxBytes().includes(Buffer.from('taro@example.jp'))).toBe(true);
+
+      const erased = await service.send('POST', `/v1/job-seekers/${ids.jobSeeker.jobSeekerId}/erasure`, { reason: '保存期間の満了' });
+
+      expect(erased.status).toBe(200);
+      await eventually(async () => (await service!.send('GET', '/v1/outbox')).body.total === 0, 'the outbox emptied of the erased job seeker');
+      for (const personal of ['taro@example.jp', ids.jobSeeker.name, '2026年12月1日'])
+        expect(outboxBytes().includes(Buffer.from(personal))).toBe(false);
+    } finally {
+      await service?.close();
+      service = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says the mail goes to SMTP, and shows nothing, when the instance sends through SMTP_URL', async () => {

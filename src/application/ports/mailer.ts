@@ -46,6 +46,12 @@ export interface SentMail {
 
 export interface Mailer {
   send(message: MailMessage): Promise<SentMail>;
+  /**
+   * A8.1 erasure: destroys every copy the adapter keeps of the messages about this job seeker (`jobSeekerId`)
+   * and resolves with how many it destroyed. Idempotent. A transport that keeps no copy (SMTP) has none to destroy;
+   * what was delivered is beyond reach.
+   */
+  forget(jobSeekerId: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { READ_STORE, type ReadStore } from '../ports/read-store';
 import { SCHEDULER, type ScheduledJob, type Scheduler } from '../ports/scheduler';
 import { EVENT_STORE } from '../ports/tokens';
 import { RefusalReactor } from '../job-seeker/refusal.reactor';
+import { MailErasureReactor } from '../privacy/mail-erasure.reactor';
 import { ConfirmationRecovery } from '../reservation/confirmation-recovery';
 import { InvitationReactor } from '../reservation/invitation.reactor';
 import { NoShowReactor } from '../reservation/no-show.reactor';
@@ -46,13 +47,14 @@ export class SideEffects implements OnApplicationBootstrap {
     termsNotice: TermsNoticeReactor,
     slotRelease: SlotReleaseReactor,
     refusal: RefusalReactor,
+    mailErasure: MailErasureReactor,
     recovery: ConfirmationRecovery,
   ) {
     this.effects = [noShow, invitation, termsNotice];
     this.sweepers = [...this.effects, recovery];
     this.runtime = new ConsumerRuntime(
       store,
-      [...this.effects, slotRelease, refusal].map((reactor) => new ReactorConsumer(reactor, readStore)),
+      [...this.effects, slotRelease, refusal, mailErasure].map((reactor) => new ReactorConsumer(reactor, readStore)),
       clock,
     );
   }

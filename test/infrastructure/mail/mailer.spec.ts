@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -36,6 +36,36 @@ mailerContract('outbox (SQLite file)', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('A8.1: forgetting a job seeker’s messages (erasure)', () => {
+  it('the outbox destroys every copy about that job seeker and nothing else, leaving none of its bytes in its files; a second time finds none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-'));
+    const outbox = new OutboxMailer(join(dir, 'outbox.sqlite'), clock);
+    try {
+      const erased = [newMessage({ jobSeekerId: 'js-erased' }), newMessage({ jobSeekerId: 'js-erased' })];
+      const kept = newMessage({ jobSeekerId: 'js-kept' });
+      for (const message of [...erased, kept]) await outbox.send(message);
+
+      const forgotten = await outbox.forget('js-erased');
+
+      expect(forgotten).toBe(2);
+      expect(outbox.list().map((entry) => entry.to)).toEqual([kept.to.address]);
+      const bytes = Buffer.concat(readdirSync(dir).map((file) => readFileSync(join(dir, file))));
+      for (const message of erased) expect(bytes.includes(Buffer.from(message.to.address))).toBe(false);
+      expect(bytes.includes(Buffer.from(kept.to.address))).toBe(true);
+      expect(await outbox.forget('js-erased')).toBe(0);
+    } finally {
+      await outbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SMTP keeps no copy, so it has none to forget', async () => {
+    const mailer = new SmtpMailer('smtp://127.0.0.1:2525');
+    expect(await mailer.forget('js-erased')).toBe(0);
+    await mailer.close();
+  });
 });
 
 describe('SmtpMailer when the server refuses', () => {

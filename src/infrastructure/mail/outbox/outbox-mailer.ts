@@ -99,6 +99,16 @@ export class OutboxMailer implements Mailer {
     }));
   }
 
+  /**
+   * The rows go, overwritten in the file (secure_delete), and the write-ahead log that still holds their earlier
+   * pages is checkpointed into the file and truncated: no byte of the messages stays in `outbox.sqlite*`.
+   */
+  async forget(jobSeekerId: string): Promise<number> {
+    const { changes } = this.db.prepare('DELETE FROM outbox WHERE job_seeker_id = ?').run(jobSeekerId);
+    if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return changes;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }

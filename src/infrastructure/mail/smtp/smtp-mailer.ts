@@ -26,6 +26,11 @@ export class SmtpMailer implements Mailer {
     }
   }
 
+  /** Keeps no copy: the messages are with the recipients' servers. */
+  async forget(_jobSeekerId: string): Promise<number> {
+    return 0;
+  }
+
   async close(): Promise<void> {
     this.transport.close();
   }
