@@ -32,15 +32,22 @@ const MASTER_KEY = Buffer.alloc(32, 7);
 /** Captures what the encryption layer appends, so a large store can be written in a few big transactions. */
 class Collector implements EventStore {
   readonly rows: Array<{ streamId: string; revision: number; event: NewEvent }> = [];
-  private readonly revisions = new Map<string, number>();
+  /** Each stream's rows, as indexes into `rows`: the hash chain reads a stream's end before appending to it. */
+  private readonly streams = new Map<string, number[]>();
   async append(streamId: string, events: NewEvent[]): Promise<AppendResult> {
-    let revision = this.revisions.get(streamId) ?? -1;
-    for (const event of events) this.rows.push({ streamId, revision: (revision += 1), event });
-    this.revisions.set(streamId, revision);
-    return { nextExpectedRevision: BigInt(revision), position: BigInt(this.rows.length) };
+    const stream = this.streams.get(streamId) ?? [];
+    this.streams.set(streamId, stream);
+    for (const event of events) {
+      stream.push(this.rows.length);
+      this.rows.push({ streamId, revision: stream.length - 1, event });
+    }
+    return { nextExpectedRevision: BigInt(stream.length - 1), position: BigInt(this.rows.length) };
   }
-  readStream(): Promise<StoredEvent[]> {
-    throw new Error('not used');
+  async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
+    return (this.streams.get(streamId) ?? []).slice(Number(fromRevision)).map((index) => {
+      const { revision, event } = this.rows[index];
+      return { ...event, streamId, revision: BigInt(revision), position: BigInt(index + 1) };
+    });
   }
   readAll(): Promise<StoredEvent[]> {
     throw new Error('not used');
