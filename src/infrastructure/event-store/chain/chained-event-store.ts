@@ -138,6 +138,10 @@ export class ChainedEventStore implements EventStore {
           for (const item of waiting) item.resolve(appended);
           return;
         }
+        this.remember(streamId, appended.nextExpectedRevision, all);
+        // One caller: the store's result is its own. Several: each needs the position of its own last event,
+        // which only the store knows (EventStoreDB's positions are not consecutive).
+        if (waiting.length === 1) return waiting[0].resolve(appended);
         const stored = await this.inner.readStream(streamId, after + 1n);
         let count = 0;
         for (const item of waiting) {
@@ -145,7 +149,6 @@ export class ChainedEventStore implements EventStore {
           const last = stored[count - 1];
           item.resolve({ nextExpectedRevision: last.revision, position: last.position });
         }
-        this.remember(streamId, after + BigInt(all.length), all);
         return;
       } catch (error) {
         if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
