@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type {
   AppendResult,
   EventHandler,
@@ -11,6 +11,7 @@ import type {
 } from '../../application/ports/event-store';
 import { type KeyStore, type PersonalDataVault, SubjectErased } from '../../application/ports/key-store';
 import { ERASED, PERSONAL_DATA, type PersonalDataMap, SEALED } from '../../domain/privacy/personal-data';
+import { IV_BYTES, randomIv, TAG_BYTES } from './key-wrapping';
 
 /** Before issue 18 each encrypted field held its own ciphertext: 'enc:v1:' + base64url(iv ‖ tag ‖ ciphertext). */
 const V1_PREFIX = 'enc:v1:';
@@ -19,8 +20,6 @@ const V1_PREFIX = 'enc:v1:';
  * `personalData.ciphertext` in the metadata holds base64url(iv ‖ tag ‖ ciphertext) of the JSON array of their values.
  */
 const V2_MARKER = 'enc:v2';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** Recorded in the metadata of an event whose personal data was encrypted. */
 export interface PersonalDataMetadata {
@@ -238,7 +237,7 @@ function aad(subject: string, type: string, fields: string | readonly string[]):
 }
 
 function encrypt(key: Buffer, subject: string, type: string, paths: readonly string[], plaintexts: readonly string[]): string {
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad(subject, type, paths));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(plaintexts), 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');

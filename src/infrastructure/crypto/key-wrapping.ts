@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 
 /** The size of a master key and of every per-subject data key (AES-256). */
 export const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+/** AES-GCM: a 96-bit IV, random for every encryption (with one key, a repeated IV would leak the plaintexts). */
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
 /** How many opened keys are remembered per master key (a few MB at most). */
 const OPENED_PER_MASTER_KEY = 10_000;
 
@@ -25,6 +26,22 @@ function remember(masterKey: Buffer, subject: string, wrapped: Buffer, key: Buff
   if (keys.size > OPENED_PER_MASTER_KEY) keys.delete(keys.keys().next().value!);
 }
 
+/** IVs drawn from the CSPRNG 256 at a time, as node does for randomUUID: one call costs as much as a whole block. */
+const ivPool = Buffer.alloc(IV_BYTES * 256);
+let ivPoolUsed = ivPool.length;
+
+/** A fresh random IV for one AES-GCM encryption. */
+export function randomIv(): Buffer {
+  if (ivPoolUsed === ivPool.length) {
+    randomFillSync(ivPool);
+    ivPoolUsed = 0;
+  }
+  // A copy: the pool's bytes are overwritten at the next refill.
+  const iv = Buffer.from(ivPool.subarray(ivPoolUsed, ivPoolUsed + IV_BYTES));
+  ivPoolUsed += IV_BYTES;
+  return iv;
+}
+
 /** Refuses a master key of the wrong size before any store is opened with it. */
 export function assertMasterKey(masterKey: Buffer): void {
   if (masterKey.length !== KEY_BYTES) throw new Error(`The master key must be ${KEY_BYTES} bytes`);
@@ -35,7 +52,7 @@ export function assertMasterKey(masterKey: Buffer): void {
  * wrapped key copied onto another subject's record does not open.
  */
 export function wrapKey(masterKey: Buffer, subject: string, key: Buffer): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomIv();
   const cipher = createCipheriv('aes-256-gcm', masterKey, iv).setAAD(Buffer.from(subject, 'utf8'));
   const sealed = Buffer.concat([cipher.update(key), cipher.final()]);
   const wrapped = Buffer.concat([iv, cipher.getAuthTag(), sealed]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { unwrapKey, wrapKey } from '../../../src/infrastructure/crypto/key-wrapping';
+import { IV_BYTES, randomIv, unwrapKey, wrapKey } from '../../../src/infrastructure/crypto/key-wrapping';
 
 describe('wrapped data keys', () => {
   const masterKey = randomBytes(32);
@@ -29,5 +29,17 @@ describe('wrapped data keys', () => {
 
     expect(unwrapKey(masterKey, subject, second, 'keys.sqlite')).toEqual(other);
     expect(unwrapKey(masterKey, subject, first, 'keys.sqlite')).toEqual(dataKey);
+  });
+});
+
+describe('AES-GCM IVs', () => {
+  it('are never repeated, and an IV handed out stays as it was while later ones are drawn', () => {
+    const first = randomIv();
+    const kept = Buffer.from(first);
+    const ivs = Array.from({ length: 1000 }, () => randomIv().toString('hex'));
+
+    expect(first).toEqual(kept);
+    expect(new Set([kept.toString('hex'), ...ivs]).size).toBe(1001);
+    expect(first).toHaveLength(IV_BYTES);
   });
 });
