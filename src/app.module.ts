@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcing } from './application/event-sourcing/event-sourcing';
 import { JobSeekerIds } from './application/job-seeker/job-seeker-ids';
@@ -23,7 +23,6 @@ import { StoreTokenAuthenticator } from './infrastructure/auth/store-token-authe
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { NoUndeclaredQuery } from './infrastructure/http/validation';
-import { JstTimesInterceptor } from './infrastructure/http/jst-times.interceptor';
 import { HealthController } from './infrastructure/http/health.controller';
 import { OutboxController } from './infrastructure/http/outbox.controller';
 import { JobSeekersController, TermsController } from './infrastructure/http/job-seekers.controller';
@@ -134,9 +133,9 @@ export class AppModule {
         { provide: Metrics, useFactory: (clock: Clock) => new Metrics(clock), inject: [CLOCK] },
         { provide: CONSUMER_RUNTIME_OPTIONS, useFactory: (metrics: Metrics) => ({ observer: metrics }), inject: [Metrics] },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // In this order: who may call first (401, 403), then what they sent (400).
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: NoUndeclaredQuery },
-        { provide: APP_INTERCEPTOR, useClass: JstTimesInterceptor },
+        { provide: APP_GUARD, useClass: NoUndeclaredQuery },
         ports.authenticator
           ? { provide: AUTHENTICATOR, useValue: ports.authenticator }
           : { provide: AUTHENTICATOR, useClass: StoreTokenAuthenticator },

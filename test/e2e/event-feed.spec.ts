@@ -194,7 +194,10 @@ describe('the integration event feed (GET /v1/events, issue 19)', () => {
 
     const read = async (types: string) => {
       const client = connect(service, integration, `/v1/events?types=${types}&from=0`);
-      expect((await client.opened).headers['content-type']).toMatch(/^text\/event-stream/);
+      const opened = await client.opened;
+      expect(opened.headers['content-type']).toMatch(/^text\/event-stream/);
+      // The stream is written past Fastify (a hijacked reply) and still carries the security headers.
+      expect(opened.headers['x-content-type-options']).toBe('nosniff');
       const head = await service.store.headPosition();
       await client.until((frames) => frames.some((frame) => frame.id !== undefined && BigInt(frame.id) >= head) || frames.length > 200);
       client.cut();

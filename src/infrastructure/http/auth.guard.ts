@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, Authenticator, Principal } from '../../application/ports/authenticator';
 import { Message, render } from '../../domain/shared/messages';
 import type { Role } from '../../domain/staff/staff';
+import { perRoute } from './route-metadata';
 
 const ACCESS = 'madoguchi:access';
 type Access = { public: true } | { roles: readonly Role[] };
@@ -47,25 +48,36 @@ export function bearerOf(request: FastifyRequest): string | undefined {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly access = perRoute((context) =>
+    this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+  /** Answers at once when it can (a public route; a token the rate limit has already authenticated). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const access = this.access(context);
     if (access && 'public' in access) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = bearerOf(request);
     if (!bearer) throw new Unauthenticated({ code: 'unauthenticated' });
-    // The rate limit, which runs first, has already authenticated a valid token.
-    const principal = request.principal ?? (await this.authenticator.authenticate(bearer));
-    if (!principal) throw new Unauthenticated({ code: 'token.invalid' });
-    request.principal = principal;
     const allowed = access?.roles ?? [];
-    if (!principal.roles.some((role) => allowed.includes(role))) {
-      throw new Forbidden({ code: 'forbidden', params: { roles: principal.roles, needed: allowed } });
-    }
-    return true;
+    // The rate limit, which runs first, has already authenticated a valid token.
+    if (request.principal) return permits(request.principal, allowed);
+    return this.authenticator.authenticate(bearer).then((principal) => {
+      if (!principal) throw new Unauthenticated({ code: 'token.invalid' });
+      request.principal = principal;
+      return permits(principal, allowed);
+    });
   }
+}
+
+function permits(principal: Principal, allowed: readonly Role[]): true {
+  if (!principal.roles.some((role) => allowed.includes(role))) {
+    throw new Forbidden({ code: 'forbidden', params: { roles: principal.roles, needed: allowed } });
+  }
+  return true;
 }

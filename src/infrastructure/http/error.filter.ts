@@ -8,7 +8,7 @@ import { NotFound, RuleViolation } from '../../domain/shared/errors';
 import { Forbidden, Unauthenticated } from './auth.guard';
 import { languageOf, Message, render } from '../../domain/shared/messages';
 import { BODY_LIMIT_BYTES } from './http-app';
-import { toJstTimes } from './jst-times.interceptor';
+import { toJstTimes } from './jst-times';
 import { BadInput, InputProblem } from './validation';
 
 /**

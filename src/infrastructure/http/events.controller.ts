@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, Inject, Injectable, Query as QueryParams, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { publishedEvent } from '../../application/integration/published-event';
 import type { EventStore, Subscription } from '../../application/ports/event-store';
@@ -94,6 +94,8 @@ export class EventsController {
     reply.hijack();
     const socket = reply.raw;
     socket.writeHead(200, {
+      // The security and rate-limit headers already set on the reply, which a hijacked reply does not write.
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',

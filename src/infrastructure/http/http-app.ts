@@ -1,21 +1,24 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, StreamableFile } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { AppModule, Ports } from '../../app.module';
 import { AUTHENTICATOR, Authenticator } from '../../application/ports/authenticator';
 import { createLogger, ServiceLogger } from '../logging/logging';
 import type { LogOptions } from '../logging/logging';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
-import { mountJobDashboard } from './job-dashboard';
+import { toJstTimes } from './jst-times';
 import { documentErrors } from './openapi';
-import { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
+import type { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -40,22 +43,35 @@ function rateLimitKey(authenticator: Authenticator) {
     const principal = bearer === undefined ? undefined : await authenticator.authenticate(bearer).catch(() => undefined);
     if (bearer === undefined || principal === undefined) return `address:${request.ip}`;
     request.principal = principal;
-    return `token:${createHash('sha256').update(bearer).digest('base64url')}`;
+    return `token:${hash('sha256', bearer, 'base64url')}`;
   };
 }
 
-/** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
-export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
-  const logs: LogOptions | false = options.logs === true || options.logs === undefined ? { level: 'info' } : options.logs;
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.with(ports),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    // Buffered until the service's logger takes over, so that even Nest's first lines obey the level.
-    logs ? { bufferLogs: true } : { logger: false },
-  );
-  if (logs) app.useLogger(new ServiceLogger(createLogger(logs)));
-  // Helmet's headers, its middleware built once (@fastify/helmet builds it again for every request).
-  const secureHeaders = helmet({
+/**
+ * Staff read the answers' times in JST: every instant in what a controller returns is written with the +09:00
+ * offset (still one unambiguous instant, which any client parses as such); events and logs keep UTC. Done where
+ * Nest hands the answer to Fastify rather than in an interceptor: any interceptor puts every request through rxjs.
+ */
+class JstAnswersAdapter extends FastifyAdapter {
+  override reply(response: Parameters<FastifyAdapter['reply']>[0], body: unknown, statusCode?: number): FastifyReply {
+    return super.reply(response, body instanceof StreamableFile ? body : toJstTimes(body), statusCode);
+  }
+}
+
+/**
+ * Helmet's headers. With these options they are the same on every answer (no nonce, nothing read from the
+ * request), so helmet runs once and each answer gets the headers it set; on the reply, where Fastify writes them
+ * in one go with its own. (Helmet also removes X-Powered-By, which Fastify never sets.)
+ */
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    removeHeader: () => undefined,
+  };
+  let failure: unknown;
+  let ran = false;
+  helmet({
     // The Swagger UI at /docs loads its own script and styles from this origin.
     contentSecurityPolicy: {
       directives: {
@@ -66,11 +82,37 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
         upgradeInsecureRequests: null,
       },
     },
+  })({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    failure = error;
+    ran = true;
   });
+  if (!ran || failure) throw new Error('helmet did not set its headers at once: they would depend on the request', { cause: failure });
+  return headers;
+}
+
+/** Builds the HTTP application (Fastify) on the given ports, with the OpenAPI at /docs and /docs-json. */
+export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Promise<NestFastifyApplication> {
+  const logs: LogOptions | false = options.logs === true || options.logs === undefined ? { level: 'info' } : options.logs;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.with(ports),
+    new JstAnswersAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Buffered until the service's logger takes over, so that even Nest's first lines obey the level.
+    logs ? { bufferLogs: true } : { logger: false },
+  );
+  const logger = logs ? createLogger(logs) : undefined;
+  if (logger) app.useLogger(new ServiceLogger(logger));
+  const headers = securityHeaders();
+  // The staff page at /ui/: static files that call the same API as any integration, with a token the staff member
+  // pastes. Not there when the page was not built (a test that compiles only `src`): /ui/ then answers 404.
+  const staffPage = existsSync(join(STAFF_PAGE_DIR, 'index.html'));
+  const staffPageHeaders = { ...headers, 'content-security-policy': STAFF_PAGE_CSP };
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (request, reply, done) => secureHeaders(request.raw, reply.raw, () => done()));
+    .addHook('onRequest', (request, reply, done) => {
+      reply.headers(staffPage && (request.url === '/ui' || request.url.startsWith('/ui/')) ? staffPageHeaders : headers);
+      done();
+    });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
@@ -84,9 +126,13 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
     }),
   });
   const scheduler = ports.sideEffects?.scheduler;
-  if (scheduler instanceof BullMqScheduler) await mountJobDashboard(app, scheduler, app.get<Authenticator>(AUTHENTICATOR));
-  await serveStaffPage(app);
-  logRequests(app);
+  // Bull Board is loaded only with BullMQ (issue 18: the embedded default does not pay for its modules).
+  if (scheduler !== undefined && 'dashboardQueue' in scheduler) {
+    const { mountJobDashboard } = await import('./job-dashboard');
+    await mountJobDashboard(app, scheduler as BullMqScheduler, app.get<Authenticator>(AUTHENTICATOR));
+  }
+  if (staffPage) await app.register(fastifyStatic, { root: STAFF_PAGE_DIR, prefix: '/ui/', redirect: true, cacheControl: true, maxAge: 0 });
+  if (logger) logRequests(app, logger);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
@@ -114,37 +160,27 @@ const STAFF_PAGE_CSP = [
 ].join(';');
 
 /**
- * The staff page at /ui/: static files that call the same API as any integration, with a token the staff member
- * pastes. Not there when the page was not built (a test that compiles only `src`): /ui/ then answers 404.
- */
-async function serveStaffPage(app: NestFastifyApplication): Promise<void> {
-  if (!existsSync(join(STAFF_PAGE_DIR, 'index.html'))) return;
-  const fastify = app.getHttpAdapter().getInstance();
-  await app.register(fastifyStatic, { root: STAFF_PAGE_DIR, prefix: '/ui/', redirect: true, cacheControl: true, maxAge: 0 });
-  fastify.addHook('onSend', async (request, reply) => {
-    if (request.url === '/ui' || request.url.startsWith('/ui/')) reply.header('content-security-policy', STAFF_PAGE_CSP);
-  });
-}
-
-/**
  * One structured line per answered request: method, route template (never the query string or a
  * body), status, duration and the signed-in staff member. Ids in paths are UUIDs or keyed hashes (A8.1).
+ * Straight to pino (Nest's Logger adds a dispatch per line), and nothing built when the level drops the line.
  */
-function logRequests(app: NestFastifyApplication): void {
-  const logger = new Logger('Request');
+function logRequests(app: NestFastifyApplication, logger: Logger): void {
+  const requests = logger.child({ context: 'Request' });
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onResponse', async (request: AuthenticatedRequest, reply) => {
-      const entry = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        staff: request.principal?.staffId,
-      };
-      if (reply.statusCode >= 500) logger.error(entry);
-      else logger.log(entry);
+    .addHook('onResponse', (request: AuthenticatedRequest, reply, done) => {
+      const level = reply.statusCode >= 500 ? 'error' : 'info';
+      if (requests.isLevelEnabled(level)) {
+        requests[level]({
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+          staff: request.principal?.staffId,
+        });
+      }
+      done();
     });
 }
 

@@ -1,7 +1,6 @@
-import { applyDecorators, ArgumentMetadata, CallHandler, ExecutionContext, Injectable, NestInterceptor, PipeTransform } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, CanActivate, ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import type { Observable } from 'rxjs';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { catalogue, InputCode, Message, render } from '../../domain/shared/messages';
@@ -12,6 +11,7 @@ export type InputLocation = 'body' | 'query' | 'path' | 'header';
 /** One thing wrong with the input, as data; the error filter words it in the client's language. */
 export type InputProblem = { field: string; in: InputLocation } & Extract<Message, { code: InputCode }>;
 import { openApiSchema } from './openapi';
+import { perRoute } from './route-metadata';
 
 /** Malformed input (HTTP 400): the request cannot even be read as a command. */
 export class BadInput extends Error {
@@ -91,19 +91,21 @@ export class Valid<S extends z.ZodType> implements PipeTransform<unknown, z.infe
 
 /**
  * Unknown query keys are refused on every endpoint: an endpoint that declares no query schema
- * (`@Query(new Valid(…))`, strict) takes no query parameter at all.
+ * (`@Query(new Valid(…))`, strict) takes no query parameter at all. A guard, after the AuthGuard (so 401 and
+ * 403 come first), rather than an interceptor: any interceptor puts every request through rxjs.
  */
 @Injectable()
-export class NoUndeclaredQuery implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() === 'http') {
-      const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
-      const keys = Object.keys(query);
-      if (keys.length > 0 && !declaresQuery(context)) {
-        throw new BadInput(keys.map((key) => ({ field: key, in: 'query', code: 'input.unknown-query' })));
-      }
+export class NoUndeclaredQuery implements CanActivate {
+  private readonly declaresQuery = perRoute(declaresQuery);
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
+    const keys = Object.keys(query);
+    if (keys.length > 0 && !this.declaresQuery(context)) {
+      throw new BadInput(keys.map((key) => ({ field: key, in: 'query', code: 'input.unknown-query' })));
     }
-    return next.handle();
+    return true;
   }
 }
 
