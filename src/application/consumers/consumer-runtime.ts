@@ -24,7 +24,10 @@ export interface ConsumerObserver {
 }
 
 export interface ConsumerRuntimeOptions {
-  /** Events read per catch-up batch (one transaction each). */
+  /**
+   * Events read per catch-up batch (one transaction each). Also how many events a consumer lets pass without
+   * storing its checkpoint when it handles none of them.
+   */
   batchSize?: number;
   /** First delay before resubscribing after a dropped subscription; doubles up to maxBackoffMs. */
   backoffMs?: number;
@@ -75,7 +78,7 @@ export class ConsumerRuntime {
   private readonly pages = new Map<string, Promise<StoredEvent[]>>();
   /** The live subscription, shared by every consumer of the runtime. */
   private feed?: LiveFeed;
-  /** Events the live subscription has delivered (each one wakes the live consumers). */
+  /** Events the live subscription has delivered (each one wakes the live consumers, on the next turn of the event loop). */
   private wakes = 0;
   /** Live reads in flight or just done, by the position they read after, with the wakes seen when they started. */
   private readonly liveReads = new Map<string, { seen: number; read: Promise<StoredEvent[]> }>();
@@ -98,7 +101,7 @@ export class ConsumerRuntime {
   async start(): Promise<void> {
     for (const run of this.runs.values()) {
       await run.consumer.init();
-      run.position = await run.consumer.checkpoint();
+      run.restart(await run.consumer.checkpoint());
     }
     this.headAtStart = await this.store.headPosition();
     for (const run of this.runs.values()) {
@@ -114,7 +117,10 @@ export class ConsumerRuntime {
       for (const run of this.runs.values()) run.wake?.();
       await this.feed?.subscription?.stop();
       await Promise.all([...this.runs.values()].map((run) => run.loop));
-      for (const run of this.runs.values()) run.state = 'stopped';
+      for (const run of this.runs.values()) {
+        run.state = 'stopped';
+        await this.storeSkipped(run);
+      }
     })();
     return this.stopped;
   }
@@ -229,7 +235,11 @@ export class ConsumerRuntime {
           void wait(delay).then(resolve);
         });
         run.wake = undefined;
-        run.position = await run.consumer.checkpoint().catch(() => run.position);
+        const stored = await run.consumer.checkpoint().then(
+          (checkpoint) => ({ checkpoint }),
+          () => undefined,
+        );
+        if (stored) run.restart(stored.checkpoint);
       }
     }
   }
@@ -300,8 +310,11 @@ export class ConsumerRuntime {
         const seen = this.wakes;
         const events = fromTail(feed, run.position, this.options.batchSize) ?? (await this.livePage(run.position, seen));
         if (events.length > 0) {
+          const oldest = feed.tail[0]?.position;
+          const before = run.position ?? -1n;
           await this.apply(run, events);
-          this.trim(feed);
+          // Only a consumer that had not applied the tail's oldest event can have been the last to need it.
+          if (oldest !== undefined && before < oldest) this.trim(feed);
           continue;
         }
         if (feed.ended) return feed.ended;
@@ -325,6 +338,17 @@ export class ConsumerRuntime {
       for (const wake of feed.waiters) wake();
       feed.waiters.clear();
     };
+    // The live consumers wake once per turn of the event loop, not once per event: the events the subscription
+    // delivers together (a page) are applied together, in one batch per consumer.
+    let wakeDue = false;
+    const wakeSoon = () => {
+      if (wakeDue) return;
+      wakeDue = true;
+      setImmediate(() => {
+        wakeDue = false;
+        wakeAll();
+      });
+    };
     this.feed = feed;
     feed.subscription = this.store.subscribeAll(
       (event) => {
@@ -336,7 +360,7 @@ export class ConsumerRuntime {
           if (run.waiters.size > 0) this.settle(run);
         }
         this.wakes += 1;
-        wakeAll();
+        wakeSoon();
       },
       { after },
     );
@@ -349,11 +373,9 @@ export class ConsumerRuntime {
 
   /** Drops the tail's events every live consumer has applied, and the oldest beyond its bound (those behind read the store). */
   private trim(feed: LiveFeed): void {
-    let applied = feed.tail.length;
-    for (const run of feed.followers) {
-      const next = feed.tail.findIndex((event) => event.position > (run.position ?? -1n));
-      applied = Math.min(applied, next === -1 ? feed.tail.length : next);
-    }
+    let slowest: bigint | undefined;
+    for (const run of feed.followers) if (slowest === undefined || (run.position ?? -1n) < slowest) slowest = run.position ?? -1n;
+    const applied = slowest === undefined ? feed.tail.length : indexAfter(feed.tail, slowest);
     const drop = Math.max(applied, feed.tail.length - MAX_TAIL);
     if (drop <= 0) return;
     feed.tailAfter = feed.tail[drop - 1].position;
@@ -375,29 +397,49 @@ export class ConsumerRuntime {
     return read;
   }
 
-  /** Applies events read after the run's position; on a failure, isolates the event that fails. */
+  /**
+   * Applies events read after the run's position; on a failure, isolates the event that fails. Events the consumer
+   * does not handle cost it nothing: when it handles none of them, only its position in memory moves, and the
+   * stored checkpoint follows with its next batch to apply, after `batchSize` such events, or on stop. A crash
+   * meanwhile only makes it read those events again, and skip them again.
+   */
   private async apply(run: ConsumerRun, events: StoredEvent[]): Promise<void> {
+    const through = events[events.length - 1].position;
+    const handled = events.filter((e) => run.handles.has(e.type));
+    if (handled.length === 0 && run.skipped + events.length < this.options.batchSize) {
+      run.skipped += events.length;
+      this.advance(run, events, through);
+      return;
+    }
     let result: HandleResult;
     try {
-      result = await run.consumer.handle(this.batch(run, run.position, events));
+      result = await run.consumer.handle({ after: run.stored, events: handled, through });
     } catch (error) {
       if (!(error instanceof PoisonEvent) || events.length === 1) throw error;
       // Commit everything before the poison event, one event at a time, so its position is exact.
       for (const event of events) await this.apply(run, [event]);
       return;
     }
-    if (result.status === 'behind') {
-      run.position = result.checkpoint;
-      throw new Resync(result.checkpoint);
-    }
-    run.position = result.checkpoint;
-    this.options.observer?.applied(run.consumer.name, events, result.checkpoint);
-    if (run.position >= this.headAtStart) run.caughtUp = true;
+    run.restart(result.checkpoint);
+    if (result.status === 'behind') throw new Resync(result.checkpoint);
+    this.advance(run, events, result.checkpoint);
+  }
+
+  private advance(run: ConsumerRun, events: StoredEvent[], position: bigint): void {
+    run.position = position;
+    this.options.observer?.applied(run.consumer.name, events, position);
+    if (position >= this.headAtStart) run.caughtUp = true;
     this.settle(run);
   }
 
-  private batch(run: ConsumerRun, after: bigint | undefined, events: StoredEvent[]): Batch {
-    return { after, events: events.filter((e) => run.handles.has(e.type)), through: events[events.length - 1].position };
+  /** Stores the checkpoint past the events the consumer skipped since it last stored one (so a restart need not read them again). */
+  private async storeSkipped(run: ConsumerRun): Promise<void> {
+    if (run.skipped === 0 || run.position === undefined) return;
+    const batch: Batch = { after: run.stored, events: [], through: run.position };
+    await run.consumer.handle(batch).then(
+      (result) => run.restart(result.checkpoint),
+      (error: unknown) => this.logger.warn({ msg: 'could not store the checkpoint on stop', consumer: run.consumer.name, error: String(error) }),
+    );
   }
 }
 
@@ -428,21 +470,30 @@ const MAX_TAIL = 5000;
 function fromTail(feed: LiveFeed, after: bigint | undefined, limit: number): StoredEvent[] | undefined {
   const cursor = after ?? -1n;
   if (cursor === feed.tailAfter) return feed.tail.slice(0, limit);
+  const next = indexAfter(feed.tail, cursor);
+  return next > 0 && feed.tail[next - 1].position === cursor ? feed.tail.slice(next, next + limit) : undefined;
+}
+
+/** The index of the first event after `position` in `events` (in order); their length when there is none. */
+function indexAfter(events: StoredEvent[], position: bigint): number {
   let low = 0;
-  let high = feed.tail.length - 1;
-  while (low <= high) {
+  let high = events.length;
+  while (low < high) {
     const middle = (low + high) >> 1;
-    const position = feed.tail[middle].position;
-    if (position === cursor) return feed.tail.slice(middle + 1, middle + 1 + limit);
-    if (position < cursor) low = middle + 1;
-    else high = middle - 1;
+    if (events[middle].position <= position) low = middle + 1;
+    else high = middle;
   }
-  return undefined;
+  return low;
 }
 
 class ConsumerRun {
   state: ConsumerState = 'starting';
+  /** Every event up to here that the consumer handles is applied (in memory: see `stored`). */
   position: bigint | undefined;
+  /** The checkpoint as last read or stored; the events after it, up to `position`, are of types the consumer does not handle. */
+  stored: bigint | undefined;
+  /** Events between `stored` and `position`. */
+  skipped = 0;
   caughtUp = false;
   error?: ConsumerStatus['error'];
   failures = 0;
@@ -454,5 +505,12 @@ class ConsumerRun {
 
   constructor(readonly consumer: Consumer) {
     this.handles = new Set(consumer.handles);
+  }
+
+  /** Goes on from the stored checkpoint. */
+  restart(checkpoint: bigint | undefined): void {
+    this.position = checkpoint;
+    this.stored = checkpoint;
+    this.skipped = 0;
   }
 }

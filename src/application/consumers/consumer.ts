@@ -1,5 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StoredEvent } from '../ports/event-store';
 import type { CollectionSpec, ReadStore, ReadTransaction } from '../ports/read-store';
+import { BatchWrites } from './batch-writes';
 
 /**
  * A consumer of the event store's global log: the runtime (ConsumerRuntime) reads from its stored
@@ -57,6 +59,38 @@ export class PoisonEvent extends Error {
 
 const before = (a: bigint | undefined, b: bigint | undefined) => (a ?? -1n) < (b ?? -1n);
 
+/** A batch gives way to the rest of the process (HTTP requests, timers) after this much synchronous work. */
+const SLICE_MS = 5;
+
+/**
+ * Applies the events after `stored` in order, their document writes kept until the batch ends (BatchWrites), then
+ * written; an event that fails is a PoisonEvent. Every SLICE_MS the batch lets the event loop turn (inside its
+ * transaction: queries read another connection), so that a large batch never holds the process for its whole length.
+ */
+export async function applyAll(projector: Projector, events: StoredEvent[], stored: bigint | undefined, batch: BatchWrites): Promise<void> {
+  const giveWay = slices(SLICE_MS);
+  for (const event of events) {
+    if (!before(stored, event.position)) continue;
+    try {
+      await projector.apply(event, batch);
+    } catch (error) {
+      throw new PoisonEvent(projector.name, event, error instanceof Error ? error : new Error(String(error)));
+    }
+    await giveWay();
+  }
+  await batch.flush(giveWay);
+}
+
+/** A function that, once `ms` have passed since it last did, waits for the next turn of the event loop. */
+function slices(ms: number): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < ms) return;
+    await nextTurn();
+    since = performance.now();
+  };
+}
+
 /**
  * A projector run as a consumer on a read store: the batch and the checkpoint in one transaction.
  * `generation` pins a rebuild's fresh copy; otherwise the active generation.
@@ -88,14 +122,7 @@ export class ProjectorConsumer implements Consumer {
       async (tx): Promise<HandleResult> => {
         const stored = await tx.checkpoint();
         if (before(stored, batch.after)) return { status: 'behind', checkpoint: stored };
-        for (const event of batch.events) {
-          if (!before(stored, event.position)) continue;
-          try {
-            await this.projector.apply(event, tx);
-          } catch (error) {
-            throw new PoisonEvent(this.name, event, error instanceof Error ? error : new Error(String(error)));
-          }
-        }
+        await applyAll(this.projector, batch.events, stored, new BatchWrites(tx));
         if (before(stored, batch.through)) await tx.setCheckpoint(batch.through);
         return { status: 'applied', checkpoint: before(stored, batch.through) ? batch.through : (stored as bigint) };
       },

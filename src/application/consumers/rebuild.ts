@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '../ports/event-store';
 import type { ReadStore } from '../ports/read-store';
-import { PoisonEvent, Projector, ProjectorConsumer } from './consumer';
+import { BatchWrites } from './batch-writes';
+import { applyAll, Projector, ProjectorConsumer } from './consumer';
 
 export interface RebuildProgress {
   /** Events of the handled types applied so far, per read model. */
@@ -93,13 +94,7 @@ function switchOver(store: EventStore, readStore: ReadStore, run: Run, after: bi
       let checkpoint = after;
       do {
         events = await store.readAll({ after: checkpoint, limit: batchSize, types: projector.handles });
-        for (const event of events) {
-          try {
-            await projector.apply(event, tx);
-          } catch (error) {
-            throw new PoisonEvent(projector.name, event, error instanceof Error ? error : new Error(String(error)));
-          }
-        }
+        await applyAll(projector, events, checkpoint, new BatchWrites(tx));
         if (events.length > 0) checkpoint = events[events.length - 1].position;
         run.events += events.length;
       } while (events.length === batchSize);

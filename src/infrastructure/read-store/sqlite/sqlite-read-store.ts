@@ -67,6 +67,8 @@ export class SqliteReadStore implements ReadStore {
   private readonly reader: Database.Database;
   /** Prepared statements per connection, by their SQL: preparing costs more than running most of them. */
   private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
+  /** Runs its argument in one read transaction on the reader (made once: better-sqlite3 builds a transaction function at a cost). */
+  private readonly snapshot: (work: (db: Database.Database) => unknown) => unknown;
 
   private constructor(filename: string) {
     this.db = new Database(filename);
@@ -80,6 +82,7 @@ export class SqliteReadStore implements ReadStore {
     this.db.exec(SCHEMA);
     this.reader = filename === ':memory:' ? this.db : new Database(filename);
     if (this.reader !== this.db) this.reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.snapshot = this.reader.transaction((work: (db: Database.Database) => unknown) => work(this.reader));
   }
 
   /** Opens (creating if needed) the file; ':memory:' for a private in-memory store. */
@@ -104,7 +107,7 @@ export class SqliteReadStore implements ReadStore {
   /** A query outside any transaction: on the reader, in one read transaction (one snapshot); see `reader`. */
   private async query<T>(work: (db: Database.Database) => T): Promise<T> {
     if (this.reader === this.db) return this.exclusive(() => work(this.db));
-    return this.reader.transaction(() => work(this.reader))();
+    return this.snapshot(work) as T;
   }
 
   /** Runs `work` after every earlier use of the connection has finished. */
