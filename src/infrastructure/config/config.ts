@@ -1,4 +1,4 @@
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { z } from 'zod';
 
 /**
@@ -157,7 +157,10 @@ function flat(text: string): string {
 export function mongoDbUrlProblem(url: string): string | undefined {
   if (!/^mongodb(\+srv)?:\/\//.test(url)) return 'must be a mongodb:// or mongodb+srv:// URL';
   try {
-    new MongoClient(url);
+    // Loaded here, only when MONGODB_URL is set: the embedded default does not pay for the driver (issue 18).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const driver = require('mongodb') as { MongoClient: typeof MongoClient };
+    new driver.MongoClient(url);
     return undefined;
   } catch (thrown) {
     return thrown instanceof Error ? thrown.message : String(thrown);

@@ -13,9 +13,8 @@ import { AUTHENTICATOR, Authenticator } from '../../application/ports/authentica
 import { createLogger, ServiceLogger } from '../logging/logging';
 import type { LogOptions } from '../logging/logging';
 import { AuthenticatedRequest, bearerOf } from './auth.guard';
-import { mountJobDashboard } from './job-dashboard';
 import { documentErrors } from './openapi';
-import { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
+import type { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
 
 /** Requests larger than this are refused with 413 before anything reads them. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -84,7 +83,11 @@ export async function createHttpApp(ports: Ports, options: HttpOptions = {}): Pr
     }),
   });
   const scheduler = ports.sideEffects?.scheduler;
-  if (scheduler instanceof BullMqScheduler) await mountJobDashboard(app, scheduler, app.get<Authenticator>(AUTHENTICATOR));
+  // Bull Board is loaded only with BullMQ (issue 18: the embedded default does not pay for its modules).
+  if (scheduler !== undefined && 'dashboardQueue' in scheduler) {
+    const { mountJobDashboard } = await import('./job-dashboard');
+    await mountJobDashboard(app, scheduler as BullMqScheduler, app.get<Authenticator>(AUTHENTICATOR));
+  }
   await serveStaffPage(app);
   logRequests(app);
   app.enableShutdownHooks();

@@ -10,16 +10,12 @@ import { HmacPseudonymizer } from '../crypto/hmac-pseudonymizer';
 import { assertPseudonymKeyMatches } from '../crypto/pseudonym-key-check';
 import { masterKeyFromConfig } from '../crypto/master-key';
 import { encryptPersonalData } from '../crypto/personal-data-encryption';
-import { MongoKeyStore } from '../crypto/mongo-key-store';
 import { SqliteKeyStore } from '../crypto/sqlite-key-store';
 import { runDemo } from '../demo/demo';
-import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { createHttpApp } from '../http/http-app';
 import { openReadStore } from '../read-store/open-read-store';
 import { OutboxMailer } from '../mail/outbox/outbox-mailer';
-import { SmtpMailer } from '../mail/smtp/smtp-mailer';
-import { BullMqScheduler } from '../scheduler/bullmq/bullmq-scheduler';
 import { InProcessScheduler } from '../scheduler/in-process/in-process-scheduler';
 import { describeToken } from './token-lines';
 
@@ -43,12 +39,19 @@ function authenticator(config: Config, clock: Clock) {
   );
 }
 
-/** Issue 17: BullMQ on REDIS_URL or in-process timers; SMTP_URL or the outbox under DATA_DIR. */
-function sideEffects(config: Config, clock: Clock) {
-  return {
-    scheduler: config.REDIS_URL ? new BullMqScheduler(clock, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : new InProcessScheduler(clock),
-    mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new OutboxMailer(join(config.DATA_DIR, 'outbox.sqlite'), clock),
-  };
+/**
+ * Issue 17: BullMQ on REDIS_URL or in-process timers; SMTP_URL or the outbox under DATA_DIR. The production clients
+ * (BullMQ, EventStoreDB, MongoDB) are loaded only when configured: the embedded default does not pay for them
+ * (about 55 MB of memory, issue 18).
+ */
+async function sideEffects(config: Config, clock: Clock) {
+  const scheduler = config.REDIS_URL
+    ? new (await import('../scheduler/bullmq/bullmq-scheduler')).BullMqScheduler(clock, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX })
+    : new InProcessScheduler(clock);
+  const mailer = config.SMTP_URL
+    ? new (await import('../mail/smtp/smtp-mailer')).SmtpMailer(config.SMTP_URL)
+    : new OutboxMailer(join(config.DATA_DIR, 'outbox.sqlite'), clock);
+  return { scheduler, mailer };
 }
 
 /** The service on the configured adapters, initialised (command handlers registered, projections running), not listening. */
@@ -56,11 +59,11 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
   mkdirSync(config.DATA_DIR, { recursive: true });
   const secrets = join(config.DATA_DIR, 'secrets');
   const inner = config.EVENTSTORE_URL
-    ? EventStoreDbEventStore.connect(config.EVENTSTORE_URL)
+    ? (await import('../event-store/eventstoredb/eventstoredb-event-store')).EventStoreDbEventStore.connect(config.EVENTSTORE_URL)
     : SqliteEventStore.open(join(config.DATA_DIR, 'events.sqlite'));
   const masterKey = masterKeyFromConfig(config.MASTER_KEY, join(secrets, 'master.key'));
   const keyStore = config.MONGODB_URL
-    ? await MongoKeyStore.connect(config.MONGODB_URL, masterKey)
+    ? await (await import('../crypto/mongo-key-store')).MongoKeyStore.connect(config.MONGODB_URL, masterKey)
     : SqliteKeyStore.open(join(config.DATA_DIR, 'keys.sqlite'), masterKey);
   const pseudonymKeyFile = join(secrets, 'pseudonym.key');
   const pseudonymizer = HmacPseudonymizer.fromConfig(config.PSEUDONYM_KEY, pseudonymKeyFile);
@@ -74,7 +77,7 @@ export async function openService(config: Config, clock: Clock): Promise<NestFas
   }
   const readStore = await openReadStore(config);
   const app = await createHttpApp(
-    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock), readStore, sideEffects: sideEffects(config, clock) },
+    { ...encrypted, clock, pseudonymizer, authenticator: authenticator(config, clock), readStore, sideEffects: await sideEffects(config, clock) },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, logs: { level: config.LOG_LEVEL } },
   );
   // The command bus knows its handlers only once the application is initialised (listen() would do it too late
