@@ -50,9 +50,14 @@ describe('SqliteEventStore', () => {
     return store;
   }
 
-  /** Until the append is committed (readStream shows every committed event, synced or not). */
-  async function committed(store: SqliteEventStore, streamId: string): Promise<void> {
-    while ((await store.readStream(streamId)).length === 0) await sleep(5);
+  /** Until the append is committed, as a connection of its own sees (the store shows it only once synced). */
+  async function committed(streamId: string): Promise<void> {
+    const db = new Database(database.filename, { readonly: true });
+    try {
+      await waitFor(() => db.prepare('SELECT 1 FROM events WHERE stream_id = ?').get(streamId) !== undefined, `the commit of ${streamId}`);
+    } finally {
+      db.close();
+    }
   }
 
   beforeEach(() => {
@@ -110,7 +115,7 @@ describe('SqliteEventStore', () => {
       const [a, b, c] = [newStreamId(), newStreamId(), newStreamId()];
       const first = track(store.append(a, [newEvent()], 'no_stream'));
       await waitFor(() => gate.waiting === 1, 'the first sync');
-      await committed(store, a);
+      await committed(a);
       expect(first.settled).toBe(false);
 
       // During the sync: committed after it, together, and answered after the next one.
@@ -119,7 +124,7 @@ describe('SqliteEventStore', () => {
       gate.release();
       await first.promise;
       await waitFor(() => gate.waiting === 1, 'the second sync');
-      await committed(store, c);
+      await committed(c);
       expect([second.settled, third.settled]).toEqual([false, false]);
 
       gate.release();
@@ -128,22 +133,27 @@ describe('SqliteEventStore', () => {
       expect(gate.files).toEqual([fileIdentity(`${database.filename}-wal`), fileIdentity(`${database.filename}-wal`)]);
     });
 
-    it('shows an event to subscribers, readAll and headPosition only once it is on disk', async () => {
+    it('shows an event to subscribers, readAll, readStream and headPosition only once it is on disk', async () => {
       const store = open(20, gate);
       const streamId = newStreamId();
       const recorder = new Recorder([streamId]);
       const subscription = store.subscribeAll(recorder.handler);
       const appended = track(store.append(streamId, [newEvent()], 'no_stream'));
       await waitFor(() => gate.waiting === 1, 'the sync of the append');
-      await committed(store, streamId);
+      await committed(streamId);
 
       const head = track(store.headPosition());
       const all = track(store.readAll());
+      const stream = track(store.readStream(streamId));
       await sleep(100); // a few polls of the subscription
-      expect([appended.settled, head.settled, all.settled, recorder.events.length]).toEqual([false, false, false, 0]);
+      expect([appended.settled, head.settled, all.settled, stream.settled, recorder.events.length]).toEqual([false, false, false, false, 0]);
 
       gate.openUp();
+      const [shown] = await stream.promise;
+      // In this process the appender is answered before any reader sees its event.
+      expect(appended.settled).toBe(true);
       const { position } = await appended.promise;
+      expect(shown.position).toBe(position);
       expect(await head.promise).toBe(position);
       expect((await all.promise).map((event) => event.position)).toEqual([position]);
       await recorder.until(1);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type {
   AppendResult,
   EventHandler,
@@ -171,8 +172,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Every event of the stream committed when it is read, answered once they are on disk (see `shownOnceSynced`). */
   async readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
-    return (this.statements.readStream.all(streamId, fromRevision) as EventRow[]).map(toStoredEvent);
+    const rows = this.statements.readStream.all(streamId, fromRevision) as EventRow[];
+    const last = rows.at(-1)?.position;
+    if (last !== undefined && last > this.wal.durableMark) await this.shownOnceSynced(last);
+    return rows.map(toStoredEvent);
   }
 
   /** Only events already on disk: see `readDurable`. */
@@ -186,7 +191,7 @@ export class SqliteEventStore implements EventStore {
   /** The last event on disk (it waits for the sync of the WAL when the last one committed is not yet). */
   async headPosition(): Promise<bigint> {
     const head = this.committedHead();
-    await this.wal.through(head);
+    if (head > this.wal.durableMark) await this.shownOnceSynced(head);
     return head;
   }
 
@@ -252,16 +257,25 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * The log as readers of it see it (read models, side effects such as e-mails, the event feed): only events whose
-   * commit is on disk, so that nothing acts on an event a power cut could still take back. Events committed but not
-   * yet synced (this process's next group, or another process's appends) are shown once a sync of the WAL covers
-   * them; a read that finds nothing else waits for that sync. `readStream` shows every committed event: a command
-   * must decide on them, and its own append, synced after them, makes them durable before it is answered.
+   * commit is on disk. Events committed but not yet synced (this process's next group, or another process's appends)
+   * are shown once a sync of the WAL covers them; a read that finds nothing else waits for that sync.
    */
   private readDurable(read: (through: bigint) => EventRow[]): StoredEvent[] | Promise<StoredEvent[]> {
     const rows = read(this.wal.durableMark);
     const head = rows.length > 0 ? undefined : this.committedHead();
     if (head === undefined || head <= this.wal.durableMark) return rows.map(toStoredEvent);
-    return this.wal.through(head).then(() => read(this.wal.durableMark).map(toStoredEvent));
+    return this.shownOnceSynced(head).then(() => read(this.wal.durableMark).map(toStoredEvent));
+  }
+
+  /**
+   * Nothing reads an event before it is on disk, so nothing (a read model, an e-mail, a command's decision, an answer)
+   * acts on an event a power cut could still take back, as with synchronous = FULL, where a commit is seen only once
+   * synced. And in this process no reader sees an event before its appender is answered: both wait for the same sync,
+   * and the reader then yields once more, after the appenders' continuations.
+   */
+  private async shownOnceSynced(mark: bigint): Promise<void> {
+    await this.wal.through(mark);
+    await nextMacrotask();
   }
 
   private committedHead(): bigint {
