@@ -1,6 +1,6 @@
 /**
- * Append latency of the embedded event store as the service opens it (SQLite, WAL, synchronous = FULL, group
- * commit), behind the encryption of personal data: one appender at a time, then `concurrency` appenders at once
+ * Append latency of the embedded event store as the service opens it (SQLite, WAL synced off the
+ * event loop before an append resolves, group commit), behind the encryption of personal data: one appender at a time, then `concurrency` appenders at once
  * (their appends share group commits). Each append is a new stream with one event of a job seeker's personal data.
  */
 import { randomUUID } from 'node:crypto';

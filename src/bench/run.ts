@@ -142,7 +142,9 @@ function script(name: string, args: string[]): Promise<void> {
  */
 async function theRest(): Promise<void> {
   const seconds = quick ? 1 : 10;
-  console.log(`\n## append latency, embedded event store (SQLite WAL, synchronous = FULL, group commit), ${seconds} s each\n`);
+  console.log(
+    `\n## append latency, embedded event store (SQLite WAL, synced off the event loop before an append resolves, group commit), ${seconds} s each\n`,
+  );
   console.log('| what | appends | appends/s | p50 ms | p99 ms |');
   console.log('|---|---:|---:|---:|---:|');
   for (const row of await appendLatency(quick ? 10 : 50, seconds))

@@ -35,8 +35,8 @@ export interface MongoKeyStoreOptions {
  * Writes wait for a majority and reads see only majority-committed data: a created key survives a failover (else
  * data sealed with it would be lost), and an erasure, once acknowledged, is seen by every instance (A8.1).
  *
- * Unlike the SQLite key store (secure_delete with a rollback journal: nothing of an erased key is left in any of
- * its files when destroy returns), MongoDB cannot promise that an erased key is gone from disk when destroy
+ * Unlike the SQLite key store (secure_delete, then its WAL checkpointed and truncated: nothing of an erased key is
+ * left in any of its files when destroy returns), MongoDB cannot promise that an erased key is gone from disk when destroy
  * returns: it does not overwrite a destroyed key's bytes, which stay in the oplog until it rolls over, may stay in
  * WiredTiger's data files and journal until their space is reused, and stay in backups. Only the master key opens
  * it, so erasure there rests on the master key never being stored with the database or its backups.

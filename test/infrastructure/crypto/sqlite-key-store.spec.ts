@@ -6,7 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import { masterKeyFromConfig } from '../../../src/infrastructure/crypto/master-key';
 import { SqliteKeyStore } from '../../../src/infrastructure/crypto/sqlite-key-store';
 import { keyStoreContract } from '../../contracts/key-store.contract';
-import { times } from '../../contracts/event-store.fixtures';
+import { times, waitFor } from '../../contracts/event-store.fixtures';
+import { fileIdentity, track, WalSyncGate } from '../../support/wal-sync-gate';
 
 const masterKey = randomBytes(32);
 
@@ -52,8 +53,8 @@ describe('SqliteKeyStore', () => {
   describe('on a file', () => {
     let filename: string;
     const opened: SqliteKeyStore[] = [];
-    const open = (key = masterKey) => {
-      const store = SqliteKeyStore.open(filename, key);
+    const open = (key = masterKey, gate?: WalSyncGate) => {
+      const store = SqliteKeyStore.open(filename, key, { syncWal: gate?.syncFile });
       opened.push(store);
       return store;
     };
@@ -120,21 +121,55 @@ describe('SqliteKeyStore', () => {
       expect(bytes.includes(keptWrapped)).toBe(true);
     });
 
-    it('A8.1: a store an older version left in WAL mode is converted on open, and erasure then leaves nothing behind', async () => {
-      const legacy = open();
-      await legacy.keyFor('js-erased');
-      await legacy.close();
-      const wal = new Database(filename);
-      wal.pragma('journal_mode = WAL');
-      wal.prepare(`UPDATE subject_keys SET created_at = 'then'`).run();
-      wal.close();
+    it('A8.1: finishes on open an erasure that a crash cut between its commit and its checkpoint', async () => {
+      const before = open();
+      await before.keyFor('js-erased');
+      const kept = await before.keyFor('js-kept');
+      await before.close();
       const wrapped = wrappedKeyOf(filename, 'js-erased');
+      // What a kill -9 inside destroy leaves: the destruction committed into the WAL, the old page in the main file.
+      // This connection stays open until the end, so that its close does not checkpoint.
+      const crashed = new Database(filename);
+      crashed.pragma('wal_autocheckpoint = 0');
+      crashed.pragma('secure_delete = ON');
+      crashed.prepare(`UPDATE subject_keys SET wrapped = NULL, destroyed_at = 'then' WHERE subject = 'js-erased'`).run();
+      expect(containsAnyPart(fileBytes(filename), wrapped)).toBe(true);
+
       const store = open();
 
-      await store.destroy('js-erased', new Date('2025-04-01T01:00:00Z'));
-
       expect(containsAnyPart(fileBytes(filename), wrapped)).toBe(false);
-      expect(existsSync(`${filename}-wal`)).toBe(false);
+      expect(await store.find('js-erased')).toBe('erased');
+      expect((await store.keyFor('js-kept')).equals(kept)).toBe(true);
+      crashed.close();
+    });
+
+    it('hands out a new key only once the WAL holding it is synced, also to a caller that finds it committed', async () => {
+      const gate = new WalSyncGate();
+      const store = open(masterKey, gate);
+      const first = track(store.keyFor('js-1'));
+      await waitFor(() => gate.waiting === 1, 'the sync of the new key');
+      expect(wrappedKeyOf(filename, 'js-1')).toBeInstanceOf(Buffer);
+
+      const second = track(store.keyFor('js-1'));
+      await new Promise(setImmediate);
+      expect([first.settled, second.settled]).toEqual([false, false]);
+
+      gate.release();
+      expect((await first.promise).equals(await second.promise)).toBe(true);
+      expect(gate.files).toEqual([fileIdentity(`${filename}-wal`)]);
+    });
+
+    it('hands out a key another process created only once this process has synced the WAL too', async () => {
+      const creator = open();
+      const key = await creator.keyFor('js-1');
+      const gate = new WalSyncGate();
+      const user = open(masterKey, gate);
+
+      const handedOut = track(user.keyFor('js-1'));
+      await waitFor(() => gate.waiting === 1, 'the sync');
+      expect(handedOut.settled).toBe(false);
+      gate.release();
+      expect((await handedOut.promise).equals(key)).toBe(true);
     });
 
     it('records when a key was destroyed', async () => {

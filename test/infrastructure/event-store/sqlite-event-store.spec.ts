@@ -9,7 +9,8 @@ import { WrongExpectedRevision } from '../../../src/application/ports/event-stor
 import { MAX_READ_ALL_LIMIT } from '../../../src/infrastructure/event-store/port-rules';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { describeEventStoreContract } from '../../contracts/event-store.contract';
-import { expectStrictlyIncreasing, newEvent, newStreamId, Recorder, rejection, times } from '../../contracts/event-store.fixtures';
+import { expectStrictlyIncreasing, newEvent, newStreamId, Recorder, rejection, times, waitFor } from '../../contracts/event-store.fixtures';
+import { fileIdentity, track, WalSyncGate } from '../../support/wal-sync-gate';
 
 const CHILD = join(__dirname, 'fixtures', 'sqlite-child.js');
 
@@ -43,10 +44,20 @@ describe('SqliteEventStore', () => {
   let database: ReturnType<typeof tempDatabase>;
   const opened: SqliteEventStore[] = [];
 
-  function open(pollIntervalMs?: number): SqliteEventStore {
-    const store = new SqliteEventStore({ filename: database.filename, pollIntervalMs });
+  function open(pollIntervalMs?: number, gate?: WalSyncGate): SqliteEventStore {
+    const store = new SqliteEventStore({ filename: database.filename, pollIntervalMs, syncWal: gate?.syncFile });
     opened.push(store);
     return store;
+  }
+
+  /** Until the append is committed, as a connection of its own sees (the store shows it only once synced). */
+  async function committed(streamId: string): Promise<void> {
+    const db = new Database(database.filename, { readonly: true });
+    try {
+      await waitFor(() => db.prepare('SELECT 1 FROM events WHERE stream_id = ?').get(streamId) !== undefined, `the commit of ${streamId}`);
+    } finally {
+      db.close();
+    }
   }
 
   beforeEach(() => {
@@ -59,8 +70,8 @@ describe('SqliteEventStore', () => {
   });
 
   describe('durability', () => {
-    it('runs in WAL mode with synchronous = FULL', () => {
-      expect(open().durability()).toEqual({ journalMode: 'wal', synchronous: 'full' });
+    it('runs in WAL mode with synchronous = NORMAL: commits write the WAL, which is synced off the event loop', () => {
+      expect(open().durability()).toEqual({ journalMode: 'wal', synchronous: 'normal' });
     });
 
     it('leaves the file in WAL mode for every connection', () => {
@@ -87,6 +98,104 @@ describe('SqliteEventStore', () => {
       const next = await reopened.append(streamId, [newEvent()], 1n);
       expect(next.nextExpectedRevision).toBe(2n);
       expect(next.position).toBeGreaterThan(before[1].position);
+    });
+  });
+
+  describe('durable before answered (the WAL synced off the event loop)', () => {
+    let gate: WalSyncGate;
+
+    beforeEach(() => {
+      gate = new WalSyncGate();
+    });
+
+    afterEach(() => gate.openUp());
+
+    it('answers an append only once the WAL is synced; appends arriving during a sync share the next one', async () => {
+      const store = open(undefined, gate);
+      const [a, b, c] = [newStreamId(), newStreamId(), newStreamId()];
+      const first = track(store.append(a, [newEvent()], 'no_stream'));
+      await waitFor(() => gate.waiting === 1, 'the first sync');
+      await committed(a);
+      expect(first.settled).toBe(false);
+
+      // During the sync: committed after it, together, and answered after the next one.
+      const [second, third] = [track(store.append(b, [newEvent()], 'no_stream')), track(store.append(c, [newEvent()], 'no_stream'))];
+      await new Promise(setImmediate);
+      gate.release();
+      await first.promise;
+      await waitFor(() => gate.waiting === 1, 'the second sync');
+      await committed(c);
+      expect([second.settled, third.settled]).toEqual([false, false]);
+
+      gate.release();
+      const positions = [(await first.promise).position, (await second.promise).position, (await third.promise).position];
+      expectStrictlyIncreasing(positions);
+      expect(gate.files).toEqual([fileIdentity(`${database.filename}-wal`), fileIdentity(`${database.filename}-wal`)]);
+    });
+
+    it('shows an event to subscribers, readAll, readStream and headPosition only once it is on disk', async () => {
+      const store = open(20, gate);
+      const streamId = newStreamId();
+      const recorder = new Recorder([streamId]);
+      const subscription = store.subscribeAll(recorder.handler);
+      const appended = track(store.append(streamId, [newEvent()], 'no_stream'));
+      await waitFor(() => gate.waiting === 1, 'the sync of the append');
+      await committed(streamId);
+
+      const head = track(store.headPosition());
+      const all = track(store.readAll());
+      const stream = track(store.readStream(streamId));
+      await sleep(100); // a few polls of the subscription
+      expect([appended.settled, head.settled, all.settled, stream.settled, recorder.events.length]).toEqual([false, false, false, false, 0]);
+
+      gate.openUp();
+      const [shown] = await stream.promise;
+      // In this process the appender is answered before any reader sees its event.
+      expect(appended.settled).toBe(true);
+      const { position } = await appended.promise;
+      expect(shown.position).toBe(position);
+      expect(await head.promise).toBe(position);
+      expect((await all.promise).map((event) => event.position)).toEqual([position]);
+      await recorder.until(1);
+      await subscription.stop();
+    });
+
+    it('shows another process’s append to a reader once this process has synced the WAL too', async () => {
+      const [reader, writer] = [open(20, gate), open()];
+      const streamId = newStreamId();
+      const { position } = await writer.append(streamId, [newEvent()], 'no_stream');
+
+      const head = track(reader.headPosition());
+      await waitFor(() => gate.waiting === 1, 'the reader’s sync');
+      expect(head.settled).toBe(false);
+      gate.release();
+      expect(await head.promise).toBe(position);
+    });
+
+    it('keeps syncing the WAL’s own file after a checkpoint truncated it and the WAL restarted', async () => {
+      const store = open(undefined, gate);
+      gate.openUp();
+      await store.append(newStreamId(), [newEvent()], 'no_stream');
+      const wal = fileIdentity(`${database.filename}-wal`);
+      const other = new Database(database.filename);
+      expect(other.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+      other.close();
+
+      await store.append(newStreamId(), [newEvent()], 'no_stream');
+
+      expect(fileIdentity(`${database.filename}-wal`)).toBe(wal);
+      expect(new Set(gate.files)).toEqual(new Set([wal]));
+    });
+
+    it('refuses the appends of a failed sync, and every later one: the disk may have dropped their pages', async () => {
+      const store = open(undefined, gate);
+      const appended = store.append(newStreamId(), [newEvent()], 'no_stream');
+      await waitFor(() => gate.waiting === 1, 'the sync');
+
+      gate.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+
+      await expect(appended).rejects.toThrow(/could not be synced to disk \(EIO.*restart the process/);
+      await expect(store.append(newStreamId(), [newEvent()], 'no_stream')).rejects.toThrow(/could not be synced/);
     });
   });
 

@@ -34,7 +34,7 @@ export class AppendSignal {
 
 export interface PollingSource {
   /** The next events with position > `after`, in order; empty when there are none yet. */
-  readPage(after: bigint): StoredEvent[];
+  readPage(after: bigint): StoredEvent[] | Promise<StoredEvent[]>;
   readonly signal: AppendSignal;
   /** Bounds how late an append by another process (same file, other connection) is seen. */
   readonly pollIntervalMs: number;
@@ -69,7 +69,7 @@ export class PollingSubscription implements Subscription {
     try {
       while (!this.stopping) {
         const appendsBeforeRead = this.source.signal.count;
-        const page = this.source.readPage(cursor);
+        const page = await this.source.readPage(cursor);
         for (const event of page) {
           if (this.stopping) return undefined;
           await this.handler(event);
