@@ -9,6 +9,7 @@ import { SmtpMailer } from '../../../src/infrastructure/mail/smtp/smtp-mailer';
 import { deliveredTo, mailerContract, newMessage } from '../../contracts/mailer.contract';
 import { rejection } from '../../contracts/event-store.fixtures';
 import { TestSmtpServer } from './smtp-server.fixtures';
+import { fileIdentity, track, WalSyncGate } from '../../support/wal-sync-gate';
 
 const clock = new SystemClock();
 
@@ -119,6 +120,33 @@ describe('SmtpMailer when the server refuses', () => {
 });
 
 describe('OutboxMailer', () => {
+  it('answers a send only once its message is on disk (the WAL synced off the event loop); the sends made meanwhile share the next sync', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-'));
+    const file = join(dir, 'outbox.sqlite');
+    const gate = new WalSyncGate();
+    const outbox = new OutboxMailer(file, clock, undefined, gate.syncFile);
+    try {
+      const first = track(outbox.send(newMessage()));
+      while (gate.waiting === 0) await new Promise((resolve) => setImmediate(resolve));
+      const later = [track(outbox.send(newMessage())), track(outbox.send(newMessage()))];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([first, ...later].map((send) => send.settled)).toEqual([false, false, false]);
+
+      gate.release();
+      await first.promise;
+      expect(later.map((send) => send.settled)).toEqual([false, false]);
+      while (gate.waiting === 0) await new Promise((resolve) => setImmediate(resolve));
+      gate.release();
+      await Promise.all(later.map((send) => send.promise));
+      expect(gate.files).toEqual([fileIdentity(`${file}-wal`), fileIdentity(`${file}-wal`)]);
+      expect(outbox.count()).toBe(3);
+    } finally {
+      gate.openUp();
+      await outbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps its messages across a restart, and one copy per Message-ID', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-outbox-'));
     const file = join(dir, 'outbox.sqlite');

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Clock } from '../../../application/ports/clock';
 import type { Mailer, MailMessage, SentMail } from '../../../application/ports/mailer';
+import { DurableWal, type SyncFile } from '../../sqlite/durable-wal';
 import { stripAngles, toNodemailer } from '../mime';
 
 const SCHEMA = `
@@ -46,41 +47,57 @@ type Row = {
  */
 export class OutboxMailer implements Mailer {
   private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly rowidOf: Database.Statement;
+  private readonly wal: DurableWal;
 
   constructor(
     filename: string,
     private readonly clock: Clock,
     private readonly messageIdDomain = 'madoguchi.invalid',
+    /** How the WAL is synced to disk: `fs.fdatasync` (tests pass a gate to check that nothing is answered before it). */
+    syncWal?: SyncFile,
   ) {
     this.db = new Database(filename, { timeout: 5_000 });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // A message is answered as sent only once it is on disk, synced off the event loop (DurableWal): the sends of one
+    // turn share a sync instead of each syncing inside its commit (issue 18).
+    this.db.pragma('synchronous = NORMAL');
     // Messages carry personal data: a deleted one is overwritten in the file.
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
     const columns = new Set((this.db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
     for (const [name, type] of Object.entries(ADDED_COLUMNS)) if (!columns.has(name)) this.db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+    this.insert = this.db.prepare(
+      `INSERT INTO outbox (message_id, queued_at, subject, sender, recipient, text, job_seeker_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (message_id) DO NOTHING`,
+    );
+    this.rowidOf = this.db.prepare('SELECT rowid FROM outbox WHERE message_id = ?');
+    const lastRowid = this.db.prepare('SELECT max(rowid) AS rowid FROM outbox');
+    this.wal = new DurableWal({
+      walFile: filename === ':memory:' ? undefined : `${filename}-wal`,
+      committedMark: () => BigInt((lastRowid.get() as { rowid: number | null }).rowid ?? -1),
+      syncFile: syncWal,
+    });
   }
 
   async send(message: MailMessage): Promise<SentMail> {
     const composed = toNodemailer(message, this.messageIdDomain);
     const raw = await new MailComposer(composed).compile().build();
     const messageId = stripAngles(composed.messageId);
-    this.db
-      .prepare(
-        `INSERT INTO outbox (message_id, queued_at, subject, sender, recipient, text, job_seeker_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (message_id) DO NOTHING`,
-      )
-      .run(
-        messageId,
-        this.clock.now().toISOString(),
-        message.subject,
-        message.from.address,
-        message.to.address,
-        message.text,
-        message.jobSeekerId ?? null,
-        raw,
-      );
+    this.insert.run(
+      messageId,
+      this.clock.now().toISOString(),
+      message.subject,
+      message.from.address,
+      message.to.address,
+      message.text,
+      message.jobSeekerId ?? null,
+      raw,
+    );
+    // The row (or the first copy a resend met) is on disk before the send is answered: a mark read after the insert
+    // covers both.
+    await this.wal.through(BigInt((this.rowidOf.get(messageId) as { rowid: number }).rowid));
     return { messageId };
   }
 
@@ -114,6 +131,7 @@ export class OutboxMailer implements Mailer {
   }
 
   async close(): Promise<void> {
+    await this.wal.close();
     this.db.close();
   }
 }
