@@ -48,6 +48,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<EventType, number> = {
   ReservationRequested: 1,
   SlotConfirmed: 1,
   InvitationSent: 1,
+  InvitationSentAfterCancellation: 1,
   InvitationFailed: 1,
   InterpreterNotified: 1,
   CheckedIn: 1,

@@ -52,6 +52,7 @@ export const RULE_OF: Record<EventType, RuleId> = {
   ReservationRequested: 'A6.2',
   SlotConfirmed: 'A6.1',
   InvitationSent: 'A6.3',
+  InvitationSentAfterCancellation: 'A6.3',
   InvitationFailed: 'A6.3',
   InterpreterNotified: 'A12.3',
   CheckedIn: 'A7.1',

@@ -783,6 +783,25 @@ describe('A12.1 refusing service cancels what the job seeker still has ahead', (
     }) as const;
   const slot = { counselorId: COUNSELOR_ID, start: SESSION_START.toISOString() };
 
+  it('A6.3 an invitation the transport accepted after the refusal cancelled the session is recorded, once, and the session stays cancelled', () => {
+    const late = {
+      type: 'InvitationSentAfterCancellation',
+      data: { reservationId: RESERVATION_ID, jobSeekerId: JOB_SEEKER_ID, to: EMAIL, messageId: 'msg-1', sentAt: NOW.toISOString() },
+    } as const;
+    const cancelled = [requested, confirmed, cancelledForRefusal(NOW, slot)];
+    reservation.given(cancelled).when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW }).then([late]);
+    reservation
+      .given([...cancelled, late])
+      .when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW })
+      .then([]);
+    expect(fold(reservationDecider, [...cancelled, late])).toMatchObject({ status: 'cancelled', invitedAfterCancellation: 'msg-1' });
+    // A request cancelled before any confirmation was never invited: nothing to record.
+    reservation
+      .given([requested, cancelledForRefusal(NOW)])
+      .when({ type: 'RecordInvitationSent', messageId: 'msg-1', now: NOW })
+      .thenRejected('A6.3');
+  });
+
   it('cancels a confirmed or invited session with the refusal as its reason, giving its slot back', () => {
     reservation
       .given([requested, confirmed])

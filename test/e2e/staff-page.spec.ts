@@ -249,7 +249,7 @@ describe('the staff page (/ui/) in a real browser', () => {
     await expect(page.locator('.timeline').textContent()).resolves.toMatch(/A12\.1/);
   });
 
-  it('lists what is due: near the A6.1 deadline, not invited, failed invitations, awaiting check-in, refusal reviews', async () => {
+  it('lists what is due: near the A6.1 deadline, not invited, failed invitations, awaiting check-in, refusal reviews, invited after a cancellation, closure days, undelivered terms notices', async () => {
     await page.getByRole('link', { name: 'やること' }).click();
     for (const list of [
       '確定期限（A6.1）が近い申込',
@@ -258,6 +258,9 @@ describe('the staff page (/ui/) in a real browser', () => {
       '案内メールの送信に失敗',
       '本日の受付待ち',
       '利用停止の検討（A6.5）',
+      '取消し後に案内メールが届いた相談（本人へ連絡）',
+      '休業日の相談（移動し本人へ連絡）',
+      '規約改定のお知らせが届かなかった方（A13）',
     ]) {
       await page.getByRole('heading', { name: new RegExp(`^${list.replace(/[()（）.]/g, '.')}`) }).waitFor();
     }

@@ -139,6 +139,33 @@ describe('A13: the notice of a new terms version', () => {
     expect(await notices()).toHaveLength(0);
   });
 
+  it('A13 a notice refused for good is on the staff to-do list, with the reason, until the job seeker consents to that version', async () => {
+    const service = await inProcess();
+    const { jobSeeker, officeId } = await sessions(service);
+    smtp.answers.push({ refuse: 'rcpt', code: 550 });
+    await service.send('POST', '/v1/terms-versions', NEW_TERMS);
+    await until(async () => (await recorded(service)).length > 0, 'TermsNoticeFailed');
+
+    const todo = async () => (await service.send('GET', `/v1/offices/${officeId}/todo`)).body;
+    expect((await todo()).failedTermsNotices).toEqual([
+      {
+        jobSeekerId: jobSeeker.jobSeekerId,
+        name: jobSeeker.name,
+        termsVersion: '2026-12-01',
+        failedAt: '2026-11-26T10:30:00+09:00',
+        reason: expect.stringMatching(/^SMTP 550/),
+      },
+    ]);
+
+    // Told by telephone, the job seeker consents to the new version: nothing is left to do.
+    const consent = await service.send('POST', `/v1/job-seekers/${jobSeeker.jobSeekerId}/consents`, {
+      ...validConsent(),
+      termsVersion: '2026-12-01',
+    });
+    expect(consent.status).toBeLessThan(300);
+    expect((await todo()).failedTermsNotices).toEqual([]);
+  });
+
   it('two instances on one store and one Redis: one notice and one TermsNoticeSent per job seeker', async () => {
     await requireRedis();
     const clock = new TestClock();

@@ -170,6 +170,10 @@ export const ONE_OF_EACH: { [T in MadoguchiEvent['type']]: Extract<MadoguchiEven
   },
   InvitationFailed: { type: 'InvitationFailed', data: { reservationId: RES, jobSeekerId: JS, reason: 'mailbox of 岡山 太郎 full', failedAt: AT } },
   InvitationSent: { type: 'InvitationSent', data: { reservationId: RES, jobSeekerId: JS, to: 'taro@example.jp', messageId: 'm1', sentAt: AT } },
+  InvitationSentAfterCancellation: {
+    type: 'InvitationSentAfterCancellation',
+    data: { reservationId: RES, jobSeekerId: JS, to: 'taro@example.jp', messageId: 'm1', sentAt: AT },
+  },
   InterpreterNotified: {
     type: 'InterpreterNotified',
     data: { reservationId: RES, jobSeekerId: JS, role: 'interpreter', note: 'ベトナム語の通訳', notifiedAt: AT },

@@ -76,18 +76,51 @@ describe('OFFICE sessions on a closure day, to be moved', () => {
   const closed = new Map([['2026-12-01', '停電工事']]);
 
   it('a confirmed or invited session on a closure day is listed with the closure; another day, or once cancelled: not', () => {
-    expect(lists(confirmed(), NOW, closed).onClosureDays).toEqual([
-      {
-        reservationId: RES,
-        jobSeekerId: JS,
-        officeId: 'office-1',
-        counselorId: E.SlotConfirmed.data.counselorId,
-        start: '2026-12-01T10:00:00+09:00',
-        closure: '停電工事',
-      },
-    ]);
-    expect(lists(confirmed().add(E.InvitationSent), NOW, closed).onClosureDays.map((i) => i.reservationId)).toEqual([RES]);
+    expect(lists(confirmed(), NOW, closed)).toMatchObject({
+      onClosureDays: [
+        {
+          reservationId: RES,
+          jobSeekerId: JS,
+          officeId: 'office-1',
+          counselorId: E.SlotConfirmed.data.counselorId,
+          start: '2026-12-01T10:00:00+09:00',
+          closure: '停電工事',
+          invitation: 'withheld',
+        },
+      ],
+      notInvited: [], // its invitation is withheld, not missing: only the closure list asks staff to call
+    });
+    expect(lists(confirmed().add(E.InvitationFailed), NOW, closed).failedInvitations).toEqual([]);
+    expect(lists(confirmed().add(E.InvitationSent), NOW, closed).onClosureDays.map((i) => [i.reservationId, i.invitation])).toEqual([[RES, 'sent']]);
     expect(lists(confirmed(), NOW, new Map([['2026-12-02', '停電工事']])).onClosureDays).toEqual([]);
     expect(lists(confirmed().add(E.ReservationCancelled), NOW, closed).onClosureDays).toEqual([]);
+  });
+});
+
+describe('A6.3 an invitation that went out after its session was cancelled', () => {
+  const cancelled = () =>
+    new History().add(E.JobSeekerRegistered).add(E.ReservationRequested).add(E.SlotHeld).add(E.SlotConfirmed).add(E.ReservationCancelled);
+
+  it('is listed, for staff to tell the job seeker, until the session’s start; a cancellation with no late invitation is not', () => {
+    expect(lists(cancelled()).invitedAfterCancellation).toEqual([]);
+    const late = cancelled().add(E.InvitationSentAfterCancellation);
+    expect(lists(late).invitedAfterCancellation).toEqual([
+      expect.objectContaining({ reservationId: RES, start: '2026-12-01T10:00:00+09:00', sentAt: '2026-11-26T10:00:00+09:00' }),
+    ]);
+    expect(lists(late, new Date('2026-12-01T01:00:00Z')).invitedAfterCancellation).toEqual([]);
+  });
+});
+
+describe('A13 terms notices refused for good', () => {
+  const failed = () => new History().add(E.JobSeekerRegistered).add(E.TermsNoticeFailed);
+
+  it('are listed with the version and reason until the job seeker consents to that version, or is erased', () => {
+    expect(lists(failed()).failedTermsNotices).toEqual([
+      { jobSeekerId: JS, name: '岡山 太郎', termsVersion: '2027-04', failedAt: '2026-11-26T10:00:00+09:00', reason: 'SMTP 550 mailbox unavailable' },
+    ]);
+    const consentTo = (termsVersion: string) => ({ ...E.ConsentGiven, data: { ...E.ConsentGiven.data, termsVersion } });
+    expect(lists(failed().add(consentTo('2022-07-28'))).failedTermsNotices).toHaveLength(1);
+    expect(lists(failed().add(consentTo('2027-04'))).failedTermsNotices).toEqual([]);
+    expect(lists(failed().add(E.PersonalDataErased)).failedTermsNotices).toEqual([]);
   });
 });

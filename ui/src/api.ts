@@ -157,6 +157,16 @@ export interface Todo {
   failedInvitations: Array<{ reservationId: string; jobSeekerId: string; counselorId: string; start: string; reason: string }>;
   awaitingCheckInToday: Array<{ reservationId: string; jobSeekerId: string; counselorId: string; start: string }>;
   refusalReviews: Array<{ jobSeekerId: string; name: string; noShowCount: number; since: string }>;
+  invitedAfterCancellation: Array<{ reservationId: string; jobSeekerId: string; counselorId: string; start: string; sentAt: string }>;
+  onClosureDays: Array<{
+    reservationId: string;
+    jobSeekerId: string;
+    counselorId: string;
+    start: string;
+    closure: string;
+    invitation: 'withheld' | 'sent';
+  }>;
+  failedTermsNotices: Array<{ jobSeekerId: string; name: string; termsVersion: string; failedAt: string; reason: string }>;
 }
 export type Role = 'counselor' | 'supervisor' | 'auditor' | 'integration' | 'admin';
 export interface Me {

@@ -4,7 +4,7 @@ import { useApp } from './context';
 import { Refusal } from './errors';
 import { formatWhen } from './i18n';
 
-/** What the office's staff must act on now (A6.1, A6.3, A6.5), each item a link to where it is done. */
+/** What the office's staff must act on now (A6.1, A6.3, A6.5, A13, closure days), each item a link to where it is done. */
 export function TodoScreen() {
   const { api, office, t, lang } = useApp();
   const [todo, setTodo] = useState<Todo>();
@@ -45,6 +45,30 @@ export function TodoScreen() {
           })),
         ] as [keyof Todo, Array<{ key: string; href: string; text: string }>],
     ),
+    [
+      'invitedAfterCancellation',
+      todo.invitedAfterCancellation.map((i) => ({
+        key: i.reservationId,
+        href: `#/reservations/${i.reservationId}`,
+        text: `${formatWhen(i.start, lang)} ${name(i.counselorId)}`,
+      })),
+    ],
+    [
+      'onClosureDays',
+      todo.onClosureDays.map((i) => ({
+        key: i.reservationId,
+        href: `#/reservations/${i.reservationId}`,
+        text: `${formatWhen(i.start, lang)} ${name(i.counselorId)} — ${i.closure} (${i.invitation === 'sent' ? t.invitationSent : t.invitationWithheld})`,
+      })),
+    ],
+    [
+      'failedTermsNotices',
+      todo.failedTermsNotices.map((i) => ({
+        key: i.jobSeekerId + i.termsVersion,
+        href: `#/job-seekers/${i.jobSeekerId}`,
+        text: `${i.name} — ${t.termsVersion} ${i.termsVersion}: ${i.reason}`,
+      })),
+    ],
     [
       'refusalReviews',
       todo.refusalReviews.map((i) => ({

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { addDays, jstInstant, toJst } from '../../domain/calendar/business-calendar';
 import { jobSeekerDecider } from '../../domain/job-seeker/job-seeker';
-import { officeDecider } from '../../domain/office/office';
+import { officeDecider, type OfficeClosureDayRemoved } from '../../domain/office/office';
 import { reservationDecider, type ReservationRequested, type SlotConfirmed } from '../../domain/reservation/reservation';
+import { ReadModels } from '../consumers/read-models';
 import { deterministicUuid, type CommandContext } from '../event-sourcing/command-context';
 import { EventSourcing } from '../event-sourcing/event-sourcing';
 import { invitationMessage } from '../notifications/messages';
@@ -11,7 +13,7 @@ import type { StoredEvent } from '../ports/event-store';
 import { MAILER, type Mailer, MailNotSent } from '../ports/mailer';
 import { READ_STORE, type ReadStore } from '../ports/read-store';
 import { SCHEDULER, type ScheduledJob, type Scheduler } from '../ports/scheduler';
-import { PENDING_SESSIONS, type PendingSession } from '../side-effects/pending-sessions';
+import { PENDING_SESSIONS, PENDING_SESSIONS_CONSUMER, type PendingSession } from '../side-effects/pending-sessions';
 import type { SideEffect } from '../side-effects/side-effect';
 import { streams } from '../streams';
 
@@ -24,16 +26,18 @@ type InvitationJob = { reservationId: string; confirmationEventId: string };
  *
  * The claim: one job per SlotConfirmed event (`invitation-<event id>`): the same event processed twice, or by
  * two instances, schedules one job, and one worker at a time holds it (BullMQ's lock; in-process, one
- * process). The job re-reads the reservation first and sends only while it is `confirmed` (not yet invited,
- * not cancelled) and its job seeker is not refused service (A12.1). A crash between the SMTP answer and InvitationSent leaves the job unfinished: it is run
- * again on purpose and sends once more under the same Message-ID (derived from the event), which mail
- * clients use to recognise the copy — SMTP cannot be exactly-once.
+ * process). Right before the send it re-reads the streams and sends only while the reservation is `confirmed` (not
+ * yet invited, not cancelled), its job seeker is not refused service (A12.1) and the office is open that day (OFFICE).
+ * A cancellation that still crosses the send (it lands while the transport is talking) cannot undo it: the send is
+ * recorded as InvitationSentAfterCancellation and the to-do list tells staff to call the job seeker. A crash between
+ * the SMTP answer and the record leaves the job unfinished: it is run again on purpose and sends once more under the
+ * same Message-ID (derived from the event), which mail clients use to recognise the copy — SMTP cannot be exactly-once.
  */
 @Injectable()
 export class InvitationReactor implements SideEffect {
   private readonly logger = new Logger(InvitationReactor.name);
   readonly name = 'invitation';
-  readonly handles = ['SlotConfirmed'];
+  readonly handles = ['SlotConfirmed', 'OfficeClosureDayRemoved'];
   readonly jobs = { invitation: (job: ScheduledJob) => this.invite(job.payload as InvitationJob) };
 
   constructor(
@@ -42,11 +46,48 @@ export class InvitationReactor implements SideEffect {
     @Inject(MESSAGE_TEMPLATES) private readonly templates: MessageTemplates,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly readModels: ReadModels,
     private readonly es: EventSourcing,
   ) {}
 
   async react(event: StoredEvent): Promise<void> {
+    if (event.type === 'OfficeClosureDayRemoved') return this.reopened(event.eventId, event.data as OfficeClosureDayRemoved['data']);
     await this.schedule({ reservationId: (event.data as SlotConfirmed['data']).reservationId, confirmationEventId: event.eventId });
+  }
+
+  /**
+   * OFFICE: the office opens again on a day it had closed. The invitations withheld for its sessions that day (see
+   * `withheld`) go out now, each under a job id of its own: the first job completed without sending. Failed ones too:
+   * their job's retry met the closure and completed. (A retry still in flight at that moment may send a second copy,
+   * under the same Message-ID; it records nothing twice.)
+   */
+  private async reopened(removalEventId: string, { officeId, date }: OfficeClosureDayRemoved['data']): Promise<void> {
+    await this.readModels.caughtUp(PENDING_SESSIONS_CONSUMER);
+    let after: string | undefined;
+    do {
+      const page = await this.readStore.find<PendingSession>(PENDING_SESSIONS, {
+        where: {
+          invited: false,
+          start: { gte: jstInstant(date).toISOString(), lt: jstInstant(addDays(date, 1)).toISOString() },
+        },
+        orderBy: [{ field: 'start' }],
+        limit: 500,
+        ...(after ? { after } : {}),
+      });
+      for (const session of page.items) {
+        const { events } = await this.es.load(reservationDecider, streams.reservation(session.id));
+        const confirmed = events.find((e) => e.eventId === session.confirmationEventId)?.data as SlotConfirmed['data'] | undefined;
+        if (confirmed?.officeId !== officeId) continue;
+        const job: InvitationJob = { reservationId: session.id, confirmationEventId: session.confirmationEventId };
+        await this.scheduler.schedule({
+          name: 'invitation',
+          id: `invitation-${job.confirmationEventId}-${removalEventId}`,
+          payload: job,
+          dueAt: this.clock.now(),
+        });
+      }
+      after = page.next;
+    } while (after);
   }
 
   /**
@@ -92,9 +133,13 @@ export class InvitationReactor implements SideEffect {
       designatedApp: confirmed.designatedApp,
       confirmedAt: new Date(confirmed.confirmedAt),
     });
-    // A12.1: never invite a job seeker refused service (the refusal reactor cancels the session). Checked last, with the
-    // reservation again, so that a refusal or cancellation can cross the send only while SMTP is talking.
-    if (!(await this.stillToInvite(stream, confirmed.jobSeekerId))) return;
+    // Checked last, from the streams (a read model may lag), so that a refusal, a cancellation or a closure day can
+    // cross the send only while the transport is talking; what crosses it is recorded below.
+    const withheld = await this.withheld(stream, confirmed);
+    if (withheld) {
+      if (withheld !== 'no-longer-confirmed') this.logger.log(`Invitation for ${reservationId} not sent: ${withheld}`);
+      return;
+    }
     let messageId: string;
     try {
       ({ messageId } = await this.mailer.send(message));
@@ -111,20 +156,36 @@ export class InvitationReactor implements SideEffect {
       if (error.retryable) throw error;
       return;
     }
-    await this.es.execute(
+    // InvitationSent — or, when a cancellation landed meanwhile, InvitationSentAfterCancellation: the session stays
+    // cancelled and the to-do list tells staff to call the job seeker.
+    const recorded = await this.es.execute(
       reservationDecider,
       stream,
       (_, now) => ({ type: 'RecordInvitationSent' as const, messageId, now }),
       context('invitation-sent', confirmationEventId),
     );
+    if (recorded.appended.includes('InvitationSentAfterCancellation'))
+      this.logger.warn(`Invitation for ${reservationId} went out after its cancellation: listed for staff to call the job seeker`);
   }
 
-  private async stillToInvite(stream: string, jobSeekerId: string): Promise<boolean> {
-    const [reservation, jobSeeker] = await Promise.all([
+  /**
+   * Why the invitation must not go out now, read from the streams: the reservation is no longer `confirmed`, the job
+   * seeker is refused service (A12.1; the refusal reactor cancels the session), or the office is closed on the session's
+   * day (OFFICE: a closure that crossed the confirmation; the session is on the to-do list `onClosureDays`, for staff to
+   * move and tell the job seeker — an invitation would send them to a session that will not take place).
+   */
+  private async withheld(stream: string, confirmed: SlotConfirmed['data']): Promise<string | undefined> {
+    const [reservation, jobSeeker, office] = await Promise.all([
       this.es.load(reservationDecider, stream),
-      this.es.load(jobSeekerDecider, streams.jobSeeker(jobSeekerId)),
+      this.es.load(jobSeekerDecider, streams.jobSeeker(confirmed.jobSeekerId)),
+      this.es.load(officeDecider, streams.office(confirmed.officeId)),
     ]);
-    return reservation.state.status === 'confirmed' && !(jobSeeker.state.status === 'registered' && jobSeeker.state.refusal);
+    if (reservation.state.status !== 'confirmed') return 'no-longer-confirmed';
+    if (jobSeeker.state.status === 'registered' && jobSeeker.state.refusal) return 'A12.1 the job seeker is refused service';
+    const day = toJst(new Date(confirmed.start)).date;
+    const closure = office.state.status === 'open' ? office.state.closures.get(day) : undefined;
+    if (closure !== undefined) return `OFFICE the office is closed on ${day} (${closure})`;
+    return undefined;
   }
 
   private schedule(job: InvitationJob): Promise<void> {

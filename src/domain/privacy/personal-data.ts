@@ -36,6 +36,7 @@ export const PERSONAL_DATA: PersonalDataMap = {
   ServiceRefusalLifted: { personal: ['reason'] },
   ReservationRequested: { personal: ['jobSeekerNo', 'name', 'email'] },
   InvitationSent: { personal: ['to'] },
+  InvitationSentAfterCancellation: { personal: ['to'] },
   InvitationFailed: { personal: ['reason'] },
   TermsNoticeFailed: { personal: ['reason'] },
   InterpreterNotified: { personal: ['note'] },

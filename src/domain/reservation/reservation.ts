@@ -54,6 +54,15 @@ export type InvitationSent = DomainEvent<
   'InvitationSent',
   { reservationId: string; jobSeekerId: string; to: string; messageId: string; sentAt: string }
 >;
+/**
+ * A6.3: an invitation the transport accepted after the session was cancelled (a refusal, A12.1, or a cancellation
+ * crossed the send). SMTP cannot be undone: the reservation stays cancelled, and staff must tell the job seeker that
+ * the invitation they received is void (the to-do list shows it until the session's time).
+ */
+export type InvitationSentAfterCancellation = DomainEvent<
+  'InvitationSentAfterCancellation',
+  { reservationId: string; jobSeekerId: string; to: string; messageId: string; sentAt: string }
+>;
 export type InvitationFailed = DomainEvent<'InvitationFailed', { reservationId: string; jobSeekerId: string; reason: string; failedAt: string }>;
 export type InterpreterNotified = DomainEvent<
   'InterpreterNotified',
@@ -99,6 +108,7 @@ export type ReservationEvent =
   | ReservationRequested
   | SlotConfirmed
   | InvitationSent
+  | InvitationSentAfterCancellation
   | InvitationFailed
   | InterpreterNotified
   | CheckedIn
@@ -133,6 +143,8 @@ export type ReservationState =
   | ({
       status: 'cancelled';
       /** A6.5: the slot the cancelled session gives back. */ cancelledSlot?: { counselorId: string; start: string };
+      /** A6.3: the Message-ID of an invitation that went out although the session was cancelled. */
+      invitedAfterCancellation?: string;
     } & ReservationBase);
 
 /** What staff confirm: the counselor, the start, and what the application made for it. */
@@ -293,6 +305,17 @@ function decideExisting(command: Exclude<ReservationCommand, RequestReservation 
     }
     case 'RecordInvitationSent': {
       if (state.status === 'invited') return [];
+      // A cancellation (A12.1 refusal, or by phone) landed while the invitation was being handed to the transport: what
+      // went out is recorded all the same, and the session stays cancelled.
+      if (state.status === 'cancelled' && state.cancelledSlot) {
+        if (state.invitedAfterCancellation) return [];
+        return [
+          {
+            type: 'InvitationSentAfterCancellation',
+            data: { reservationId, jobSeekerId, to: state.email, messageId: command.messageId, sentAt: at },
+          },
+        ];
+      }
       const confirmed = requireStatus(state, ['confirmed'], 'A6.3', 'invite');
       return [{ type: 'InvitationSent', data: { reservationId, jobSeekerId, to: confirmed.email, messageId: command.messageId, sentAt: at } }];
     }
@@ -396,6 +419,9 @@ function evolveExisting(state: Existing, event: Exclude<ReservationEvent, Reserv
     }
     case 'InvitationSent':
       return { ...(state as WithSlot), status: 'invited' };
+    case 'InvitationSentAfterCancellation':
+      if (state.status !== 'cancelled') throw new Error(`InvitationSentAfterCancellation on a ${state.status} reservation`);
+      return { ...state, invitedAfterCancellation: event.data.messageId };
     case 'InvitationFailed':
       return state;
     case 'ConfirmationAbandoned':

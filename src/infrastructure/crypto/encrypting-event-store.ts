@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type {
   AppendResult,
   EventHandler,
@@ -11,15 +11,22 @@ import type {
 } from '../../application/ports/event-store';
 import { type KeyStore, type PersonalDataVault, SubjectErased } from '../../application/ports/key-store';
 import { ERASED, PERSONAL_DATA, type PersonalDataMap, SEALED } from '../../domain/privacy/personal-data';
+import { IV_BYTES, randomIv, TAG_BYTES } from './key-wrapping';
 
-const PREFIX = 'enc:v1:';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+/** Before issue 18 each encrypted field held its own ciphertext: 'enc:v1:' + base64url(iv ‖ tag ‖ ciphertext). */
+const V1_PREFIX = 'enc:v1:';
+/**
+ * Since issue 18 (one AES-GCM operation per event, not one per field): each encrypted field holds this marker, and
+ * `personalData.ciphertext` in the metadata holds base64url(iv ‖ tag ‖ ciphertext) of the JSON array of their values.
+ */
+const V2_MARKER = 'enc:v2';
 
 /** Recorded in the metadata of an event whose personal data was encrypted. */
 export interface PersonalDataMetadata {
   subject: string;
   encrypted: string[];
+  /** The values of the `encrypted` fields, in that order (absent on events stored before issue 18); not shown on read. */
+  ciphertext?: string;
 }
 
 interface Fields {
@@ -90,12 +97,13 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
     const key = await this.keys.find(personalData.subject);
     if (key === 'erased') throw new SubjectErased(personalData.subject);
     if (key === undefined) throw new Error(`No data key for ${personalData.subject}: ${where(stored)} cannot be opened`);
-    const data = structuredClone(stored.data);
-    for (const path of personalData.encrypted) {
-      const value = getPath(data, path);
-      if (isCiphertext(value)) setPath(data, path, decrypt(key, personalData.subject, stored.type, path, value));
-    }
-    return { ...stored, data };
+    const plaintexts = decryptFields(key, stored, personalData);
+    let data = stored.data;
+    personalData.encrypted.forEach((path, i) => {
+      const plaintext = plaintexts[i];
+      if (plaintext !== undefined) data = withPath(data, path, plaintext);
+    });
+    return opened(stored, personalData, data);
   }
 
   private async encrypt(event: NewEvent, keys: Map<string, Buffer>): Promise<NewEvent> {
@@ -112,15 +120,16 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
       key = await this.keys.keyFor(subject);
       keys.set(subject, key);
     }
-    const data = structuredClone(event.data);
-    for (const path of paths) {
-      const value = getPath(data, path);
+    let data = event.data;
+    const plaintexts = paths.map((path) => {
+      const value = getPath(event.data, path);
       if (typeof value !== 'string') {
         throw new TypeError(`A8.1: ${path} of ${event.type} ${event.eventId} must be a string to be encrypted`);
       }
-      setPath(data, path, encrypt(key, subject, event.type, path, value));
-    }
-    const personalData: PersonalDataMetadata = { subject, encrypted: paths };
+      data = withPath(data, path, V2_MARKER);
+      return value;
+    });
+    const personalData: PersonalDataMetadata = { subject, encrypted: paths, ciphertext: encrypt(key, subject, event.type, paths, plaintexts) };
     return { ...event, data, metadata: { ...event.metadata, personalData } };
   }
 
@@ -130,9 +139,9 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
    */
   private async openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
     const keys: ReadKeys = new Map();
-    const opened: StoredEvent[] = [];
-    for (const event of events) opened.push(await this.open(event, keys));
-    return opened;
+    const result: StoredEvent[] = [];
+    for (const event of events) result.push(await this.open(event, keys));
+    return result;
   }
 
   private async open(event: StoredEvent, keys: ReadKeys): Promise<StoredEvent> {
@@ -140,17 +149,17 @@ export class EncryptingEventStore implements EventStore, PersonalDataVault {
     const personalData = personalDataOf(event);
     if (personalData === undefined) return event;
     const { subject, encrypted } = personalData;
-    const sealed = new Set(this.fieldsOf(event.type)?.sealed ?? []);
-    const key = await this.readKey(subject, keys);
-    const data = structuredClone(event.data);
-    for (const path of encrypted) {
-      const value = getPath(data, path);
-      // Values written before encryption existed are returned as they are.
-      if (!isCiphertext(value)) continue;
-      if (sealed.has(path)) setPath(data, path, SEALED);
-      else setPath(data, path, key instanceof Buffer ? decrypt(key, subject, event.type, path, value) : ERASED);
-    }
-    return { ...event, data };
+    const sealed = this.fieldsOf(event.type)?.sealed ?? [];
+    // A7.2: sealed fields read as SEALED whatever their key: an event with nothing else encrypted needs no key.
+    const key = encrypted.every((path) => sealed.includes(path)) ? undefined : await this.readKey(subject, keys);
+    const plaintexts = key instanceof Buffer ? decryptFields(key, event, personalData) : undefined;
+    let data = event.data;
+    encrypted.forEach((path, i) => {
+      // v1: values written before encryption existed are returned as they are.
+      if (!isStoredEncrypted(event, personalData, path)) return;
+      data = withPath(data, path, sealed.includes(path) ? SEALED : (plaintexts?.[i] ?? ERASED));
+    });
+    return opened(event, personalData, data);
   }
 
   /**
@@ -184,32 +193,66 @@ function personalDataOf(event: StoredEvent): PersonalDataMetadata | undefined {
   return typeof value?.subject === 'string' && Array.isArray(value.encrypted) ? value : undefined;
 }
 
-/** The ciphertext opens only for the subject, event type and field it was written for. */
-function aad(subject: string, type: string, path: string): Buffer {
-  return Buffer.from(JSON.stringify([subject, type, path]), 'utf8');
+/** The event as the application sees it: its data opened, and its metadata without the ciphertext. */
+function opened(event: StoredEvent, personalData: PersonalDataMetadata, data: Data): StoredEvent {
+  if (personalData.ciphertext === undefined) return { ...event, data };
+  const { ciphertext: _ciphertext, ...shown } = personalData;
+  return { ...event, data, metadata: { ...event.metadata, personalData: shown } };
 }
 
-function encrypt(key: Buffer, subject: string, type: string, path: string, plaintext: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad(subject, type, path));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+function isStoredEncrypted(event: StoredEvent, personalData: PersonalDataMetadata, path: string): boolean {
+  if (personalData.ciphertext !== undefined) return true;
+  const value = getPath(event.data, path);
+  return typeof value === 'string' && value.startsWith(V1_PREFIX);
 }
 
-function decrypt(key: Buffer, subject: string, type: string, path: string, value: string): string {
-  const bytes = Buffer.from(value.slice(PREFIX.length), 'base64url');
+/**
+ * The plaintext of each encrypted field of a stored event, in the order of `encrypted`; undefined for a field
+ * stored before encryption existed. Sealed fields included: callers decide what to show.
+ */
+function decryptFields(key: Buffer, event: StoredEvent, personalData: PersonalDataMetadata): Array<string | undefined> {
+  const { subject, encrypted, ciphertext } = personalData;
+  if (ciphertext !== undefined) {
+    const plaintext = decrypt(
+      key,
+      ciphertext,
+      aad(subject, event.type, encrypted),
+      () => `the personal data (${encrypted.join(', ')}) of a ${event.type} event of ${subject}`,
+    );
+    return JSON.parse(plaintext) as string[];
+  }
+  return encrypted.map((path) => {
+    const value = getPath(event.data, path);
+    if (typeof value !== 'string' || !value.startsWith(V1_PREFIX)) return undefined;
+    return decrypt(key, value.slice(V1_PREFIX.length), aad(subject, event.type, path), () => `${path} of a ${event.type} event of ${subject}`);
+  });
+}
+
+/**
+ * The ciphertext opens only for the subject, event type and fields it was written for (v1: one field, v2: the list,
+ * so values moved between fields do not open either).
+ */
+function aad(subject: string, type: string, fields: string | readonly string[]): Buffer {
+  return Buffer.from(JSON.stringify([subject, type, fields]), 'utf8');
+}
+
+function encrypt(key: Buffer, subject: string, type: string, paths: readonly string[], plaintexts: readonly string[]): string {
+  const iv = randomIv();
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad(subject, type, paths));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(plaintexts), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+}
+
+function decrypt(key: Buffer, base64url: string, additionalData: Buffer, what: () => string): string {
+  const bytes = Buffer.from(base64url, 'base64url');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES))
-      .setAAD(aad(subject, type, path))
+      .setAAD(additionalData)
       .setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error(`A8.1: ${path} of a ${type} event of ${subject} does not open: it was altered or written for another field or subject`);
+    throw new Error(`A8.1: ${what()} does not open: it was altered or written for other fields, another event type or another subject`);
   }
-}
-
-function isCiphertext(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(PREFIX);
 }
 
 function present(data: Data, path: string): boolean {
@@ -226,11 +269,15 @@ function getPath(data: Data, path: string): unknown {
   return value;
 }
 
-/** Only called for paths `getPath` found, so every parent exists. */
-function setPath(data: Data, path: string, value: string): void {
-  const parts = path.split('.');
-  const parent = parts.slice(0, -1).reduce((object, part) => object[part] as Data, data);
-  parent[parts[parts.length - 1]] = value;
+/**
+ * A copy of `data` with `path` set to `value`: only the objects along the path are copied (the caller's event, and
+ * the stored one, stay as they are). Only called for paths `getPath` found, so every parent exists.
+ */
+function withPath(data: Data, path: string, value: string): Data {
+  const dot = path.indexOf('.');
+  if (dot === -1) return { ...data, [path]: value };
+  const head = path.slice(0, dot);
+  return { ...data, [head]: withPath(data[head] as Data, path.slice(dot + 1), value) };
 }
 
 function where(event: StoredEvent): string {

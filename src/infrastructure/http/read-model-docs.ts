@@ -125,6 +125,10 @@ export const reservationDetailSchema = z.object({
   invitation: z
     .union([z.object({ status: z.literal('sent'), at: jst }), z.object({ status: z.literal('failed'), at: jst, reason: z.string() })])
     .optional(),
+  invitedAfterCancellation: z
+    .object({ at: jst })
+    .optional()
+    .describe('A6.3: the invitation went out although the session was cancelled (the cancellation crossed the send)'),
   checkedInAt: jst.optional(),
   devicePseudonym: z.string().optional().describe('A7.2: the device only as a pseudonym'),
   cancellation: z
@@ -186,10 +190,21 @@ export const todoSchema = z.object({
   pastConfirmationDeadline: z.array(deadlineItem),
   notInvited: z.array(sessionItem),
   failedInvitations: z.array(sessionItem.extend({ failedAt: jst, reason: z.string() })),
+  invitedAfterCancellation: z
+    .array(sessionItem.extend({ cancelledAt: jst, sentAt: jst }))
+    .describe('A6.3: cancelled sessions whose invitation went out all the same (the cancellation crossed the send): tell the job seeker it is void'),
   awaitingCheckInToday: z.array(sessionItem),
   refusalReviews: z.array(z.object({ jobSeekerId: z.string(), name: z.string(), noShowCount: z.number(), since: jst })),
+  failedTermsNotices: z
+    .array(z.object({ jobSeekerId: z.string(), name: z.string(), termsVersion: z.string(), failedAt: jst, reason: z.string() }))
+    .describe('A13: terms notices refused for good by the mail server, until the job seeker consents to that version'),
   onClosureDays: z
-    .array(sessionItem.extend({ closure: z.string().describe('why the office is closed that day') }))
+    .array(
+      sessionItem.extend({
+        closure: z.string().describe('why the office is closed that day'),
+        invitation: z.enum(['withheld', 'sent']).describe('withheld: no invitation goes out for a closed day; call the job seeker'),
+      }),
+    )
     .describe('OFFICE: sessions on a day the office is closed (one confirmed while the day was being closed), to be moved'),
 });
 

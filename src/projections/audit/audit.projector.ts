@@ -60,6 +60,7 @@ const TYPES = eventTypes(
     'ReservationRequested',
     'SlotConfirmed',
     'InvitationSent',
+    'InvitationSentAfterCancellation',
     'InvitationFailed',
     'InterpreterNotified',
     'CheckedIn',

@@ -49,6 +49,7 @@ const TYPES = eventTypes(
     'CounselorReactivated',
     'ReservationRequested',
     'InvitationSent',
+    'InvitationSentAfterCancellation',
     'InvitationFailed',
     'InterpreterNotified',
     'CheckedIn',

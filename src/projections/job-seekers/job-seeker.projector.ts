@@ -31,6 +31,8 @@ export interface JobSeekerDocument {
   /** A6.5: a refusal review is due (after the no-shows) until service is refused. */
   refusalReviewDue?: { since: string; noShowCount: number };
   refusal?: { article: 'A12.1' | 'A6.5'; reason: string; since: string };
+  /** A13: terms notices refused for good (TermsNoticeFailed), until the job seeker consents to that version; absent when none. */
+  failedTermsNotices?: Array<{ termsVersion: string; failedAt: string; reason: string }>;
   /** A7.2: devices only by their pseudonym. */
   devicePseudonyms: string[];
   erasedAt?: string;
@@ -44,6 +46,7 @@ const TYPES = eventTypes(
     'ConsentGiven',
     'NoShowCounted',
     'RefusalReviewRequested',
+    'TermsNoticeFailed',
     'ServiceRefused',
     'ServiceRefusalLifted',
     'PersonalDataErased',
@@ -52,7 +55,7 @@ const TYPES = eventTypes(
   [
     'TermsVersionPublished',
     'TermsNoticeSent',
-    'TermsNoticeFailed',
+    'InvitationSentAfterCancellation',
     'OfficeOpened',
     'OfficeProfileChanged',
     'DesignatedAppChanged',
@@ -118,7 +121,7 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
     case 'ConsentGiven': {
       const { termsVersion, givenAt, environment, deviceReadiness, designatedApp } = event.data;
       return {
-        ...current,
+        ...withoutFailedNotice(current, termsVersion),
         consent: {
           termsVersion,
           givenAt: jstIso(givenAt),
@@ -129,6 +132,11 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
         },
         termsVersions: current.termsVersions.includes(termsVersion) ? current.termsVersions : [...current.termsVersions, termsVersion],
       };
+    }
+    case 'TermsNoticeFailed': {
+      const { termsVersion, failedAt, reason } = event.data;
+      if (current.failedTermsNotices?.some((n) => n.termsVersion === termsVersion) || current.termsVersions.includes(termsVersion)) return current;
+      return { ...current, failedTermsNotices: [...(current.failedTermsNotices ?? []), { termsVersion, failedAt: jstIso(failedAt), reason }] };
     }
     case 'NoShowCounted':
       return { ...current, noShowCount: event.data.noShowCount };
@@ -142,9 +150,11 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
       const { refusal: _lifted, ...rest } = current;
       return rest;
     }
-    case 'PersonalDataErased':
+    case 'PersonalDataErased': {
+      // Nobody is left to tell about the terms.
+      const { failedTermsNotices: _gone, ...kept } = current;
       return {
-        ...current,
+        ...kept,
         name: ERASED,
         inPersonDifficulty: ERASED,
         ...(current.email !== undefined ? { email: ERASED } : {}),
@@ -152,6 +162,7 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
         ...(current.refusal ? { refusal: { ...current.refusal, reason: ERASED } } : {}),
         erasedAt: jstIso(event.data.erasedAt),
       };
+    }
     case 'CheckedIn': {
       const pseudonym = event.data.device?.pseudonym;
       if (!pseudonym || current.devicePseudonyms.includes(pseudonym)) return current;
@@ -160,6 +171,13 @@ function evolve(current: JobSeekerDocument | undefined, projected: ProjectedEven
     default:
       return assertNever(event, 'job seeker read-model event');
   }
+}
+
+/** A13: consent to a version settles its failed notice: the job seeker has read those terms. */
+function withoutFailedNotice(current: JobSeekerDocument, termsVersion: string): JobSeekerDocument {
+  const { failedTermsNotices, ...rest } = current;
+  const open = failedTermsNotices?.filter((n) => n.termsVersion !== termsVersion) ?? [];
+  return open.length > 0 ? { ...rest, failedTermsNotices: open } : rest;
 }
 
 function targets({ event }: ProjectedEvent): Targets {

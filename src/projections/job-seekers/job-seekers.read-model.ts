@@ -10,7 +10,10 @@ export const JOB_SEEKERS = 'job_seeker_overview';
 @Injectable()
 export class JobSeekersProjection extends DocumentProjection<JobSeekerDocument> {
   constructor() {
-    super(jobSeekerProjector, { name: JOB_SEEKERS, indexes: [{ fields: [{ field: 'refusalReviewDue.since' }] }] });
+    super(jobSeekerProjector, {
+      name: JOB_SEEKERS,
+      indexes: [{ fields: [{ field: 'refusalReviewDue.since' }] }, { fields: [{ field: 'failedTermsNotices' }] }],
+    });
   }
 }
 
@@ -36,5 +39,11 @@ export class JobSeekerQueries {
       where: { 'refusalReviewDue.since': { exists: true } },
       orderBy: [{ field: 'refusalReviewDue.since' }],
     });
+  }
+
+  /** A13: job seekers with a terms notice refused for good, not settled by their consent to that version. */
+  async withFailedTermsNotices(): Promise<JobSeekerDocument[]> {
+    await this.readModels.caughtUp(jobSeekerProjector.name);
+    return findAll<JobSeekerDocument>(this.store, JOB_SEEKERS, { where: { failedTermsNotices: { exists: true } } });
   }
 }

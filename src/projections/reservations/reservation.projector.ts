@@ -49,6 +49,8 @@ export interface ReservationDocument {
   /** The confirmed slot, kept after a cancellation or a no-show so the calendar can show it. */
   slot?: { counselorId: string; start: string; end: string; meetingUrl: string; designatedApp: string; termsVersion: string };
   invitation?: { status: 'sent'; at: string } | { status: 'failed'; at: string; reason: string };
+  /** A6.3: an invitation went out although the session was cancelled (a cancellation crossed the send): tell the job seeker. */
+  invitedAfterCancellation?: { at: string };
   checkedInAt?: string;
   /** A7.2: the device only by its pseudonym. */
   devicePseudonym?: string;
@@ -74,6 +76,7 @@ const TYPES = eventTypes(
     'SlotConfirmed',
     'ConfirmationAbandoned',
     'InvitationSent',
+    'InvitationSentAfterCancellation',
     'InvitationFailed',
     'InterpreterNotified',
     'CheckedIn',
@@ -206,6 +209,12 @@ function evolve(current: ReservationDocument | undefined, projected: ProjectedEv
         document,
         { status: 'invited', invitation: { status: 'sent', at: jstIso(event.data.sentAt) } },
         entry(projected, event.data.sentAt, '案内メール送信'),
+      );
+    case 'InvitationSentAfterCancellation':
+      return withEntry(
+        document,
+        { invitedAfterCancellation: { at: jstIso(event.data.sentAt) } },
+        entry(projected, event.data.sentAt, '取消し後に案内メールが送信された（本人へ取消しの連絡が必要）'),
       );
     case 'InvitationFailed': {
       const failure = { status: 'failed' as const, at: jstIso(event.data.failedAt), reason: event.data.reason };

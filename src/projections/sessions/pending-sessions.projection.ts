@@ -56,6 +56,7 @@ export class PendingSessionsProjector implements Projector {
         return;
       case 'ReservationRequested':
       case 'InterpreterNotified':
+      case 'InvitationSentAfterCancellation': // its session left this model with the cancellation
       case 'ConfirmationAbandoned':
         return;
       default:

@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../../application/ports/clock';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { JobSeekerQueries } from '../job-seekers/job-seekers.read-model';
 import { ReservationQueries } from '../reservations/reservations.read-model';
+import { toJst } from '../../domain/calendar/business-calendar';
 import { jstIso } from '../projected-event';
 import { TodoLists, todoLists } from './todo';
 
@@ -18,13 +19,16 @@ export class TodoQueries {
 
   async ofOffice(officeId: string): Promise<TodoLists & { officeId: string; at: string }> {
     const now = this.clock.now();
-    const [open, reviews, office] = await Promise.all([
+    const [open, cancelled, reviews, failedNotices, office] = await Promise.all([
       this.reservations.all({ officeId, status: ['requested', 'confirmed', 'invited'] }),
+      this.reservations.all({ officeId, status: ['cancelled'], from: toJst(now).date }),
       this.jobSeekers.dueForRefusalReview(),
+      this.jobSeekers.withFailedTermsNotices(),
       this.directory.office(officeId),
     ]);
     const closures = new Map((office?.closures ?? []).map((c) => [c.date, c.reason]));
-    // A6.5: refusal reviews concern the job seeker, whichever office they booked with: every office sees them.
-    return { officeId, at: jstIso(now), ...todoLists(open, reviews, closures, now) };
+    // A6.5, A13: refusal reviews and terms notices concern the job seeker, whichever office they booked with: every office sees them.
+    const jobSeekers = [...reviews, ...failedNotices.filter((j) => !reviews.some((r) => r.jobSeekerId === j.jobSeekerId))];
+    return { officeId, at: jstIso(now), ...todoLists([...open, ...cancelled], jobSeekers, closures, now) };
   }
 }

@@ -11,6 +11,7 @@ import { SqliteKeyStore } from '../../../src/infrastructure/crypto/sqlite-key-st
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { describeEventStoreContract } from '../../contracts/event-store.contract';
 import { newMetadata, newStreamId, Recorder, rejection } from '../../contracts/event-store.fixtures';
+import fixtureV1 from './fixtures/events-v1.json';
 
 const masterKey = randomBytes(32);
 
@@ -112,9 +113,22 @@ describe('EncryptingEventStore', () => {
 
       expect(raw).toHaveLength(4);
       for (const plaintext of PLAINTEXTS) expect(json(raw)).not.toContain(plaintext);
-      expect(raw[0].data).toMatchObject({ jobSeekerId, registration: 'pre', name: expect.stringMatching(/^enc:v1:[\w-]+$/) });
-      expect((raw[3].data.device as Record<string, unknown>).identifier).toMatch(/^enc:v1:/);
-      expect((raw[3].data.device as Record<string, unknown>).pseudonym).toBe('dev-5f3a');
+      // One ciphertext per event, in the metadata; each encrypted field keeps its place with a marker.
+      expect(raw[0].data).toEqual({
+        jobSeekerId,
+        jobSeekerNo: 'enc:v2',
+        registration: 'pre',
+        name: 'enc:v2',
+        email: 'enc:v2',
+        phone: 'enc:v2',
+        inPersonDifficulty: 'enc:v2',
+      });
+      expect(raw[0].metadata.personalData).toEqual({
+        subject: jobSeekerId,
+        encrypted: ['jobSeekerNo', 'name', 'email', 'phone', 'inPersonDifficulty'],
+        ciphertext: expect.stringMatching(/^[\w-]+$/),
+      });
+      expect(raw[3].data.device).toEqual({ identifier: 'enc:v2', pseudonym: 'dev-5f3a' });
     });
 
     it('leaves no plaintext personal data in the SQLite file', async () => {
@@ -255,6 +269,39 @@ describe('EncryptingEventStore', () => {
 
       expect((await otherProcess.readStream(streamId))[0].data.name).toBe(ERASED);
     });
+
+    it('takes effect in an instance with its own key store on the shared file, after its reads opened the key many times', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'madoguchi-erasure-'));
+      const here = SqliteKeyStore.open(join(directory, 'keys.sqlite'), masterKey);
+      const there = SqliteKeyStore.open(join(directory, 'keys.sqlite'), masterKey);
+      const subscribe = async (store: EncryptingEventStore) => {
+        const recorder = new Recorder([streamId]);
+        const subscription = store.subscribeAll(recorder.handler);
+        await recorder.until(2);
+        await subscription.stop();
+        return recorder.events;
+      };
+      try {
+        const thisInstance = new EncryptingEventStore(inner, here);
+        const otherInstance = new EncryptingEventStore(inner, there);
+        await thisInstance.append(streamId, [registered(jobSeekerId), checkedIn(jobSeekerId)], 'no_stream');
+        for (let read = 0; read < 3; read++) expect((await otherInstance.readStream(streamId))[0].data.name).toBe(NAME);
+        expect((await subscribe(otherInstance))[0].data.name).toBe(NAME);
+        const [, stored] = await otherInstance.readStream(streamId);
+
+        await thisInstance.erase(jobSeekerId, new Date());
+
+        expect((await otherInstance.readStream(streamId))[0].data.name).toBe(ERASED);
+        expect((await otherInstance.readAll()).find((read) => read.streamId === streamId)?.data.email).toBe(ERASED);
+        expect((await subscribe(otherInstance))[0].data.name).toBe(ERASED);
+        await expect(otherInstance.unseal(stored)).rejects.toBeInstanceOf(SubjectErased);
+        await expect(otherInstance.append(newStreamId(), [registered(jobSeekerId)], 'no_stream')).rejects.toBeInstanceOf(SubjectErased);
+      } finally {
+        await here.close();
+        await there.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('A7.2: sealed fields', () => {
@@ -288,39 +335,124 @@ describe('EncryptingEventStore', () => {
     });
   });
 
+  describe('A8.1: events stored before issue 18, one ciphertext per field (enc:v1)', () => {
+    // Stored by the release before issue 18, with its key store's row for the job seeker (fixtures/events-v1.json).
+    const v1 = fixtureV1 as { masterKey: string; subject: string; wrappedKey: string; events: NewEvent[] };
+    const v1Stream = `jobseeker-${v1.subject}`;
+    let directory: string;
+    let v1Keys: SqliteKeyStore;
+    let v1Store: EncryptingEventStore;
+
+    beforeEach(async () => {
+      directory = mkdtempSync(join(tmpdir(), 'madoguchi-v1-'));
+      const filename = join(directory, 'keys.sqlite');
+      await SqliteKeyStore.open(filename, Buffer.from(v1.masterKey, 'hex')).close();
+      const db = new Database(filename);
+      db.prepare('INSERT INTO subject_keys (subject, wrapped, created_at) VALUES (?, ?, ?)').run(
+        v1.subject,
+        Buffer.from(v1.wrappedKey, 'base64'),
+        '2025-04-01T00:00:00.000Z',
+      );
+      db.close();
+      v1Keys = SqliteKeyStore.open(filename, Buffer.from(v1.masterKey, 'hex'));
+      v1Store = new EncryptingEventStore(inner, v1Keys);
+      await inner.append(v1Stream, v1.events, 'no_stream');
+    });
+
+    afterEach(async () => {
+      await v1Keys.close();
+      rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('still open: personal fields as they were written, sealed ones as SEALED, and unseal opens those', async () => {
+      const read = await v1Store.readStream(v1Stream);
+
+      expect(read.map((opened) => opened.data)).toEqual([
+        { ...v1.events[0].data, jobSeekerNo: JOB_SEEKER_NO, name: NAME, email: EMAIL, phone: PHONE, inPersonDifficulty: DIFFICULTY },
+        { jobSeekerId: v1.subject, email: 'okayama@example.jp' },
+        { ...v1.events[2].data, device: { identifier: SEALED, pseudonym: 'dev-5f3a' } },
+      ]);
+      expect(read.map((opened) => opened.metadata)).toEqual(v1.events.map((stored) => stored.metadata));
+      expect((await v1Store.unseal(read[2])).data.device).toEqual({ identifier: DEVICE_ID, pseudonym: 'dev-5f3a' });
+    });
+
+    it('read as ERASED once the key is destroyed', async () => {
+      await v1Store.erase(v1.subject, new Date());
+
+      const read = await v1Store.readStream(v1Stream);
+
+      expect(read[0].data).toEqual({
+        ...v1.events[0].data,
+        jobSeekerNo: ERASED,
+        name: ERASED,
+        email: ERASED,
+        phone: ERASED,
+        inPersonDifficulty: ERASED,
+      });
+      expect(read[1].data).toEqual({ jobSeekerId: v1.subject, email: ERASED });
+      await expect(v1Store.unseal(read[2])).rejects.toBeInstanceOf(SubjectErased);
+    });
+
+    it('do not open when a ciphertext was moved to another field', async () => {
+      const [registration] = v1.events;
+      const forged = { ...registration, eventId: randomUUID(), data: { ...registration.data, email: registration.data.name } };
+      const forgedStream = newStreamId();
+      await inner.append(forgedStream, [forged], 'no_stream');
+
+      await expect(v1Store.readStream(forgedStream)).rejects.toThrow(/email of a JobSeekerRegistered event .* does not open/);
+    });
+
+    it('are followed by events in the current format in the same stream', async () => {
+      await v1Store.append(v1Stream, [event('JobSeekerDetailsUpdated', { jobSeekerId: v1.subject, phone: '080-0000-0000' })], 2n);
+
+      const read = await v1Store.readStream(v1Stream);
+
+      expect(read.map((opened) => opened.data.phone)).toEqual([PHONE, undefined, undefined, '080-0000-0000']);
+      expect((await inner.readStream(v1Stream, 3n))[0].data.phone).toBe('enc:v2');
+    });
+  });
+
   describe('A8.1: ciphertexts open only where they were written', () => {
     /** Appends to the inner store, as an attacker with write access to it could. */
-    async function forge(change: (raw: StoredEvent) => { data: Record<string, unknown>; subject?: string }): Promise<string> {
+    async function forge(
+      change: (raw: StoredEvent, personalData: Record<string, unknown>) => { data?: Record<string, unknown>; personalData: Record<string, unknown> },
+    ): Promise<string> {
       await store.append(streamId, [registered(jobSeekerId)], 'any');
       const [raw] = await inner.readStream(streamId);
-      const { data, subject = jobSeekerId } = change(raw);
+      const { data = raw.data, personalData } = change(raw, raw.metadata.personalData as Record<string, unknown>);
       const forgedStream = newStreamId();
-      const personalData = { ...(raw.metadata.personalData as object), subject };
       await inner.append(forgedStream, [{ ...event(raw.type, data), metadata: { ...raw.metadata, personalData } }], 'no_stream');
       return forgedStream;
     }
 
     it('a tampered ciphertext fails to open', async () => {
-      const forged = await forge((raw) => {
-        const name = raw.data.name as string;
-        const flipped = name.slice(0, -2) + (name.at(-2) === 'A' ? 'B' : 'A') + name.slice(-1);
-        return { data: { ...raw.data, name: flipped } };
+      const forged = await forge((_raw, personalData) => {
+        const ciphertext = personalData.ciphertext as string;
+        const flipped = ciphertext.slice(0, -2) + (ciphertext.at(-2) === 'A' ? 'B' : 'A') + ciphertext.slice(-1);
+        return { personalData: { ...personalData, ciphertext: flipped } };
       });
 
-      await expect(store.readStream(forged)).rejects.toThrow(/name of a JobSeekerRegistered event .* does not open/);
+      await expect(store.readStream(forged)).rejects.toThrow(
+        /personal data \(jobSeekerNo, name, .*\) of a JobSeekerRegistered event .* does not open/,
+      );
     });
 
-    it('a ciphertext moved to another field fails to open', async () => {
-      const forged = await forge((raw) => ({ data: { ...raw.data, email: raw.data.name } }));
+    it('values moved to other fields fail to open', async () => {
+      const forged = await forge((_raw, personalData) => ({
+        personalData: { ...personalData, encrypted: ['jobSeekerNo', 'email', 'name', 'phone', 'inPersonDifficulty'] },
+      }));
 
-      await expect(store.readStream(forged)).rejects.toThrow(/email .* does not open/);
+      await expect(store.readStream(forged)).rejects.toThrow(/does not open/);
     });
 
     it('a ciphertext moved to another job seeker fails to open', async () => {
       const other = `js-${randomUUID()}`;
       await store.append(newStreamId(), [registered(other)], 'no_stream');
 
-      const forged = await forge((raw) => ({ data: { ...raw.data, jobSeekerId: other }, subject: other }));
+      const forged = await forge((raw, personalData) => ({
+        data: { ...raw.data, jobSeekerId: other },
+        personalData: { ...personalData, subject: other },
+      }));
 
       await expect(store.readStream(forged)).rejects.toThrow(/does not open/);
       await expect(store.readAll()).rejects.toThrow(/does not open/);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '../../../src/application/ports/event-store';
 import { ChainedEventStore } from '../../../src/infrastructure/event-store/chain/chained-event-store';
 import { verifyChain, verifyTail } from '../../../src/infrastructure/event-store/chain/chain-verifier';
-import { chained, GENESIS, linkOf } from '../../../src/infrastructure/event-store/chain/hash-chain';
+import { canonicalJson, chained, GENESIS, linkOf } from '../../../src/infrastructure/event-store/chain/hash-chain';
 import { EventStoreDbEventStore } from '../../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite/sqlite-event-store';
 import { describeEventStoreContract } from '../../contracts/event-store.contract';
@@ -99,5 +99,61 @@ describe('the hash chain covers the stored bytes', () => {
     // Key order does not matter: the hash is over canonical JSON.
     const reordered = { ...event, data: Object.fromEntries(Object.entries(event.data).reverse()) };
     expect(chained('s', -1n, GENESIS, [reordered]).last).toBe(base);
+  });
+
+  it('hashes JSON: what JSON.stringify writes for the value with its keys sorted, escapes included', () => {
+    const strings = [
+      '',
+      'plain',
+      '岡山 太郎',
+      'quote " and \\ backslash',
+      'tab\tnew\nline\u0000\u001f\u007f',
+      '\u2028\u2029',
+      '😀',
+      '\ud800 lone',
+      'lone \udfff',
+    ];
+    const value = { z: strings, a: { y: 1.5, x: [null, true, -0, 1e21], [strings[3]]: strings[4] }, '😀': 'emoji key', u: undefined };
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : typeof v === 'object' && v !== null
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+
+    expect(canonicalJson(value)).toBe(JSON.stringify(sorted(value)));
+    expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+
+  it('stays the hash earlier releases stored: a chain written before stays intact', () => {
+    const event: NewEvent = {
+      eventId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      type: 'CheckedIn',
+      schemaVersion: 1,
+      data: {
+        jobSeekerId: 'js-1',
+        checkedInAt: '2025-04-01T01:00:00.000Z',
+        device: { pseudonym: 'dev-5f3a', identifier: 'enc:v1:AAAA' },
+        tags: ['b', 'a', null, 3, true, { z: 1, y: '名前\n"q"' }],
+        skipped: undefined,
+      },
+      metadata: {
+        recordedAt: '2025-04-01T01:00:00.000Z',
+        actor: 'staff:ito',
+        commandId: 'c-1',
+        correlationId: 'c-1',
+        causationId: 'c-0',
+        personalData: { subject: 'js-1', encrypted: ['device.identifier'] },
+        chain: { prev: 'x', hash: 'y' },
+      },
+    };
+
+    // Computed by the release that first stored chains (before issue 18); a change here breaks every stored chain.
+    expect(chained('jobseeker-js-1', 4n, 'ab'.repeat(32), [event]).last).toBe('77fb005955d75fbb64954194645f7fc4278df3ad0ed4200ef9345bba1da831d1');
+    expect(chained('s', -1n, GENESIS, [event]).last).toBe('e7554308c99e8e28b8b12791c5c72b15c78ff480d650060761f143e315d7783d');
   });
 });

@@ -9,8 +9,11 @@ export class TestSmtpServer {
   readonly received: Buffer[] = [];
   /** Answers to use, one per message, before accepting everything again. */
   readonly answers: Answer[] = [];
-  /** Called with each message kept, before the server answers 250 (a test can kill the sender here). */
-  beforeAccepting: (raw: Buffer) => void = () => undefined;
+  /**
+   * Called with each message kept, before the server answers 250: a test can kill the sender here, or hold the answer
+   * (the sender waits in the middle of its send) until the promise it returns settles.
+   */
+  beforeAccepting: (raw: Buffer) => void | Promise<void> = () => undefined;
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -29,8 +32,7 @@ export class TestSmtpServer {
           if (this.answers[0]?.refuse === 'data') return callback(refusal(this.answers.shift() as Answer));
           const raw = Buffer.concat(chunks);
           this.received.push(raw);
-          this.beforeAccepting(raw);
-          callback();
+          void Promise.resolve(this.beforeAccepting(raw)).then(() => callback());
         });
       },
     });

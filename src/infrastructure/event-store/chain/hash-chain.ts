@@ -47,14 +47,32 @@ export function linkOf(event: StoredEvent): ChainLink | undefined {
   return typeof link?.prev === 'string' && typeof link.hash === 'string' ? { prev: link.prev, hash: link.hash } : undefined;
 }
 
-/** JSON with object keys sorted: the same value hashes the same whatever order a driver returns keys in. */
+/**
+ * JSON with object keys sorted: the same value hashes the same whatever order a driver returns keys in. Byte for
+ * byte what JSON.stringify writes for JSON data with its keys sorted (stored chains depend on it), built in one
+ * pass: this runs for every event appended and verified.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (typeof value === 'string') return jsonString(value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
   }
-  return JSON.stringify(value) ?? 'null';
+  const object = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item !== undefined) out += (out.length === 1 ? '' : ',') + jsonString(key) + ':' + canonicalJson(item);
+  }
+  return out + '}';
+}
+
+/** Strings JSON.stringify leaves as they are: no quote, backslash, control character or surrogate to escape. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly those JSON escapes
+const VERBATIM = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+function jsonString(value: string): string {
+  return VERBATIM.test(value) ? `"${value}"` : JSON.stringify(value);
 }
