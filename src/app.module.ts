@@ -47,9 +47,10 @@ import { readModelControllers } from './infrastructure/http/read-model.controlle
 import { JobSeekerDirectoryProjection } from './projections/job-seeker/job-seeker-directory.projection';
 import { CalendarProjection } from './projections/calendar/calendar.projection';
 import { DirectoryProjection } from './projections/directory/directory.projection';
-import { StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
+import { StaffDirectoryChanges, StaffDirectoryProjection } from './projections/staff/staff-directory.projection';
 import { READ_STORE, ReadStore } from './application/ports/read-store';
 import { CONSUMER_RUNTIME_OPTIONS, PROJECTORS, ReadModels } from './application/consumers/read-models';
+import type { ConsumerRuntimeOptions } from './application/consumers/consumer-runtime';
 import { Metrics } from './infrastructure/metrics/metrics';
 import { MetricsController } from './infrastructure/http/metrics.controller';
 import { projectorClasses } from './projections/projectors';
@@ -131,7 +132,14 @@ export class AppModule {
         { provide: PROJECTORS, useFactory: (...projectors: unknown[]) => projectors, inject: projectorClasses },
         ReadModels,
         { provide: Metrics, useFactory: (clock: Clock) => new Metrics(clock), inject: [CLOCK] },
-        { provide: CONSUMER_RUNTIME_OPTIONS, useFactory: (metrics: Metrics) => ({ observer: metrics }), inject: [Metrics] },
+        StaffDirectoryChanges,
+        {
+          provide: CONSUMER_RUNTIME_OPTIONS,
+          useFactory: (metrics: Metrics, staff: StaffDirectoryChanges): ConsumerRuntimeOptions => ({
+            observer: { applied: (consumer, events) => (metrics.applied(consumer, events), staff.applied(consumer, events)) },
+          }),
+          inject: [Metrics, StaffDirectoryChanges],
+        },
         { provide: APP_FILTER, useClass: ErrorFilter },
         // In this order: who may call first (401, 403), then what they sent (400).
         { provide: APP_GUARD, useClass: AuthGuard },

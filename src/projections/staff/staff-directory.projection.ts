@@ -3,6 +3,7 @@ import { toDomainEvent } from '../../application/event-sourcing/event-sourcing';
 import type { StoredEvent } from '../../application/ports/event-store';
 import { READ_STORE, ReadStore, ReadTransaction } from '../../application/ports/read-store';
 import type { Projector } from '../../application/consumers/consumer';
+import type { ConsumerObserver } from '../../application/consumers/consumer-runtime';
 import { ReadModels } from '../../application/consumers/read-models';
 import type { Role, StaffEvent } from '../../domain/staff/staff';
 import { Page } from '../../application/page';
@@ -27,6 +28,8 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
+const STAFF_DIRECTORY = 'staff-directory';
+const STAFF_EVENTS = ['StaffMemberEnrolled', 'StaffRolesChanged', 'StaffTokenIssued', 'StaffTokenRevoked'];
 const MEMBERS = 'staff_members';
 const TOKENS = 'staff_tokens';
 type MemberDocument = StaffMemberView & { id: string };
@@ -38,8 +41,8 @@ type TokenDocument = TokenRecord & { id: string };
  */
 @Injectable()
 export class StaffDirectoryProjector implements Projector {
-  readonly name = 'staff-directory';
-  readonly handles = ['StaffMemberEnrolled', 'StaffRolesChanged', 'StaffTokenIssued', 'StaffTokenRevoked'];
+  readonly name = STAFF_DIRECTORY;
+  readonly handles = STAFF_EVENTS;
   readonly collections = [{ name: MEMBERS }, { name: TOKENS }];
 
   async apply(stored: StoredEvent, tx: ReadTransaction): Promise<void> {
@@ -76,16 +79,56 @@ export class StaffDirectoryProjector implements Projector {
   }
 }
 
+/**
+ * Counts the changes of the staff directory. The consumer runtime's observer calls it after each batch it committed,
+ * also when the batch's events had already been applied by another instance sharing the store (the runtime reports
+ * the events it read either way), and before any read waiting for the directory to catch up resumes.
+ */
+@Injectable()
+export class StaffDirectoryChanges implements ConsumerObserver {
+  private count = 0;
+
+  get generation(): number {
+    return this.count;
+  }
+
+  applied(consumer: string, events: StoredEvent[]): void {
+    if (consumer === STAFF_DIRECTORY && events.some((e) => STAFF_EVENTS.includes(e.type))) this.count++;
+  }
+}
+
+type FoundToken = { record: TokenRecord; roles: Role[] };
+
 /** Queries of the staff directory; each waits until the directory has caught up (read-your-writes). */
 @Injectable()
 export class StaffDirectoryProjection {
+  /** Tokens found since the directory last changed: a change (issue, revocation, roles) empties it. */
+  private readonly tokens = new Map<string, FoundToken>();
+  private tokensGeneration = 0;
+
   constructor(
     private readonly readModels: ReadModels,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly changes: StaffDirectoryChanges,
   ) {}
 
-  async token(tokenId: string): Promise<{ record: TokenRecord; roles: Role[] } | undefined> {
-    await this.readModels.caughtUp('staff-directory');
+  /** The token's record and its member's roles; the caller checks the secret, the revocation and the expiry. */
+  async token(tokenId: string): Promise<FoundToken | undefined> {
+    await this.readModels.caughtUp(STAFF_DIRECTORY);
+    const generation = this.changes.generation;
+    if (generation !== this.tokensGeneration) {
+      this.tokens.clear();
+      this.tokensGeneration = generation;
+    }
+    const cached = this.tokens.get(tokenId);
+    if (cached) return cached;
+    const found = await this.fetchToken(tokenId);
+    // A change committed during the fetch may have come after what it read: keep only what no change can have made stale.
+    if (found && this.changes.generation === generation) this.tokens.set(tokenId, found);
+    return found;
+  }
+
+  private async fetchToken(tokenId: string): Promise<FoundToken | undefined> {
     const token = await this.store.get<TokenDocument>(TOKENS, tokenId);
     if (!token) return undefined;
     const member = await this.store.get<MemberDocument>(MEMBERS, token.staffId);
@@ -94,7 +137,7 @@ export class StaffDirectoryProjection {
   }
 
   async list(offset: number, limit: number): Promise<Page<StaffMemberView>> {
-    await this.readModels.caughtUp('staff-directory');
+    await this.readModels.caughtUp(STAFF_DIRECTORY);
     const [found, total] = await Promise.all([
       this.store.find<MemberDocument>(MEMBERS, { orderBy: [{ field: 'staffId' }], offset, limit }),
       this.store.count(MEMBERS),
