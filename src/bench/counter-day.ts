@@ -14,6 +14,7 @@ import { assertSessionSlot } from '../domain/calendar/business-calendar';
 import {
   type Answer,
   api,
+  benchStaffToken,
   LIBFAKETIME,
   bookableStarts,
   CONSENT,
@@ -127,6 +128,38 @@ async function inParallel<T>(items: readonly T[], width: number, each: (item: T,
   );
 }
 
+/**
+ * One session at `start` for each counselor, each for a new job seeker (numbered from `firstNo`) who registered,
+ * consented, asked for that start and had it confirmed, 20 at a time; their reservation ids, in counselor order.
+ */
+export async function confirmedSessions(
+  url: string,
+  token: string,
+  officeId: string,
+  counselorIds: readonly string[],
+  start: Date,
+  firstNo: number,
+): Promise<string[]> {
+  const reservationIds: string[] = [];
+  await inParallel(counselorIds, 20, async (counselorId, i) => {
+    const person = registration(firstNo + i);
+    const { jobSeekerId } = await api(url, token, 'POST', '/v1/job-seekers', person);
+    await api(url, token, 'POST', `/v1/job-seekers/${jobSeekerId}/consents`, CONSENT);
+    const request = {
+      officeId,
+      jobSeekerNo: person.jobSeekerNo,
+      name: person.name,
+      email: person.email,
+      channel: 'phone',
+      firstWish: start.toISOString(),
+    };
+    const { reservationId } = await api(url, token, 'POST', '/v1/reservations', request);
+    await api(url, token, 'POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start: start.toISOString() });
+    reservationIds[i] = reservationId;
+  });
+  return reservationIds;
+}
+
 export interface SessionDayResult extends Row {
   rounds: number;
   peakRssMb: number;
@@ -145,8 +178,7 @@ export async function sessionDayMix(sessions: number, connections: number): Prom
     // The day before, 12:00 JST: the sessions of day D are confirmed (A6.1: by the day before).
     const dayBefore = await startService(dataDir, { fakeTime: fakeStart(new Date(start.getTime() - 22 * 3600_000)), firstStart: true });
     const admin = dayBefore.adminToken!;
-    await api(dayBefore.url, admin, 'POST', '/v1/staff', { staffId: 'bench', name: '負荷試験', roles: ['counselor', 'supervisor'] });
-    const { token } = await api(dayBefore.url, admin, 'POST', '/v1/staff/bench/tokens', { validDays: 30 });
+    const token = await benchStaffToken(dayBefore.url, admin, 30);
     const { officeId, counselorIds } = await officeWithCounselors(
       dayBefore.url,
       token,
@@ -154,24 +186,7 @@ export async function sessionDayMix(sessions: number, connections: number): Prom
       new Date(start.getTime() - 86_400_000),
       sessions + ROUND_COUNSELORS,
     );
-    const sessionCounselors = counselorIds.slice(ROUND_COUNSELORS);
-    const reservationIds: string[] = [];
-    await inParallel(sessionCounselors, 20, async (counselorId, i) => {
-      const person = registration(2_000_000 + i);
-      const { jobSeekerId } = await api(dayBefore.url, token, 'POST', '/v1/job-seekers', person);
-      await api(dayBefore.url, token, 'POST', `/v1/job-seekers/${jobSeekerId}/consents`, CONSENT);
-      const request = {
-        officeId,
-        jobSeekerNo: person.jobSeekerNo,
-        name: person.name,
-        email: person.email,
-        channel: 'phone',
-        firstWish: start.toISOString(),
-      };
-      const { reservationId } = await api(dayBefore.url, token, 'POST', '/v1/reservations', request);
-      await api(dayBefore.url, token, 'POST', `/v1/reservations/${reservationId}/confirmation`, { counselorId, start: start.toISOString() });
-      reservationIds[i] = reservationId;
-    });
+    const reservationIds = await confirmedSessions(dayBefore.url, token, officeId, counselorIds.slice(ROUND_COUNSELORS), start, 2_000_000);
     await stop(dayBefore);
 
     // Day D, 09:50 JST: check-in is open for the 10:00 sessions until 10:10.

@@ -142,6 +142,12 @@ export const CONSENT = {
   recordingProhibitionAcknowledged: true,
 };
 
+/** Enrols the bench's staff member (counselor and supervisor) with the administrator's token; its token, valid `validDays`. */
+export async function benchStaffToken(url: string, adminToken: string, validDays: number): Promise<string> {
+  await api(url, adminToken, 'POST', '/v1/staff', { staffId: 'bench', name: '負荷試験', roles: ['counselor', 'supervisor'] });
+  return (await api(url, adminToken, 'POST', '/v1/staff/bench/tokens', { validDays })).token;
+}
+
 /** The bench's terms version, in force from `today`, and one office with `counselors` counselors. */
 export async function officeWithCounselors(
   url: string,

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { appendLatency } from './append-latency';
 import { counterRound, roundSlots, sessionDayMix } from './counter-day';
-import { api, load as loadWith, officeWithCounselors, peakRssMb, registration, type Row, startService, started } from './http-load';
+import { api, benchStaffToken, load as loadWith, officeWithCounselors, peakRssMb, registration, type Row, startService, started } from './http-load';
 import { describeLateness, noShowLateness } from './scheduler-lateness';
 
 const quick = process.argv.includes('--quick');
@@ -54,8 +54,7 @@ async function main(): Promise<void> {
     children.push(service.child);
     const { url } = service;
     const adminToken = service.adminToken!;
-    await api(url, adminToken, 'POST', '/v1/staff', { staffId: 'bench', name: '負荷試験', roles: ['counselor', 'supervisor'] });
-    const { token } = await api(url, adminToken, 'POST', '/v1/staff/bench/tokens', { validDays: 1 });
+    const token = await benchStaffToken(url, adminToken, 1);
     const auth = { authorization: `Bearer ${token}` };
 
     rows.push(await load('Madoguchi GET /health (the framework floor)', { url: `${url}/health` }));

@@ -27,6 +27,8 @@ import { noShowDeadline, toJst } from '../domain/calendar/business-calendar';
 import { loadConfig } from '../infrastructure/config/config';
 import { businessDaysAfter } from '../infrastructure/demo/demo';
 import { openService } from '../infrastructure/start/start';
+import { confirmedSessions } from './counter-day';
+import { benchStaffToken, officeWithCounselors } from './http-load';
 
 class OffsetClock implements Clock {
   offsetMs = 0;
@@ -43,59 +45,14 @@ export interface Lateness {
   max: number;
 }
 
-type Answer = Record<string, string>;
-
+/** The sessions, each with its own counselor and job seeker, confirmed through the HTTP API for `start`. */
 async function fill(app: NestFastifyApplication, sessions: number, start: string): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const admin = (await app.get(StaffAccess).firstStart())!.token;
-  const send = async (token: string, path: string, body: unknown): Promise<Answer> => {
-    const response = await fetch(url + path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json()) as Answer;
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(answer)}`);
-    return answer;
-  };
-  await send(admin, '/v1/staff', { staffId: 'bench', name: '負荷試験', roles: ['counselor', 'supervisor'] });
-  const { token } = await send(admin, '/v1/staff/bench/tokens', {});
-  await send(token, '/v1/terms-versions', { version: 'bench', effectiveFrom: toJst(new Date()).date, title: '負荷試験用規約', summary: '負荷試験' });
-  const { officeId } = await send(admin, '/v1/offices', {
-    name: 'ハローワーク負荷試験',
-    cancellationPhone: '086-222-2905',
-    senderEmail: 'online@bench.example.jp',
-    designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
-    meetingUrlPolicy: { kind: 'per-session', template: 'https://meet.example.jp/j/{token}' },
-  });
-  const consent = {
-    termsVersion: 'bench',
-    environment: { 'A5.1': true, 'A5.2': true, 'A5.3': true, 'A5.4': true, 'A5.5': true, 'A5.6': true },
-    deviceReadiness: { device: 'pc', hasWebCamera: true, appPrepared: true },
-    designatedApp: { name: 'Webex', termsUrl: 'https://www.webex.com/terms.html' },
-    recordingProhibitionAcknowledged: true,
-  };
-  const one = async (i: number) => {
-    const { counselorId } = await send(admin, `/v1/offices/${officeId}/counselors`, { name: `相談員${i}` });
-    const jobSeeker = { jobSeekerNo: `33010-${String(i).padStart(7, '0')}`, name: `負荷 試験${i}` };
-    const { jobSeekerId } = await send(token, '/v1/job-seekers', {
-      ...jobSeeker,
-      registration: 'full',
-      email: `bench${i}@example.jp`,
-      inPersonDifficulty: '遠方のため来所が難しい',
-    });
-    await send(token, `/v1/job-seekers/${jobSeekerId}/consents`, consent);
-    const { reservationId } = await send(token, '/v1/reservations', {
-      officeId,
-      ...jobSeeker,
-      email: `bench${i}@example.jp`,
-      channel: 'phone',
-      firstWish: start,
-    });
-    await send(token, `/v1/reservations/${reservationId}/confirmation`, { counselorId, start });
-  };
-  for (let i = 0; i < sessions; i += 20) await Promise.all(Array.from({ length: Math.min(20, sessions - i) }, (_, j) => one(i + j)));
+  const token = await benchStaffToken(url, admin, 90);
+  const { officeId, counselorIds } = await officeWithCounselors(url, token, admin, new Date(), sessions);
+  await confirmedSessions(url, token, officeId, counselorIds, new Date(start), 1);
 }
 
 /** Reads on from where the last call stopped, keeping each SessionMissed's recordedAt. */
